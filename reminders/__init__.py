@@ -1,0 +1,1 @@
+"""Aftercare SMS reminders for pain clinics."""

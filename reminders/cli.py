@@ -1,0 +1,284 @@
+"""The `reminders` command line (also `python -m reminders`).
+
+Settings come from the environment and `.env`. Every command that prints data takes
+`--json`; every error goes to stderr with a non-zero exit and names the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from dotenv import load_dotenv
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from reminders import tables
+from reminders.db import make_engine, session_factory
+from reminders.dispatcher import Dispatcher, utcnow
+from reminders.enrollments import NotFound, Services, cancel, enroll, reschedule
+from reminders.localtime import zone
+from reminders.migrate import upgrade
+from reminders.models import Enrollment, EnrollmentStatus
+from reminders.planner import Facts, plan
+from reminders.protocol_loader import ProtocolError
+from reminders.schedules import read_schedules
+from reminders.settings import Settings, SettingsError
+from reminders.simulation import default_injection, simulate
+from reminders.transports import make_transport
+from reminders.validation import EnrollmentInput, ValidationError, parse_instant
+from reminders.views import enrollment_json, planned_json
+
+EXIT_INPUT = 2  # bad input: a flag, a field, the schedules file
+EXIT_FAILURE = 1  # anything else (database unreachable, …)
+
+
+class UsageError(Exception):
+    """A flag combination that cannot work; the message names the flag."""
+
+
+def _emit(args, data, text: str) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else text)
+
+
+def _settings() -> Settings:
+    return Settings.from_env(os.environ)
+
+
+def _services(settings: Settings) -> Services:
+    protocols = read_schedules(settings.schedules_file, settings.placeholders)
+    engine = make_engine(settings.database_url)
+    return Services(sessions=session_factory(engine), protocols=protocols, settings=settings)
+
+
+def _instant(flag: str, raw: str | None, tz) -> datetime:
+    if raw is None:
+        return utcnow()
+    try:
+        return parse_instant(raw, tz)
+    except ValueError as exc:
+        raise ValidationError({flag: str(exc)}) from None
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def cmd_init_db(args) -> None:
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    print(f"database is up to date: {engine.url.render_as_string(hide_password=True)}")
+
+
+def cmd_check_schedules(args) -> int:
+    settings = _settings()
+    path = args.file or settings.schedules_file
+    protocols = read_schedules(path, settings.placeholders)
+    for warning in protocols.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    rows = tables.schedule_rows(protocols, settings.placeholders)
+    _emit(args, {"file": str(path), "warnings": list(protocols.warnings), "steps": rows},
+          tables.render_schedule(rows) + f"\n{path}: OK ({len(rows)} texts checked)")
+    return 0
+
+
+def cmd_plan(args) -> None:
+    settings = _settings()
+    protocols = read_schedules(settings.schedules_file, settings.placeholders)
+    if args.protocol not in protocols.protocols:
+        raise ValidationError({"protocol": f"{args.protocol!r} is not in the schedules file"})
+    try:
+        tz = zone(args.timezone or settings.clinic_timezone)
+    except ValueError as exc:
+        raise ValidationError({"timezone": str(exc)}) from None
+    now = _instant("now", args.now, tz)
+    injected = _instant("injected_at", args.injected_at, tz)
+    facts = Facts(injected_at=injected, timezone=tz, language=args.language, side=args.side,
+                  diabetic=args.diabetic, pt_referral=args.pt_referral)
+    texts = plan(protocols.get(args.protocol), facts, now,
+                 {**settings.placeholders, "first_name": args.first_name})
+    _emit(args, [planned_json(t, tz) for t in texts], tables.render_plan(
+        [(t.send_at, t.step, t.status, t.segments, t.encoding, t.reason) for t in texts], tz))
+
+
+def _enrollment_input(args) -> EnrollmentInput:
+    return EnrollmentInput(
+        first_name=args.first_name, phone=args.phone, injected_at=args.injected_at,
+        protocol=args.protocol, consent_by=args.consent_by, timezone=args.timezone,
+        language=args.language, side=args.side, diabetic=args.diabetic,
+        pt_referral=args.pt_referral, baseline_pain=args.baseline_pain, supersede=args.supersede)
+
+
+def _show_enrollment(args, svc: Services, enrollment_id: int) -> None:
+    with svc.sessions() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        if enrollment is None:
+            raise NotFound(f"no enrolment {enrollment_id}")
+        data = enrollment_json(enrollment)
+    _emit(args, data, tables.render_enrollment(data))
+
+
+def cmd_enroll(args) -> None:
+    svc = _services(_settings())
+    enrollment_id = enroll(svc, _enrollment_input(args), utcnow())
+    _show_enrollment(args, svc, enrollment_id)
+
+
+def cmd_show(args) -> None:
+    _show_enrollment(args, _services(_settings()), args.id)
+
+
+def cmd_list(args) -> None:
+    svc = _services(_settings())
+    with svc.sessions() as session:
+        query = (select(Enrollment).options(selectinload(Enrollment.messages),
+                                            selectinload(Enrollment.patient))
+                 .order_by(Enrollment.id))
+        if not args.all:
+            query = query.where(Enrollment.status == EnrollmentStatus.ACTIVE)
+        items = [enrollment_json(e) for e in session.scalars(query)]
+    if args.json:
+        for item in items:
+            item["next"] = tables.next_text(item["messages"])
+            del item["messages"]
+    _emit(args, items, tables.render_enrollments(items))
+
+
+def cmd_reschedule(args) -> None:
+    svc = _services(_settings())
+    reschedule(svc, args.id, args.injected_at, utcnow())
+    _show_enrollment(args, svc, args.id)
+
+
+def cmd_cancel(args) -> None:
+    svc = _services(_settings())
+    cancelled = cancel(svc, args.id, args.by, utcnow())
+    if not args.json:
+        print(f"enrolment {args.id} cancelled; {cancelled} pending texts withdrawn")
+    else:
+        _show_enrollment(args, svc, args.id)
+
+
+def cmd_dispatch(args) -> None:
+    settings = _settings()
+    if args.now and settings.sms_transport != "console":
+        raise UsageError("--now: a simulated clock is only allowed with SMS_TRANSPORT=console")
+    svc = _services(settings)
+    now = _instant("now", args.now, zone(settings.clinic_timezone)) if args.now else None
+    dispatcher = Dispatcher(svc.sessions, make_transport(settings),
+                            batch=settings.dispatch_batch,
+                            clock=(lambda: now) if now else utcnow)
+    counts = dispatcher.run_once().as_dict()
+    _emit(args, counts, " ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+def cmd_simulate(args) -> None:
+    settings = _settings()
+    protocols = read_schedules(settings.schedules_file, settings.placeholders)
+    try:
+        tz = zone(args.timezone or settings.clinic_timezone)
+    except ValueError as exc:
+        raise ValidationError({"timezone": str(exc)}) from None
+    injected = (_instant("injected_at", args.injected_at, tz) if args.injected_at
+                else default_injection(utcnow(), tz))
+    enrolled_at = _instant("enrolled_at", args.enrolled_at, tz) if args.enrolled_at else injected
+    data = EnrollmentInput(
+        first_name=args.first_name, phone="+13125550100", injected_at=injected,
+        protocol=args.protocol, consent_by="simulation", timezone=tz.key,
+        language=args.language, side=args.side, diabetic=args.diabetic,
+        pt_referral=args.pt_referral, baseline_pain=args.baseline_pain)
+    enrollment, events = simulate(protocols, settings, data, enrolled_at)
+    if args.json:
+        _emit(args, enrollment_json(enrollment), "")
+    else:
+        print(tables.render_conversation(events, injected, tz))
+
+
+# --- parser ---------------------------------------------------------------------------
+
+
+def _facts_flags(parser: argparse.ArgumentParser, *, injected_required: bool) -> None:
+    parser.add_argument("--protocol", default="hip-joint-injection", help="protocol id")
+    parser.add_argument("--injected-at", required=injected_required, metavar="ISO8601",
+                        help="injection time; without an offset it is local to --timezone")
+    parser.add_argument("--timezone", metavar="IANA", help="patient's zone (default: clinic's)")
+    parser.add_argument("--language", default="en", help="en or es")
+    parser.add_argument("--side", choices=("left", "right"))
+    parser.add_argument("--diabetic", action="store_true")
+    parser.add_argument("--pt-referral", action="store_true", help="physical therapy referral")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reminders", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, func, help_text, json_flag=True):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="print JSON")
+        return p
+
+    command("init-db", cmd_init_db, "create or upgrade the database schema", json_flag=False)
+    p = command("check-schedules", cmd_check_schedules, "check the protocol file")
+    p.add_argument("--file", help="schedules file (default: SCHEDULES_FILE)")
+    p = command("plan", cmd_plan, "show what would be sent when (dry run, no database)")
+    _facts_flags(p, injected_required=True)
+    p.add_argument("--now", metavar="ISO8601", help="plan as if it were this time")
+    p.add_argument("--first-name", default="Alex", help="name used in the preview")
+    p = command("enroll", cmd_enroll, "enrol a patient and plan their texts")
+    p.add_argument("--first-name", required=True)
+    p.add_argument("--phone", required=True, help="mobile number (E.164 or national)")
+    _facts_flags(p, injected_required=True)
+    p.add_argument("--consent-by", required=True, metavar="STAFF",
+                   help="staff member who recorded the patient's consent to texts")
+    p.add_argument("--baseline-pain", metavar="0-10", help="pain before the injection")
+    p.add_argument("--supersede", action="store_true",
+                   help="replace this phone's active enrolment (its pending texts are cancelled)")
+    p = command("list", cmd_list, "list enrolments")
+    p.add_argument("--all", action="store_true", help="include finished ones")
+    p = command("show", cmd_show, "show one enrolment's timeline")
+    p.add_argument("id", type=int)
+    p = command("reschedule", cmd_reschedule, "correct the injection time and re-plan")
+    p.add_argument("id", type=int)
+    p.add_argument("--injected-at", required=True, metavar="ISO8601")
+    p = command("cancel", cmd_cancel, "cancel an enrolment and its pending texts")
+    p.add_argument("id", type=int)
+    p.add_argument("--by", default=os.environ.get("USER", "cli"), help="who cancels")
+    p = command("dispatch", cmd_dispatch, "send what is due now")
+    p.add_argument("--once", action="store_true", required=True, help="one pass, then exit")
+    p.add_argument("--now", metavar="ISO8601", help="simulated time (console transport only)")
+    p = command("simulate", cmd_simulate, "play a protocol for a sample patient")
+    _facts_flags(p, injected_required=False)
+    p.add_argument("--enrolled-at", metavar="ISO8601", help="enrol late, at this time")
+    p.add_argument("--first-name", default="Alex")
+    p.add_argument("--baseline-pain", metavar="0-10", default=None)
+    return parser
+
+
+def _flag(field: str) -> str:
+    return "--" + field.replace("_", "-")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    load_dotenv()
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except ValidationError as exc:
+        for field, message in exc.errors.items():
+            print(f"error: {_flag(field)}: {message}", file=sys.stderr)
+    except ProtocolError as exc:
+        for message in exc.errors:
+            print(f"error: {message}", file=sys.stderr)
+    except (SettingsError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except NotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_INPUT

@@ -1,0 +1,174 @@
+"""The dispatcher: claim due texts, check each once more, send it, record the outcome.
+
+Sending happens outside any transaction: a claim commits before the provider is called,
+and the outcome is written in a transaction of its own, guarded by the lease. A process
+that dies in between leaves the row `leased`; the lease reaper (not this module) turns it
+into `unknown` for reconciliation, so it is never sent twice blindly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from reminders.delivery_rules import (
+    MAX_ATTEMPTS,
+    Cancel,
+    Defer,
+    Expire,
+    SendContext,
+    before_send,
+    retry_at,
+)
+from reminders.localtime import QuietHours, zone
+from reminders.models import MessageStatus, ProtocolVersion
+from reminders.outbox import Claim, claim_due, expire_overdue, finalise
+from reminders.schedules import protocol_from_snapshot
+from reminders.transports.base import (
+    DeliveryUnknown,
+    OutgoingText,
+    Transport,
+    TransportError,
+    mask_phone,
+)
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class DispatchCounts:
+    sent: int = 0
+    expired: int = 0
+    failed: int = 0
+    retrying: int = 0
+    unknown: int = 0
+    cancelled: int = 0
+    deferred: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class Dispatcher:
+    def __init__(self, sessions: sessionmaker[Session], transport: Transport, *,
+                 batch: int = 50, lease: timedelta = timedelta(minutes=5),
+                 clock: Callable[[], datetime] = utcnow, owner: str | None = None,
+                 rng: random.Random | None = None, stop: threading.Event | None = None):
+        self.sessions = sessions
+        self.transport = transport
+        self.batch = batch
+        self.lease = lease
+        self.clock = clock
+        self.owner = owner or worker_id()
+        self.rng = rng or random.Random()
+        self.stop = stop or threading.Event()
+        self._quiet_hours: dict[str, QuietHours] = {}
+
+    def run_once(self) -> DispatchCounts:
+        """One pass: expire stale rows, then claim and send batches until none are due.
+
+        A stop request ends the pass after the batch in flight, never in the middle of it.
+        """
+        counts = DispatchCounts()
+        counts.expired += expire_overdue(self.sessions, self.clock())
+        while not self.stop.is_set():
+            claims = claim_due(self.sessions, self.owner, self.clock(), self.batch, self.lease)
+            for claim in claims:
+                self._handle(claim, counts)
+            if len(claims) < self.batch:
+                break
+        return counts
+
+    def _quiet(self, digest: str) -> QuietHours:
+        if digest not in self._quiet_hours:
+            with self.sessions() as session:
+                version = session.get(ProtocolVersion, digest)
+                protocol = protocol_from_snapshot(version.protocol_id, version.source)
+            self._quiet_hours[digest] = protocol.quiet_hours
+        return self._quiet_hours[digest]
+
+    def _finalise(self, claim: Claim, now: datetime, **values) -> None:
+        if not finalise(self.sessions, claim, self.owner, now, **values):
+            log.warning("outbox #%s: lease lost before its outcome was recorded", claim.id)
+
+    def _handle(self, claim: Claim, counts: DispatchCounts) -> None:
+        now = self.clock()
+        decision = before_send(SendContext(
+            enrollment_active=claim.enrollment_active, opted_out=claim.opted_out,
+            consent_recorded=claim.consent_recorded, expires_at=claim.expires_at,
+            timezone=zone(claim.timezone), quiet_hours=self._quiet(claim.protocol_digest)), now)
+        if isinstance(decision, Cancel):
+            counts.cancelled += 1
+            self._finalise(claim, now, status=MessageStatus.CANCELLED, reason=decision.reason)
+            return
+        if isinstance(decision, Expire):
+            counts.expired += 1
+            self._finalise(claim, now, status=MessageStatus.EXPIRED, reason=decision.reason)
+            return
+        if isinstance(decision, Defer):  # not a send attempt: give the attempt back
+            counts.deferred += 1
+            self._finalise(claim, now, status=MessageStatus.PENDING, send_at=decision.until,
+                           reason=decision.reason, attempts=claim.attempts - 1)
+            return
+        self._send(claim, now, counts)
+
+    def _send(self, claim: Claim, now: datetime, counts: DispatchCounts) -> None:
+        text = OutgoingText(message_id=claim.id, to=claim.to, body=claim.body,
+                            segments=claim.segments, expires_at=claim.expires_at)
+        try:
+            result = self.transport.send(text)
+        except TransportError as exc:
+            self._failed(claim, exc, counts)
+        except DeliveryUnknown as exc:
+            counts.unknown += 1
+            log.warning("outbox #%s to %s: outcome unknown: %s", claim.id, mask_phone(claim.to), exc)
+            self._finalise(claim, self.clock(), status=MessageStatus.UNKNOWN, last_error=str(exc))
+        except Exception as exc:  # a transport bug: the request may have gone out
+            counts.unknown += 1
+            log.exception("outbox #%s: transport %s raised", claim.id, self.transport.name)
+            self._finalise(claim, self.clock(), status=MessageStatus.UNKNOWN,
+                           last_error=f"{type(exc).__name__}: {exc}")
+        else:
+            counts.sent += 1
+            log.info("outbox #%s sent to %s (%s segments) as %s", claim.id,
+                     mask_phone(claim.to), claim.segments, result.provider_sid)
+            self._finalise(claim, self.clock(), status=MessageStatus.SENT, sent_at=now,
+                           provider_sid=result.provider_sid, last_error=None)
+
+    def _failed(self, claim: Claim, exc: TransportError, counts: DispatchCounts) -> None:
+        now = self.clock()
+        error = f"{exc.code}: {exc}" if exc.code else str(exc)
+        if exc.permanent:
+            counts.failed += 1
+            log.warning("outbox #%s to %s refused: %s", claim.id, mask_phone(claim.to), error)
+            self._finalise(claim, now, status=MessageStatus.FAILED, last_error=error)
+            return
+        again = retry_at(claim.attempts, now, claim.expires_at, self.rng)
+        if again is not None:
+            counts.retrying += 1
+            self._finalise(claim, now, status=MessageStatus.PENDING, send_at=again, last_error=error)
+        elif claim.attempts >= MAX_ATTEMPTS:
+            counts.failed += 1
+            self._finalise(claim, now, status=MessageStatus.FAILED, last_error=error,
+                           reason=f"gave up after {claim.attempts} tries")
+        else:
+            counts.expired += 1
+            self._finalise(claim, now, status=MessageStatus.EXPIRED, last_error=error,
+                           reason="expired while waiting to retry")

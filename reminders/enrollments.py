@@ -1,0 +1,215 @@
+"""Enrolment, correction and cancellation: each one transaction, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from reminders.localtime import zone
+from reminders.models import (
+    REPLANNABLE,
+    Enrollment,
+    EnrollmentStatus,
+    MessageStatus,
+    OutboxMessage,
+    Patient,
+    ProtocolVersion,
+)
+from reminders.planner import EXPIRED, Facts, PlannedText, plan
+from reminders.protocol import Protocol, ProtocolSet
+from reminders.schedules import protocol_from_snapshot
+from reminders.settings import Settings
+from reminders.validation import (
+    EnrollmentInput,
+    ValidationError,
+    check_injection_time,
+    parse_instant,
+    validate,
+)
+
+
+class NotFound(LookupError):
+    """No enrolment with that id."""
+
+
+# Rows in these states are done with, or may have reached the patient already.
+_LEFT = (MessageStatus.LEASED, MessageStatus.SENT, MessageStatus.DELIVERED,
+         MessageStatus.UNDELIVERED, MessageStatus.UNKNOWN, MessageStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the enrolment operations need from the shell."""
+
+    sessions: sessionmaker[Session]
+    protocols: ProtocolSet
+    settings: Settings
+
+
+def facts_of(enrollment: Enrollment, patient: Patient) -> Facts:
+    return Facts(injected_at=enrollment.injected_at, timezone=zone(patient.timezone),
+                 language=patient.language, side=enrollment.side,
+                 diabetic=enrollment.diabetic, pt_referral=enrollment.pt_referral)
+
+
+def _context(settings: Settings, first_name: str) -> dict[str, str]:
+    return {**settings.placeholders, "first_name": first_name}
+
+
+def _row_values(text: PlannedText) -> dict:
+    return dict(
+        step=text.step, position=text.order, language=text.language, body=text.text,
+        segments=text.segments, encoding=text.encoding, send_at=text.send_at,
+        expires_at=text.expires_at, reason=text.reason, expects=text.expects,
+        status=MessageStatus.EXPIRED if text.status == EXPIRED else MessageStatus.PENDING,
+        reply_window_seconds=int(text.reply_window.total_seconds()) if text.reply_window else None,
+    )
+
+
+def _cancel_pending(session: Session, enrollment_ids: list[int], reason: str, now: datetime) -> int:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.enrollment_id.in_(enrollment_ids),
+               OutboxMessage.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.CANCELLED, reason=reason, updated_at=now))
+    return result.rowcount
+
+
+def _store_version(session: Session, protocol: Protocol) -> None:
+    if session.get(ProtocolVersion, protocol.digest) is None:
+        session.add(ProtocolVersion(digest=protocol.digest, protocol_id=protocol.id,
+                                    source=dict(protocol.source)))
+
+
+def enroll(svc: Services, data: EnrollmentInput, now: datetime, created_by: str | None = None) -> int:
+    """Validate, then write patient, enrolment and its planned texts in one transaction.
+
+    Raises ValidationError (nothing written) for bad input, an opted-out number, or a
+    second active enrolment of the same phone without `supersede`.
+    """
+    valid = validate(data, svc.protocols, clinic_timezone=svc.settings.clinic_timezone,
+                     default_region=svc.settings.default_region, now=now)
+    protocol = valid.protocol
+    try:
+        with svc.sessions.begin() as session:
+            patient = session.scalars(
+                select(Patient).where(Patient.phone == valid.phone).with_for_update()).first()
+            if patient is not None and patient.opted_out_at is not None:
+                raise ValidationError({"phone": "this number has opted out (STOP); the patient "
+                                       "must text START before they can be enrolled again"})
+            active = [] if patient is None else list(session.scalars(
+                select(Enrollment).where(Enrollment.patient_id == patient.id,
+                                         Enrollment.status == EnrollmentStatus.ACTIVE)))
+            if active and not valid.supersede:
+                ids = ", ".join(str(e.id) for e in active)
+                raise ValidationError({"phone": f"already has an active enrolment ({ids}); "
+                                       "supersede it (--supersede) to replace it"})
+            if patient is None:
+                patient = Patient(phone=valid.phone, created_at=now)
+                session.add(patient)
+            patient.first_name = valid.first_name
+            patient.language = valid.language
+            patient.timezone = valid.timezone.key
+            patient.updated_at = now
+            _store_version(session, protocol)
+            enrollment = Enrollment(
+                patient=patient, protocol_id=protocol.id, protocol_digest=protocol.digest,
+                injected_at=valid.injected_at, side=valid.side, diabetic=valid.diabetic,
+                pt_referral=valid.pt_referral, baseline_pain=valid.baseline_pain,
+                consent_by=valid.consent_by, consent_at=now,
+                consent_text=protocol.consent.render(valid.language, _context(
+                    svc.settings, valid.first_name))[1],
+                consent_unencrypted_sms=True, status=EnrollmentStatus.ACTIVE,
+                created_by=created_by or valid.consent_by, created_at=now, updated_at=now)
+            session.add(enrollment)
+            session.flush()
+            for old in active:
+                old.status = EnrollmentStatus.SUPERSEDED
+                old.superseded_by_id = enrollment.id
+                old.updated_at = now
+            if active:
+                _cancel_pending(session, [e.id for e in active],
+                                f"superseded by enrolment {enrollment.id}", now)
+            texts = plan(protocol, facts_of(enrollment, patient), now,
+                         _context(svc.settings, patient.first_name))
+            session.add_all(OutboxMessage(enrollment_id=enrollment.id, created_at=now,
+                                          updated_at=now, **_row_values(t)) for t in texts)
+            return enrollment.id
+    except IntegrityError:  # another enrolment of this phone committed first
+        raise ValidationError({"phone": "was enrolled by someone else just now; "
+                               "check the list and try again"}) from None
+
+
+def _active(session: Session, enrollment_id: int) -> Enrollment:
+    enrollment = session.get(Enrollment, enrollment_id, with_for_update=True)
+    if enrollment is None:
+        raise NotFound(f"no enrolment {enrollment_id}")
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError({"enrollment_id": f"enrolment {enrollment_id} is "
+                               f"{enrollment.status.value}; only an active one can change"})
+    return enrollment
+
+
+def protocol_of(session: Session, enrollment: Enrollment) -> Protocol:
+    version = session.get(ProtocolVersion, enrollment.protocol_digest)
+    return protocol_from_snapshot(enrollment.protocol_id, version.source)
+
+
+def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, now: datetime) -> None:
+    """Correct the injection time: re-plan what has not been sent; never touch what has."""
+    with svc.sessions.begin() as session:
+        enrollment = _active(session, enrollment_id)
+        patient = enrollment.patient
+        protocol = protocol_of(session, enrollment)
+        try:
+            new_time = parse_instant(injected_at, zone(patient.timezone))
+            check_injection_time(new_time, protocol, now)
+        except ValueError as exc:
+            raise ValidationError({"injected_at": str(exc)}) from None
+        enrollment.injected_at = new_time
+        enrollment.updated_at = now
+        rows = {m.step: m for m in enrollment.messages}
+        introduced = any(m.status in _LEFT for m in rows.values())
+        texts = plan(protocol, facts_of(enrollment, patient), now,
+                     _context(svc.settings, patient.first_name), introduced=introduced)
+        for text in texts:
+            row = rows.pop(text.step, None)
+            if row is None:
+                session.add(OutboxMessage(enrollment_id=enrollment.id, created_at=now,
+                                          updated_at=now, **_row_values(text)))
+            elif row.status in REPLANNABLE:
+                for key, value in _row_values(text).items():
+                    setattr(row, key, value)
+                row.updated_at = now
+        for row in rows.values():  # steps the corrected plan no longer has
+            if row.status in REPLANNABLE:
+                row.status = MessageStatus.CANCELLED
+                row.reason = "not in the plan after the injection time was corrected"
+                row.updated_at = now
+
+
+def cancel(svc: Services, enrollment_id: int, by: str, now: datetime) -> int:
+    """Stop an enrolment; its pending texts are cancelled. Returns how many."""
+    with svc.sessions.begin() as session:
+        enrollment = _active(session, enrollment_id)
+        enrollment.status = EnrollmentStatus.CANCELLED
+        enrollment.updated_at = now
+        return _cancel_pending(session, [enrollment.id], f"enrolment cancelled by {by}", now)
+
+
+def complete_finished(sessions: sessionmaker[Session], now: datetime) -> int:
+    """Mark active enrolments with nothing left to send (or in flight) as completed."""
+    open_rows = exists().where(
+        OutboxMessage.enrollment_id == Enrollment.id,
+        OutboxMessage.status.in_((MessageStatus.PENDING, MessageStatus.LEASED,
+                                  MessageStatus.UNKNOWN)))
+    with sessions.begin() as session:
+        result = session.execute(
+            update(Enrollment)
+            .where(Enrollment.status == EnrollmentStatus.ACTIVE, ~open_rows)
+            .values(status=EnrollmentStatus.COMPLETED, updated_at=now))
+        return result.rowcount

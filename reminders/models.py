@@ -1,0 +1,136 @@
+"""Database models (SQLAlchemy 2, typed). Every instant is a UTCDateTime."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from reminders.db import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"  # waiting for its send time
+    LEASED = "leased"  # claimed by a dispatcher; being sent now
+    SENT = "sent"  # accepted by the provider (has a provider SID)
+    DELIVERED = "delivered"  # the carrier confirmed delivery
+    UNDELIVERED = "undelivered"  # the carrier could not deliver it
+    FAILED = "failed"  # refused for good; never retried automatically
+    UNKNOWN = "unknown"  # may or may not have been accepted: reconcile before any resend
+    EXPIRED = "expired"  # stale before it could be sent; never sent
+    CANCELLED = "cancelled"  # withdrawn (enrolment cancelled or superseded, opt-out, re-plan)
+
+
+# A text in one of these states may still be (re)planned; the others have left the building
+# or are in flight, and a re-plan must not touch them.
+REPLANNABLE = (MessageStatus.PENDING, MessageStatus.EXPIRED)
+
+
+class EnrollmentStatus(StrEnum):
+    ACTIVE = "active"  # texts are being sent
+    COMPLETED = "completed"  # every text has been sent or has expired
+    CANCELLED = "cancelled"  # staff stopped it
+    SUPERSEDED = "superseded"  # replaced by a newer enrolment of the same phone
+
+
+def _enum(enum_cls: type[StrEnum]) -> Enum:
+    return Enum(enum_cls, native_enum=False, length=16,
+                values_callable=lambda members: [m.value for m in members])
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 (SQLAlchemy reads a dict)
+
+
+class ProtocolVersion(Base):
+    """The protocol data an enrolment was planned with, stored once per distinct version."""
+
+    __tablename__ = "protocol_versions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    protocol_id: Mapped[str] = mapped_column(String(64))
+    source: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
+    language: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA
+    opted_out_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    enrollments: Mapped[list[Enrollment]] = relationship(back_populates="patient")
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    protocol_id: Mapped[str] = mapped_column(String(64))
+    protocol_digest: Mapped[str] = mapped_column(ForeignKey("protocol_versions.digest"))
+    injected_at: Mapped[datetime]
+    side: Mapped[str | None] = mapped_column(String(8))
+    diabetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    pt_referral: Mapped[bool] = mapped_column(Boolean, default=False)
+    baseline_pain: Mapped[int | None]
+    consent_by: Mapped[str] = mapped_column(String(128))  # staff who recorded consent
+    consent_at: Mapped[datetime]
+    consent_text: Mapped[str] = mapped_column(Text)  # the wording shown to the patient
+    consent_unencrypted_sms: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus), index=True)
+    created_by: Mapped[str] = mapped_column(String(128))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    patient: Mapped[Patient] = relationship(back_populates="enrollments")
+    messages: Mapped[list[OutboxMessage]] = relationship(
+        back_populates="enrollment", order_by="(OutboxMessage.send_at, OutboxMessage.id)")
+
+
+class OutboxMessage(Base):
+    """One planned text. The only source of truth for what is to be sent."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "step", name="uq_outbox_enrollment_step"),
+        Index("ix_outbox_status_send_at", "status", "send_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    step: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int]  # the step's place in the protocol (ties at one send time)
+    language: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+    segments: Mapped[int]
+    encoding: Mapped[str] = mapped_column(String(8))
+    send_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    expects: Mapped[str | None] = mapped_column(String(16))
+    reply_window_seconds: Mapped[int | None]
+    attempts: Mapped[int] = mapped_column(default=0)  # claims so far; fences each finalise
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
+    provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    enrollment: Mapped[Enrollment] = relationship(back_populates="messages")

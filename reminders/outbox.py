@@ -1,0 +1,100 @@
+"""Claiming and finalising outbox rows: the only SQL on the dispatch hot path.
+
+A claim moves due `pending` rows to `leased` with an owner, a lease expiry and a bumped
+`attempts` (the fencing token). PostgreSQL: a `FOR UPDATE SKIP LOCKED` CTE feeds an
+`UPDATE … RETURNING`, so concurrent workers never wait on or take each other's rows.
+SQLite: the engine opens every transaction with BEGIN IMMEDIATE, so the select and the
+`UPDATE … WHERE id IN (…) RETURNING` run under the database's single write lock.
+Every finalise is guarded by (id, lease owner, attempts, status leased): a worker whose
+lease was taken over can never overwrite the new owner's outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from reminders.models import Enrollment, EnrollmentStatus, MessageStatus, OutboxMessage, Patient
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    attempts: int
+    to: str
+    body: str
+    segments: int
+    expires_at: datetime
+    timezone: str
+    protocol_digest: str
+    enrollment_active: bool
+    opted_out: bool
+    consent_recorded: bool
+
+
+def expire_overdue(sessions: sessionmaker[Session], now: datetime) -> int:
+    """Pending rows past their expiry become `expired`: stale advice is never sent late."""
+    with sessions.begin() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.expires_at <= now)
+            .values(status=MessageStatus.EXPIRED, updated_at=now,
+                    reason="expired before it could be sent (service was behind)"))
+        return result.rowcount
+
+
+def claim_due(sessions: sessionmaker[Session], owner: str, now: datetime, limit: int,
+              lease: timedelta) -> list[Claim]:
+    with sessions.begin() as session:
+        due = (select(OutboxMessage.id)
+               .where(OutboxMessage.status == MessageStatus.PENDING,
+                      OutboxMessage.send_at <= now, OutboxMessage.expires_at > now)
+               .order_by(OutboxMessage.send_at, OutboxMessage.position, OutboxMessage.id)
+               .limit(limit))
+        if session.get_bind().dialect.name == "postgresql":
+            ids = select(due.with_for_update(skip_locked=True).cte("due").c.id)
+        else:
+            ids = list(session.scalars(due))
+            if not ids:
+                return []
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.PENDING)
+            .values(status=MessageStatus.LEASED, lease_owner=owner,
+                    lease_expires_at=now + lease, attempts=OutboxMessage.attempts + 1,
+                    updated_at=now)
+            .returning(OutboxMessage.id, OutboxMessage.attempts),
+            execution_options={"synchronize_session": False}).all()
+        if not claimed:
+            return []
+        attempts = dict(claimed)
+        rows = session.execute(
+            select(OutboxMessage.id, Patient.phone, OutboxMessage.body, OutboxMessage.segments,
+                   OutboxMessage.expires_at, Patient.timezone, Enrollment.protocol_digest,
+                   Enrollment.status, Patient.opted_out_at, Enrollment.consent_by,
+                   Enrollment.consent_unencrypted_sms)
+            .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
+            .join(Patient, Enrollment.patient_id == Patient.id)
+            .where(OutboxMessage.id.in_(list(attempts)))
+            .order_by(OutboxMessage.send_at, OutboxMessage.position, OutboxMessage.id)).all()
+        return [Claim(id=r[0], attempts=attempts[r[0]], to=r[1], body=r[2], segments=r[3],
+                      expires_at=r[4], timezone=r[5], protocol_digest=r[6],
+                      enrollment_active=r[7] == EnrollmentStatus.ACTIVE,
+                      opted_out=r[8] is not None, consent_recorded=bool(r[9]) and bool(r[10]))
+                for r in rows]
+
+
+def finalise(sessions: sessionmaker[Session], claim: Claim, owner: str, now: datetime,
+             **values) -> bool:
+    """Record the outcome of a claimed row; False if the lease was no longer ours."""
+    with sessions.begin() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == claim.id, OutboxMessage.lease_owner == owner,
+                   OutboxMessage.attempts == claim.attempts,
+                   OutboxMessage.status == MessageStatus.LEASED)
+            .values(lease_owner=None, lease_expires_at=None, updated_at=now, **values))
+        return result.rowcount == 1

@@ -1,0 +1,365 @@
+"""Build and check protocols from the parsed `schedules.yaml` data (pure).
+
+Every mistake is collected, not just the first, and each message starts with the path of
+the offending value (`protocols.hip-joint-injection.steps[3].at.time: '25:00' is not a
+time`), so an operator can fix the file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from reminders.localtime import QuietHours, parse_clock, parse_duration
+from reminders.protocol import (
+    CONDITION_FACTS,
+    DEFAULT_LANGUAGE,
+    INTRO_STEP,
+    PLACEHOLDERS,
+    SUPPORTED_LANGUAGES,
+    Expects,
+    Improvement,
+    Protocol,
+    ProtocolSet,
+    ReplyKind,
+    Step,
+    Template,
+    Timing,
+    placeholders_in,
+)
+from reminders.segments import count_segments
+
+TCPA_EARLIEST, TCPA_LATEST = "08:00", "21:00"
+ANSWER_KINDS = ("help", "red_flag", "no_improvement")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+# A first name this long is used when checking segment budgets, so a typical name fits.
+BUDGET_FIRST_NAME = "Maximiliana"
+
+
+class ProtocolError(Exception):
+    """The protocol file is invalid; `errors` holds one message per mistake."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+class _Checker:
+    def __init__(self, budget_context: Mapping[str, str] | None):
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        # None: budgets were checked when this version was first loaded (a stored snapshot).
+        self.context = None if budget_context is None else {**budget_context,
+                                                            "first_name": BUDGET_FIRST_NAME}
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(f"{path}: {message}")
+
+    def mapping(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict:
+        """`value` as a dict when it is one with the right keys; reports what is wrong."""
+        if not isinstance(value, Mapping):
+            self.error(path, f"must be a mapping, not {type(value).__name__}")
+            return {}
+        for key in value:
+            if key not in required | optional:
+                known = ", ".join(sorted(required | optional))
+                self.error(f"{path}.{key}", f"unknown key (expected one of: {known})")
+        for key in sorted(required - set(value)):
+            self.error(f"{path}.{key}", "is required")
+        return dict(value)
+
+    def parsed(self, parse, value: Any, path: str):
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.error(path, str(exc))
+            return None
+
+    def integer(self, value: Any, path: str, low: int, high: int) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.error(path, f"{value!r} is not a whole number from {low} to {high}")
+            return None
+        return value
+
+    def text(self, value: Any, path: str) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.error(path, "must be a non-empty text")
+            return None
+        try:
+            fields = placeholders_in(value)
+        except ValueError as exc:
+            self.error(path, f"bad braces in text: {exc}")
+            return None
+        for name, conversion, spec in fields:
+            if name not in PLACEHOLDERS or conversion or spec:
+                allowed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
+                self.error(path, f"unknown placeholder {{{name}}} (allowed: {allowed})")
+                return None
+        return value
+
+    def template(self, value: Any, path: str, languages: tuple[str, ...], *, sent: bool = True):
+        """A {text, segments} block; `sent=False` for wording shown, not texted (no budget)."""
+        data = self.mapping(value, path, {"text", "segments"} if sent else {"text"}, set())
+        if not data:
+            return None
+        return self.texts(data.get("text"), data.get("segments"), path, languages, sent=sent)
+
+    def texts(self, raw: Any, raw_budget: Any, path: str, languages: tuple[str, ...], *,
+              sent: bool = True) -> Template | None:
+        texts: dict[str, str] = {}
+        if not isinstance(raw, Mapping):
+            self.error(f"{path}.text", "must map a language code to its text (en: …, es: …)")
+            return None
+        for lang, value in raw.items():
+            if lang not in languages:
+                self.error(f"{path}.text.{lang}", f"unknown language (expected {languages})")
+            elif (checked := self.text(value, f"{path}.text.{lang}")) is not None:
+                texts[lang] = checked
+        if DEFAULT_LANGUAGE not in raw:
+            self.error(f"{path}.text.{DEFAULT_LANGUAGE}", "English text is required")
+            return None
+        for lang in languages:
+            if lang not in raw:
+                self.warnings.append(f"{path}.text.{lang}: missing; English is sent instead")
+        budgets = self.budgets(raw_budget, f"{path}.segments", languages) if sent else {}
+        if budgets is None or DEFAULT_LANGUAGE not in texts:
+            return None
+        template = Template(texts=texts, budgets=budgets)
+        for lang in languages if sent and self.context is not None else ():
+            used, rendered = template.render(lang, self.context)
+            if used != lang:
+                continue
+            count = count_segments(rendered)
+            if count.segments > template.budget(lang):
+                self.error(
+                    f"{path}.text.{lang}",
+                    f"{count.segments} segments ({count.encoding}, {count.units} units) "
+                    f"exceeds the budget of {template.budget(lang)}",
+                )
+        return template
+
+    def budgets(self, value: Any, path: str, languages: tuple[str, ...]) -> dict | None:
+        if isinstance(value, Mapping):
+            budgets = {}
+            for lang, n in value.items():
+                if lang not in languages:
+                    self.error(f"{path}.{lang}", f"unknown language (expected {languages})")
+                elif (checked := self.integer(n, f"{path}.{lang}", 1, 10)) is not None:
+                    budgets[lang] = checked
+            if DEFAULT_LANGUAGE not in budgets:
+                self.error(f"{path}.{DEFAULT_LANGUAGE}", "English budget is required")
+                return None
+            return budgets
+        checked = self.integer(value, path, 1, 10)
+        return None if checked is None else {DEFAULT_LANGUAGE: checked}
+
+
+def _digest(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def load_protocols(data: Any, budget_context: Mapping[str, str] | None) -> ProtocolSet:
+    """Check the whole file's data and build its protocols, or raise ProtocolError.
+
+    `budget_context` supplies the clinic's placeholder values used to render every text
+    when checking its segment budget; None skips that check (for a stored snapshot that
+    passed it when it was first loaded).
+    """
+    check = _Checker(budget_context)
+    root = check.mapping(data, "(file)", {"protocols"}, {"version"})
+    protocols: dict[str, Protocol] = {}
+    raw_protocols = root.get("protocols")
+    if "protocols" in root and (not isinstance(raw_protocols, Mapping) or not raw_protocols):
+        check.error("protocols", "must map each protocol id to its definition")
+    elif isinstance(raw_protocols, Mapping):
+        for pid, raw in raw_protocols.items():
+            path = f"protocols.{pid}"
+            if not isinstance(pid, str) or not _SLUG.match(pid):
+                check.error(path, "protocol id must be lower-case letters, digits and dashes")
+                continue
+            protocol = _protocol(check, pid, raw, path)
+            if protocol is not None:
+                protocols[pid] = protocol
+    if check.errors:
+        raise ProtocolError(check.errors)
+    return ProtocolSet(protocols=protocols, warnings=tuple(check.warnings))
+
+
+def _protocol(check: _Checker, pid: str, raw: Any, path: str) -> Protocol | None:
+    required = {"name", "languages", "duration", "quiet_hours", "improvement",
+                "diagnostic_relief", "red_flags", "answers", "intro", "consent", "steps"}
+    data = check.mapping(raw, path, required, set())
+    if not data:
+        return None
+    errors_before = len(check.errors)
+    languages = _languages(check, data.get("languages"), f"{path}.languages")
+    duration = check.parsed(parse_duration, data.get("duration"), f"{path}.duration")
+    quiet = _quiet_hours(check, data.get("quiet_hours"), f"{path}.quiet_hours")
+    imp = check.mapping(data.get("improvement"), f"{path}.improvement", {"points", "percent"}, set())
+    points = check.integer(imp.get("points"), f"{path}.improvement.points", 1, 10)
+    percent = check.integer(imp.get("percent"), f"{path}.improvement.percent", 1, 100)
+    diag = check.mapping(data.get("diagnostic_relief"), f"{path}.diagnostic_relief", {"percent"}, set())
+    diag_percent = check.integer(diag.get("percent"), f"{path}.diagnostic_relief.percent", 1, 100)
+    red_flags = _red_flags(check, data.get("red_flags"), f"{path}.red_flags", languages)
+    answers_raw = check.mapping(data.get("answers"), f"{path}.answers", set(ANSWER_KINDS), set())
+    answers = {
+        kind: check.template(answers_raw[kind], f"{path}.answers.{kind}", languages)
+        for kind in ANSWER_KINDS if kind in answers_raw
+    }
+    intro = check.template(data.get("intro"), f"{path}.intro", languages)
+    if intro is not None:
+        _check_introduces(check, intro, f"{path}.intro")
+    consent = check.template(data.get("consent"), f"{path}.consent", languages, sent=False)
+    steps = _steps(check, data.get("steps"), f"{path}.steps", languages, quiet, duration)
+    if len(check.errors) > errors_before:
+        return None
+    return Protocol(
+        id=pid, name=str(data["name"]), duration=duration, quiet_hours=quiet,
+        improvement=Improvement(points=points, percent=percent),
+        diagnostic_relief_percent=diag_percent, red_flags=red_flags, answers=answers,
+        intro=intro, consent=consent, steps=steps, digest=_digest(raw), source=raw,
+    )
+
+
+def _languages(check: _Checker, value: Any, path: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or DEFAULT_LANGUAGE not in value:
+        check.error(path, f"must be a list that includes {DEFAULT_LANGUAGE!r}")
+        return (DEFAULT_LANGUAGE,)
+    for i, lang in enumerate(value):
+        if lang not in SUPPORTED_LANGUAGES:
+            check.error(f"{path}[{i}]", f"{lang!r} is not supported (supported: {SUPPORTED_LANGUAGES})")
+    return tuple(lang for lang in value if lang in SUPPORTED_LANGUAGES)
+
+
+def _quiet_hours(check: _Checker, value: Any, path: str) -> QuietHours | None:
+    data = check.mapping(value, path, {"start", "end"}, set())
+    start = check.parsed(parse_clock, data.get("start"), f"{path}.start") if data else None
+    end = check.parsed(parse_clock, data.get("end"), f"{path}.end") if data else None
+    if start is None or end is None:
+        return None
+    if not parse_clock(TCPA_EARLIEST) <= start < end <= parse_clock(TCPA_LATEST):
+        check.error(path, f"window {start:%H:%M}–{end:%H:%M} must lie inside "
+                    f"{TCPA_EARLIEST}–{TCPA_LATEST} (TCPA) and start before it ends")
+        return None
+    return QuietHours(start, end)
+
+
+def _red_flags(check: _Checker, value: Any, path: str, languages) -> dict[str, tuple[str, ...]]:
+    data = check.mapping(value, path, {DEFAULT_LANGUAGE}, set(languages))
+    words: dict[str, tuple[str, ...]] = {}
+    for lang, raw in data.items():
+        if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w.strip() for w in raw):
+            check.error(f"{path}.{lang}", "must be a non-empty list of words or phrases")
+            continue
+        words[lang] = tuple(w.strip().lower() for w in raw)
+    return words
+
+
+def _check_introduces(check: _Checker, template: Template, path: str) -> None:
+    for lang, text in template.texts.items():
+        missing = [w for w in ("{clinic_name}", "STOP", "HELP") if w not in text]
+        if missing:
+            check.error(f"{path}.text.{lang}", "a first text must name the clinic and say "
+                        f"STOP and HELP; missing {', '.join(missing)}")
+
+
+def _steps(check: _Checker, value: Any, path: str, languages, quiet, duration) -> tuple[Step, ...]:
+    if not isinstance(value, list) or not value:
+        check.error(path, "must be a non-empty list of steps")
+        return ()
+    steps: list[Step] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(value):
+        step = _step(check, raw, f"{path}[{i}]", i, languages, quiet, duration)
+        if step is None:
+            continue
+        if step.id in seen:
+            check.error(f"{path}[{i}].id", f"duplicate step id {step.id!r}")
+        seen.add(step.id)
+        steps.append(step)
+    if len(steps) == len(value) and not any(s.introduces for s in steps):
+        check.error(path, "one step must have `introduces: true` (the first text names the clinic)")
+    return tuple(steps)
+
+
+def _step(check, raw, path, order, languages, quiet, duration) -> Step | None:
+    keys = {"id", "at", "expires", "text", "segments"}
+    data = check.mapping(raw, path, keys, {"when", "expects", "introduces", "escalates"})
+    if not data:
+        return None
+    errors_before = len(check.errors)
+    step_id = data.get("id")
+    if not isinstance(step_id, str) or not _SLUG.match(step_id) or step_id == INTRO_STEP:
+        check.error(f"{path}.id", f"{step_id!r} is not a step id (lower-case letters, digits, "
+                    f"dashes; {INTRO_STEP!r} is reserved)")
+    timing = _timing(check, data.get("at"), f"{path}.at", quiet, duration)
+    expires = check.parsed(parse_duration, data.get("expires"), f"{path}.expires")
+    if expires is not None and expires.total_seconds() <= 0:
+        check.error(f"{path}.expires", "must be longer than 0m")
+    when = _condition(check, data.get("when", {}), f"{path}.when")
+    expects = _expects(check, data["expects"], f"{path}.expects") if "expects" in data else None
+    flags = {}
+    for name in ("introduces", "escalates"):
+        flags[name] = data.get(name, False)
+        if not isinstance(flags[name], bool):
+            check.error(f"{path}.{name}", "must be true or false")
+    template = check.texts(data.get("text"), data.get("segments"), path, languages)
+    if template is not None and flags["introduces"] is True:
+        _check_introduces(check, template, path)
+    if len(check.errors) > errors_before:
+        return None
+    return Step(id=step_id, order=order, timing=timing, expires=expires, template=template,
+                when=when, expects=expects, **flags)
+
+
+def _timing(check: _Checker, value: Any, path: str, quiet, duration) -> Timing | None:
+    data = check.mapping(value, path, set(), {"after", "day", "time"})
+    if not data:
+        return None
+    if ("after" in data) == ("day" in data or "time" in data):
+        check.error(path, "give either `after: <duration>` or `day: N` with `time: HH:MM`")
+        return None
+    if "after" in data:
+        after = check.parsed(parse_duration, data["after"], f"{path}.after")
+        if after is not None and duration is not None and after > duration:
+            check.error(f"{path}.after", "is later than the protocol's duration")
+        return None if after is None else Timing(after=after)
+    day = check.integer(data.get("day"), f"{path}.day", 0, 365)
+    at = check.parsed(parse_clock, data.get("time"), f"{path}.time")
+    if at is not None and quiet is not None and not quiet.start <= at < quiet.end:
+        check.error(f"{path}.time", f"'{at:%H:%M}' is outside the quiet-hours window "
+                    f"{quiet.start:%H:%M}–{quiet.end:%H:%M}")
+        return None
+    if day is not None and duration is not None and day > duration.days:
+        check.error(f"{path}.day", "is later than the protocol's duration")
+    return None if day is None or at is None else Timing(day=day, at=at)
+
+
+def _condition(check: _Checker, value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        check.error(path, "must map enrolment facts to values (e.g. diabetic: true)")
+        return {}
+    for name, wanted in value.items():
+        if name not in CONDITION_FACTS:
+            known = ", ".join(CONDITION_FACTS)
+            check.error(f"{path}.{name}", f"unknown condition (known: {known})")
+        elif wanted not in CONDITION_FACTS[name] or type(wanted) is not type(CONDITION_FACTS[name][0]):
+            check.error(f"{path}.{name}", f"{wanted!r} is not one of {CONDITION_FACTS[name]}")
+    return dict(value)
+
+
+def _expects(check: _Checker, value: Any, path: str) -> Expects | None:
+    data = check.mapping(value, path, {"reply", "window"}, set())
+    if not data:
+        return None
+    kinds = [k.value for k in ReplyKind]
+    if data.get("reply") not in kinds:
+        check.error(f"{path}.reply", f"{data.get('reply')!r} is not one of {kinds}")
+    window = check.parsed(parse_duration, data.get("window"), f"{path}.window")
+    if data.get("reply") not in kinds or window is None:
+        return None
+    return Expects(reply=ReplyKind(data["reply"]), window=window)

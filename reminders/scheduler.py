@@ -1,0 +1,43 @@
+"""APScheduler as the metronome only: a few fixed-id interval jobs in a memory job store.
+
+Never one job per message: the outbox table says what is due, and every worker process
+runs the same ticks against it (the claims keep them from sending anything twice).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from reminders.dispatcher import Dispatcher
+from reminders.enrollments import complete_finished
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_MINUTES = 10
+
+
+def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session],
+                    dispatch_interval: float) -> BlockingScheduler:
+    # coalesce + max_instances=1: a slow tick is never run twice at once nor caught up on
+    scheduler = BlockingScheduler(timezone=UTC, job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+
+    def dispatch_tick() -> None:
+        counts = dispatcher.run_once()
+        if any(counts.as_dict().values()):
+            log.info("dispatch: %s", " ".join(f"{k}={v}" for k, v in counts.as_dict().items() if v))
+
+    def housekeeping_tick() -> None:
+        done = complete_finished(sessions, datetime.now(UTC))
+        if done:
+            log.info("housekeeping: %s enrolments completed", done)
+
+    scheduler.add_job(dispatch_tick, "interval", seconds=dispatch_interval, id="dispatch",
+                      next_run_time=datetime.now(UTC))
+    scheduler.add_job(housekeeping_tick, "interval", minutes=HOUSEKEEPING_MINUTES,
+                      id="housekeeping")
+    return scheduler

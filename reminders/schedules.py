@@ -1,0 +1,28 @@
+"""Reading protocols: from the schedules file, or from the snapshot an enrolment keeps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reminders.protocol import Protocol, ProtocolSet
+from reminders.protocol_loader import ProtocolError, load_protocols
+
+
+def read_schedules(path: str | Path, placeholders: Mapping[str, str]) -> ProtocolSet:
+    """Load and check the schedules file; ProtocolError lists every mistake."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProtocolError([f"{path}: cannot be read ({exc.strerror})"]) from None
+    except yaml.YAMLError as exc:
+        raise ProtocolError([f"{path}: is not valid YAML: {exc}"]) from None
+    return load_protocols(data, placeholders)
+
+
+def protocol_from_snapshot(protocol_id: str, source: Mapping[str, Any]) -> Protocol:
+    """The protocol exactly as an enrolment was planned with it."""
+    return load_protocols({"protocols": {protocol_id: source}}, None).get(protocol_id)

@@ -1,0 +1,101 @@
+"""Settings: one frozen object built from the environment at the entry points only.
+
+`Settings.from_env(os.environ)` fails loudly, naming the variable, on a bad value. Nothing
+here reads the environment at import time; the entry points call `load_dotenv` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reminders.localtime import zone
+
+TRANSPORTS = ("console", "twilio")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'reminders.db'}"
+    sms_transport: str = "console"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = field(default="", repr=False)
+    twilio_messaging_service_sid: str = ""
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = ""
+    public_base_url: str = "http://127.0.0.1:8000"
+    clinic_name: str = "Example Pain Clinic"
+    clinic_phone: str = "(312) 555-0100"
+    after_hours_phone: str = "(312) 555-0199"
+    clinic_timezone: str = "America/Chicago"
+    default_region: str = "US"
+    schedules_file: str = str(PROJECT_ROOT / "schedules.yaml")
+    secret_key: str = field(default="", repr=False)
+    send_rate: float = 1.0  # segments per second per sender
+    send_concurrency: int = 4  # concurrent provider requests per process
+    dispatch_interval: float = 5.0  # seconds between dispatch ticks
+    dispatch_batch: int = 50  # rows claimed per batch
+    lease_seconds: int = 300  # a claimed row not finalised by then is the reaper's
+
+    @property
+    def placeholders(self) -> dict[str, str]:
+        """Clinic values for the texts' placeholders (first name is added per patient)."""
+        return {"clinic_name": self.clinic_name, "clinic_phone": self.clinic_phone,
+                "after_hours_phone": self.after_hours_phone}
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        values: dict[str, object] = {}
+
+        def text(var: str, attr: str) -> None:
+            if env.get(var, "").strip():
+                values[attr] = env[var].strip()
+
+        def number(var: str, attr: str, kind: type, low: float) -> None:
+            raw = env.get(var, "").strip()
+            if not raw:
+                return
+            try:
+                value = kind(raw)
+            except ValueError:
+                raise SettingsError(f"{var}: {raw!r} is not a {kind.__name__}") from None
+            if value < low:
+                raise SettingsError(f"{var}: must be at least {low}, got {raw!r}")
+            values[attr] = value
+
+        for var in ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
+                    "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE_URL",
+                    "PUBLIC_BASE_URL", "CLINIC_NAME", "CLINIC_PHONE", "AFTER_HOURS_PHONE",
+                    "CLINIC_TIMEZONE", "DEFAULT_REGION", "SCHEDULES_FILE", "SECRET_KEY"):
+            text(var, var.lower())
+        number("SEND_RATE", "send_rate", float, 0.01)
+        number("SEND_CONCURRENCY", "send_concurrency", int, 1)
+        number("DISPATCH_INTERVAL", "dispatch_interval", float, 0.1)
+        number("DISPATCH_BATCH", "dispatch_batch", int, 1)
+        number("LEASE_SECONDS", "lease_seconds", int, 10)
+
+        has_credentials = bool(values.get("twilio_account_sid") and values.get("twilio_auth_token"))
+        transport = env.get("SMS_TRANSPORT", "").strip().lower()
+        if transport and transport not in TRANSPORTS:
+            raise SettingsError(f"SMS_TRANSPORT: {transport!r} is not one of {TRANSPORTS}")
+        values["sms_transport"] = transport or ("twilio" if has_credentials else "console")
+        if values["sms_transport"] == "twilio":
+            for var in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "CLINIC_NAME", "CLINIC_PHONE",
+                        "AFTER_HOURS_PHONE", "PUBLIC_BASE_URL"):
+                if not values.get(var.lower()):
+                    raise SettingsError(f"{var}: required when texts go to real patients "
+                                        "(SMS_TRANSPORT=twilio)")
+            if not (values.get("twilio_messaging_service_sid") or values.get("twilio_from_number")):
+                raise SettingsError("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER: one "
+                                    "is required with SMS_TRANSPORT=twilio")
+        try:
+            zone(str(values.get("clinic_timezone", cls.clinic_timezone)))
+        except ValueError as exc:
+            raise SettingsError(f"CLINIC_TIMEZONE: {exc}") from None
+        return cls(**values)

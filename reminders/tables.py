@@ -1,0 +1,113 @@
+"""Plain-text tables for the CLI: what staff and operators read in a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from reminders.localtime import format_duration
+from reminders.protocol import ProtocolSet
+from reminders.protocol_loader import BUDGET_FIRST_NAME
+from reminders.segments import count_segments
+
+_PENDING = ("pending", "leased")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(c) for c in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _local(value: str | datetime, tz: ZoneInfo) -> str:
+    instant = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return instant.astimezone(tz).strftime("%a %Y-%m-%d %H:%M %Z")
+
+
+def schedule_rows(protocols: ProtocolSet, placeholders: Mapping[str, str]) -> list[dict]:
+    context = {**placeholders, "first_name": BUDGET_FIRST_NAME}
+    rows = []
+    for protocol in protocols.protocols.values():
+        languages = sorted({lang for s in protocol.steps for lang in s.template.texts})
+        for step in protocol.steps:
+            cost = {}
+            for lang in languages:
+                used, text = step.template.render(lang, context)
+                count = count_segments(text)
+                cost[lang] = {"segments": count.segments, "encoding": count.encoding,
+                              "budget": step.template.budget(lang), "fallback": used != lang}
+            rows.append({"protocol": protocol.id, "step": step.id,
+                         "timing": step.timing.describe(),
+                         "expires": format_duration(step.expires),
+                         "condition": step.describe_condition(),
+                         "expects": step.expects.reply.value if step.expects else None,
+                         "languages": cost})
+    return rows
+
+
+def render_schedule(rows: list[dict]) -> str:
+    def cost(c: dict) -> str:
+        fallback = " (en)" if c["fallback"] else ""
+        return f"{c['segments']}/{c['budget']} {c['encoding']}{fallback}"
+
+    langs = sorted({lang for r in rows for lang in r["languages"]})
+    return table(
+        ["protocol", "step", "timing", "expires", "condition", "expects",
+         *[f"{lang} seg/budget" for lang in langs]],
+        [[r["protocol"], r["step"], r["timing"], r["expires"], r["condition"],
+          r["expects"] or "-", *[cost(r["languages"][lang]) for lang in langs]] for r in rows])
+
+
+def render_plan(rows: Sequence[tuple], tz: ZoneInfo) -> str:
+    return table(["local time", "step", "status", "segments", "reason"],
+                 [[_local(at, tz), step, status, f"{seg} {enc}", reason]
+                  for at, step, status, seg, enc, reason in rows])
+
+
+def next_text(messages: list[dict]) -> dict | None:
+    pending = [m for m in messages if m["status"] in _PENDING]
+    return min(pending, key=lambda m: m["send_at"], default=None)
+
+
+def render_enrollment(data: dict) -> str:
+    tz = ZoneInfo(data["timezone"])
+    head = (f"enrolment {data['enrollment_id']} ({data['status']}): {data['first_name']} "
+            f"{data['phone']}, {data['protocol']}, injected {_local(data['injected_at'], tz)}, "
+            f"language {data['language']}")
+    return head + "\n" + table(
+        ["id", "local time", "step", "status", "segments", "reason / error"],
+        [[m["id"], _local(m["local_send_at"], tz), m["step"], m["status"],
+          f"{m['segments']} {m['encoding']}", m["last_error"] or m["reason"]]
+         for m in data["messages"]])
+
+
+def render_enrollments(items: list[dict]) -> str:
+    rows = []
+    for item in items:
+        tz = ZoneInfo(item["timezone"])
+        nxt = next_text(item.get("messages", [])) if "messages" in item else item.get("next")
+        sent = sum(m["status"] in ("sent", "delivered") for m in item.get("messages", []))
+        rows.append([item["enrollment_id"], item["first_name"], "***" + item["phone"][-4:],
+                     item["protocol"], _local(item["injected_at"], tz), item["status"],
+                     f"{nxt['step']} {_local(nxt['send_at'], tz)}" if nxt else "-", sent])
+    return table(["id", "name", "phone", "protocol", "injected", "status", "next text", "sent"],
+                 rows) if rows else "no enrolments"
+
+
+def render_conversation(events, injected: datetime, tz: ZoneInfo) -> str:
+    lines, current = [], None
+    start = injected.astimezone(tz).date()
+    for event in events:
+        local = event.at.astimezone(tz)
+        day = (local.date() - start).days
+        if day != current:
+            current = day
+            lines.append(f"\n== day {day}: {local:%a %d %b %Y} ==")
+        if event.status in ("sent", "delivered"):
+            lines.append(f"{local:%H:%M} [{event.step}] {event.text}")
+        else:
+            lines.append(f"{local:%H:%M} [{event.step}] not sent ({event.status}: {event.reason})")
+    return "\n".join(lines).lstrip("\n")

@@ -1,0 +1,29 @@
+"""In-memory transport for tests: keeps what it accepted and fails on demand."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reminders.transports.base import OutgoingText, SendResult
+
+
+@dataclass
+class FakeTransport:
+    """`fail` may be set to a callable that raises for a given text (or returns None)."""
+
+    name: str = "fake"
+    sent: list[OutgoingText] = field(default_factory=list)
+    fail: Callable[[OutgoingText], None] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def send(self, text: OutgoingText) -> SendResult:
+        if self.fail is not None:
+            self.fail(text)
+        with self._lock:
+            self.sent.append(text)
+            return SendResult(provider_sid=f"SMfake{len(self.sent):028d}")
+
+    def bodies_to(self, phone: str) -> list[str]:
+        return [t.body for t in self.sent if t.to == phone]

@@ -1,0 +1,151 @@
+"""Enrolment input checks (pure). Every problem is reported at once, keyed by field name.
+
+Field names are the snake_case names the API and the staff form use; the CLI shows them
+as its flags (`first_name` → `--first-name`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+
+from reminders.localtime import resolve_local, zone
+from reminders.protocol import SUPPORTED_LANGUAGES, Protocol, ProtocolSet
+
+MAX_FUTURE = timedelta(minutes=15)  # clocks differ; an injection further ahead is a typo
+_NAME = re.compile(r"^[^\W\d_]+(?:[' .-]{1,2}[^\W\d_]+)*$")  # letters; inner ' . - and spaces
+
+
+class ValidationError(ValueError):
+    """Bad input; `errors` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class EnrollmentInput:
+    """What staff (CLI, form or API) hand in; strings as typed, checked by `validate`."""
+
+    first_name: str
+    phone: str
+    injected_at: str | datetime
+    protocol: str
+    consent_by: str
+    timezone: str | None = None  # None: the clinic's zone
+    language: str = "en"
+    side: str | None = None
+    diabetic: bool = False
+    pt_referral: bool = False
+    baseline_pain: int | str | None = None
+    supersede: bool = False
+
+
+@dataclass(frozen=True)
+class ValidEnrollment:
+    first_name: str
+    phone: str  # E.164
+    injected_at: datetime  # aware, UTC
+    protocol: Protocol
+    consent_by: str
+    timezone: ZoneInfo
+    language: str
+    side: str | None
+    diabetic: bool
+    pt_referral: bool
+    baseline_pain: int | None
+    supersede: bool
+
+
+def normalise_phone(raw: str, default_region: str) -> str:
+    """E.164 form of `raw`, or ValueError saying what is wrong with it."""
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"{raw!r} is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{raw!r} is not a valid phone number for region {default_region}")
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
+        raise ValueError(f"{raw!r} is a landline; texts need a mobile number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_instant(raw: str | datetime, tz: ZoneInfo) -> datetime:
+    """An ISO 8601 instant; one without an offset is read as wall-clock time in `tz`."""
+    if isinstance(raw, datetime):
+        value = raw
+    else:
+        text = raw.strip().replace("Z", "+00:00") if isinstance(raw, str) else ""
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{raw!r} is not an ISO 8601 date and time") from None
+    if value.tzinfo is None:
+        return resolve_local(value.date(), value.time(), tz)
+    return value.astimezone(ZoneInfo("UTC"))
+
+
+def check_injection_time(injected_at: datetime, protocol: Protocol, now: datetime) -> None:
+    if injected_at > now + MAX_FUTURE:
+        raise ValueError(f"{injected_at.isoformat()} is in the future (more than "
+                         f"{int(MAX_FUTURE.total_seconds() // 60)} minutes ahead)")
+    if injected_at < now - protocol.duration:
+        raise ValueError(f"{injected_at.isoformat()} is older than the protocol's "
+                         f"{protocol.duration.days} days: nothing is left to send")
+
+
+def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: str,
+             default_region: str, now: datetime) -> ValidEnrollment:
+    errors: dict[str, str] = {}
+
+    def check(field: str, func, *args):
+        try:
+            return func(*args)
+        except ValueError as exc:
+            errors[field] = str(exc)
+            return None
+
+    first_name = (data.first_name or "").strip()
+    if not _NAME.match(first_name) or len(first_name) > 63:
+        errors["first_name"] = "must be a first name of 1 to 63 letters (no digits)"
+    phone = check("phone", normalise_phone, data.phone or "", default_region)
+    tz = check("timezone", zone, data.timezone or clinic_timezone)
+    protocol = protocols.protocols.get(data.protocol)
+    if protocol is None:
+        errors["protocol"] = (f"{data.protocol!r} is not a protocol in the schedules file "
+                              f"(known: {', '.join(protocols.protocols)})")
+    if data.language not in SUPPORTED_LANGUAGES:
+        errors["language"] = f"{data.language!r} is not one of {SUPPORTED_LANGUAGES}"
+    if data.side not in (None, "", "left", "right"):
+        errors["side"] = f"{data.side!r} is not 'left' or 'right'"
+    baseline = data.baseline_pain
+    if baseline not in (None, ""):
+        try:
+            baseline = int(baseline)
+        except (TypeError, ValueError):
+            baseline = -1
+        if not 0 <= baseline <= 10:
+            errors["baseline_pain"] = f"{data.baseline_pain!r} is not a whole number from 0 to 10"
+    else:
+        baseline = None
+    consent_by = (data.consent_by or "").strip()
+    if not consent_by:
+        errors["consent_by"] = ("is required: name the staff member who recorded the "
+                                "patient's consent to texts; nothing is enrolled without it")
+    injected_at = None
+    if tz is not None:
+        injected_at = check("injected_at", parse_instant, data.injected_at, tz)
+    if injected_at is not None and protocol is not None:
+        check("injected_at", check_injection_time, injected_at, protocol, now)
+    if errors:
+        raise ValidationError(errors)
+    return ValidEnrollment(
+        first_name=first_name, phone=phone, injected_at=injected_at, protocol=protocol,
+        consent_by=consent_by, timezone=tz, language=data.language, side=data.side or None,
+        diabetic=bool(data.diabetic), pt_referral=bool(data.pt_referral),
+        baseline_pain=baseline, supersede=bool(data.supersede))

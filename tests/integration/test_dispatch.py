@@ -1,0 +1,152 @@
+"""The dispatcher against a real database: exactly once, never stale, never twice."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from reminders.dispatcher import Dispatcher
+from reminders.enrollments import enroll
+from reminders.models import MessageStatus, OutboxMessage, Patient
+from reminders.outbox import claim_due, finalise
+from reminders.transports.base import DeliveryUnknown, TransportError
+from reminders.transports.fake import FakeTransport
+from tests.integration.helpers import NOW, dispatcher, form, rows
+
+
+def test_one_pass_sends_exactly_the_due_texts_once(svc, sessions):
+    enrollment_id = enroll(svc, form(), NOW)  # injected 2 h ago: welcome and pain-check due
+    transport = FakeTransport()
+    counts = dispatcher(sessions, NOW, transport).run_once()
+    assert counts.sent == 2
+    assert [t.to for t in transport.sent] == ["+13125550101"] * 2
+    assert transport.sent[0].body.startswith("Example Pain Clinic: Hi Ana, aftercare texts")
+    again = dispatcher(sessions, NOW + timedelta(minutes=1), transport).run_once()
+    assert again.sent == 0 and len(transport.sent) == 2
+    plan = rows(sessions, enrollment_id)
+    assert plan["welcome"].status == MessageStatus.SENT
+    assert plan["welcome"].provider_sid == "SMfake" + "0" * 27 + "1"
+    assert plan["welcome"].sent_at == NOW and plan["welcome"].lease_owner is None
+    assert plan["ice-day2"].status == MessageStatus.PENDING
+
+
+def test_a_text_past_its_expiry_is_expired_and_never_sent(svc, sessions):
+    enrollment_id = enroll(svc, form(), NOW)
+    transport = FakeTransport()
+    # the service was down: nothing ran until two days later, at 13:00 on day 2
+    counts = dispatcher(sessions, NOW + timedelta(days=2, hours=1), transport).run_once()
+    plan = rows(sessions, enrollment_id)
+    for step in ("welcome", "pain-check", "resume-pain-medicine"):
+        assert plan[step].status == MessageStatus.EXPIRED, step
+    assert counts.expired == 3
+    assert [t.message_id for t in transport.sent] == [plan["ice-day2"].id]  # still current
+
+
+def test_a_due_text_outside_quiet_hours_is_held_until_the_window_opens(svc, sessions):
+    enrollment_id = enroll(svc, form(), NOW)
+    with sessions.begin() as session:  # a row made due at night, e.g. by an operator's fix
+        session.get(OutboxMessage, rows(sessions, enrollment_id)["activity-day7"].id).send_at = (
+            NOW + timedelta(hours=10))
+    transport = FakeTransport()
+    night = NOW + timedelta(hours=10, minutes=30)  # 22:30 CDT
+    counts = dispatcher(sessions, night, transport).run_once()
+    held = rows(sessions, enrollment_id)["activity-day7"]
+    assert counts.deferred == 1 and held.status == MessageStatus.PENDING
+    assert held.send_at == NOW + timedelta(hours=21)  # 09:00 CDT next morning
+    assert held.attempts == 0
+    assert [t.message_id for t in transport.sent] != [held.id]
+
+
+def test_an_opted_out_patient_gets_nothing_more(svc, sessions):
+    enrollment_id = enroll(svc, form(), NOW)
+    with sessions.begin() as session:
+        session.scalars(select(Patient)).one().opted_out_at = NOW
+    transport = FakeTransport()
+    dispatcher(sessions, NOW, transport).run_once()
+    assert transport.sent == []
+    assert rows(sessions, enrollment_id)["welcome"].reason == "patient opted out"
+
+
+def test_outcomes_are_recorded_by_class(svc, sessions):
+    enroll(svc, form(), NOW)
+    enroll(svc, form(phone="(312) 555-0102", first_name="Ben"), NOW)
+    enroll(svc, form(phone="(312) 555-0103", first_name="Cy"), NOW)
+
+    def fail(text):
+        if text.to.endswith("0101"):
+            raise TransportError("rate limited", permanent=False, code=20429)
+        if text.to.endswith("0102"):
+            raise TransportError("invalid number", permanent=True, code=21211)
+        raise DeliveryUnknown("timed out after the request was written")
+
+    counts = dispatcher(sessions, NOW, FakeTransport(fail=fail)).run_once()
+    assert (counts.retrying, counts.failed, counts.unknown) == (2, 2, 2)
+    with sessions() as session:
+        by_phone = {}
+        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.step == "welcome")):
+            by_phone[row.enrollment.patient.phone[-4:]] = row
+        assert by_phone["0101"].status == MessageStatus.PENDING
+        assert by_phone["0101"].send_at > NOW and by_phone["0101"].last_error == "20429: rate limited"
+        assert by_phone["0102"].status == MessageStatus.FAILED
+        assert by_phone["0103"].status == MessageStatus.UNKNOWN
+
+
+class Crash(BaseException):
+    """The process dies mid-send (kill -9, power cut): nothing after it runs."""
+
+
+def test_a_crash_between_claim_and_finalise_leaves_the_row_leased_and_never_resends(svc, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)  # only the welcome is due
+
+    def crash(_text):
+        raise Crash()
+
+    with pytest.raises(Crash):
+        dispatcher(sessions, NOW, FakeTransport(fail=crash), owner="worker-a").run_once()
+    welcome = rows(sessions, enrollment_id)["welcome"]
+    assert (welcome.status, welcome.lease_owner, welcome.attempts) == (
+        MessageStatus.LEASED, "worker-a", 1)
+    assert welcome.lease_expires_at == NOW + timedelta(minutes=5)
+    survivor = FakeTransport()
+    dispatcher(sessions, NOW + timedelta(minutes=10), survivor, owner="worker-b").run_once()
+    assert survivor.sent == []
+    assert rows(sessions, enrollment_id)["welcome"].status == MessageStatus.LEASED
+
+
+def test_a_finalise_with_a_stale_lease_changes_nothing(svc, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    [claim] = claim_due(sessions, "worker-a", NOW, 10, timedelta(minutes=5))
+    with sessions.begin() as session:  # the reaper took the row over and re-queued it
+        row = session.get(OutboxMessage, claim.id)
+        row.status, row.lease_owner = MessageStatus.PENDING, None
+    # worker-a wakes up and tries to record its send: the guard refuses
+    assert finalise(sessions, claim, "worker-a", NOW, status=MessageStatus.SENT,
+                    provider_sid="SMlate") is False
+    welcome = rows(sessions, enrollment_id)["welcome"]
+    assert (welcome.status, welcome.provider_sid) == (MessageStatus.PENDING, None)
+
+
+def test_two_dispatchers_racing_never_send_a_row_twice(svc, sessions, engine):
+    phones = [f"(312) 555-01{n:02d}" for n in range(40)]
+    for phone in phones:
+        enroll(svc, form(phone=phone), NOW)  # 2 due texts each
+    transport = FakeTransport()
+    start = threading.Barrier(2)
+
+    def work(owner):
+        d = Dispatcher(sessions, transport, batch=5, clock=lambda: NOW, owner=owner)
+        start.wait()
+        d.run_once()
+
+    threads = [threading.Thread(target=work, args=(f"w{n}",)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    ids = [t.message_id for t in transport.sent]
+    assert len(ids) == 80 and len(set(ids)) == 80
+    with sessions() as session:
+        sent = session.scalars(select(OutboxMessage.id).where(
+            OutboxMessage.status == MessageStatus.SENT)).all()
+    assert sorted(sent) == sorted(ids)

@@ -1,0 +1,110 @@
+import copy
+
+import pytest
+
+from reminders.protocol_loader import ProtocolError, load_protocols
+from reminders.segments import count_segments
+
+STEP_IDS = ["welcome", "pain-check", "resume-pain-medicine", "glucose-day1", "ice-day2",
+            "ice-day3", "relief-check-day3", "relief-check-day5", "activity-day7",
+            "pt-reminder", "day10-check", "activity-day14"]
+
+
+def test_the_shipped_file_has_the_stable_step_ids_and_no_warnings(protocols, hip):
+    assert [s.id for s in hip.steps] == STEP_IDS
+    assert protocols.warnings == ()
+
+
+def test_every_shipped_text_is_within_its_budget_in_both_languages(hip, settings):
+    context = {**settings.placeholders, "first_name": "Maximiliana"}
+    templates = [s.template for s in hip.steps] + [hip.intro, *hip.answers.values()]
+    for template in templates:
+        for lang in ("en", "es"):
+            used, text = template.render(lang, context)
+            assert used == lang
+            assert count_segments(text).segments <= template.budget(lang), text
+
+
+def test_the_first_text_names_the_clinic_and_says_stop_and_help(hip):
+    welcome = hip.step("welcome")
+    assert welcome.introduces
+    for text in list(welcome.template.texts.values()) + list(hip.intro.texts.values()):
+        assert "{clinic_name}" in text and "STOP" in text and "HELP" in text
+
+
+def _errors(data, settings) -> list[str]:
+    with pytest.raises(ProtocolError) as info:
+        load_protocols(data, settings.placeholders)
+    return info.value.errors
+
+
+def _broken(schedules_data, mutate):
+    data = copy.deepcopy(schedules_data)
+    mutate(data["protocols"]["hip-joint-injection"])
+    return data
+
+
+P = "protocols.hip-joint-injection"
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (lambda p: p["steps"][3]["at"].update(time="25:00"),
+     f"{P}.steps[3].at.time: '25:00' is not a time"),
+    (lambda p: p["steps"][1].update(expires="2 hours"),
+     f"{P}.steps[1].expires: '2 hours' is not a duration"),
+    (lambda p: p["steps"][2].update(colour="blue"),
+     f"{P}.steps[2].colour: unknown key"),
+    (lambda p: p["steps"][3].update(when={"smoker": True}),
+     f"{P}.steps[3].when.smoker: unknown condition"),
+    (lambda p: p["steps"][4]["text"].pop("en"),
+     f"{P}.steps[4].text.en: English text is required"),
+    (lambda p: p["steps"][5]["text"].update(en="Hi {last_name}"),
+     f"{P}.steps[5].text.en: unknown placeholder {{last_name}}"),
+    (lambda p: p["steps"][5]["text"].update(en="x" * 200),
+     f"{P}.steps[5].text.en: 2 segments (GSM-7, 200 units) exceeds the budget of 1"),
+    (lambda p: p["steps"][6]["at"].update(time="07:00"),
+     f"{P}.steps[6].at.time: '07:00' is outside the quiet-hours window 09:00–20:00"),
+    (lambda p: p.update(quiet_hours={"start": "07:00", "end": "20:00"}),
+     f"{P}.quiet_hours: window 07:00–20:00 must lie inside 08:00–21:00"),
+    (lambda p: p["steps"][7].update(expects={"reply": "essay", "window": "1d"}),
+     f"{P}.steps[7].expects.reply: 'essay' is not one of"),
+    (lambda p: p["steps"][8].update(id="ice-day2"),
+     f"{P}.steps[8].id: duplicate step id 'ice-day2'"),
+    (lambda p: p["steps"][0]["text"].update(en="Hi {first_name}"),
+     f"{P}.steps[0].text.en: a first text must name the clinic and say STOP and HELP"),
+    (lambda p: p["steps"][9]["at"].update(after="2h"),
+     f"{P}.steps[9].at: give either `after: <duration>` or `day: N` with `time: HH:MM`"),
+    (lambda p: p["steps"][1]["text"].update(en="Pain {first_name!r}"),
+     f"{P}.steps[1].text.en: unknown placeholder"),
+])
+def test_each_kind_of_mistake_gives_one_message_naming_its_path(schedules_data, settings,
+                                                                 mutate, expected):
+    errors = _errors(_broken(schedules_data, mutate), settings)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(expected), errors
+
+
+def test_all_mistakes_are_reported_in_one_pass(schedules_data, settings):
+    def several(p):
+        p["steps"][3]["at"]["time"] = "25:00"
+        p["steps"][5]["text"]["en"] = "{surname}"
+        p["steps"][2]["colour"] = "blue"
+    assert len(_errors(_broken(schedules_data, several), settings)) == 3
+
+
+def test_a_missing_spanish_text_is_a_warning_and_falls_back_to_english(schedules_data, settings):
+    data = _broken(schedules_data, lambda p: p["steps"][5]["text"].pop("es"))
+    protocols = load_protocols(data, settings.placeholders)
+    assert protocols.warnings == (f"{P}.steps[5].text.es: missing; English is sent instead",)
+    template = protocols.get("hip-joint-injection").steps[5].template
+    assert template.render("es", {**settings.placeholders, "first_name": "Ana"})[0] == "en"
+
+
+def test_a_long_clinic_name_that_breaks_a_budget_fails_the_check(schedules_data, settings):
+    errors = _errors(schedules_data, type(settings)(clinic_name="Example Pain Clinic " * 4))
+    assert any("exceeds the budget" in e for e in errors)
+
+
+def test_a_file_that_is_not_a_mapping_is_an_error(settings):
+    with pytest.raises(ProtocolError, match=r"\(file\): must be a mapping"):
+        load_protocols(["not", "a", "mapping"], settings.placeholders)

@@ -1,0 +1,30 @@
+import pytest
+
+from reminders.settings import Settings, SettingsError
+
+
+def test_defaults_run_on_sqlite_with_the_console_transport():
+    settings = Settings.from_env({})
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.sms_transport == "console"
+
+
+def test_twilio_credentials_choose_twilio_and_then_require_real_clinic_details():
+    env = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "secret"}
+    with pytest.raises(SettingsError, match=r"^CLINIC_NAME: required"):
+        Settings.from_env(env)
+
+
+@pytest.mark.parametrize(("env", "variable"), [
+    ({"SEND_RATE": "fast"}, "SEND_RATE"),
+    ({"SEND_CONCURRENCY": "0"}, "SEND_CONCURRENCY"),
+    ({"SMS_TRANSPORT": "pigeon"}, "SMS_TRANSPORT"),
+    ({"CLINIC_TIMEZONE": "Mars/Base"}, "CLINIC_TIMEZONE"),
+])
+def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
+    with pytest.raises(SettingsError, match=f"^{variable}: "):
+        Settings.from_env(env)
+
+
+def test_the_auth_token_is_not_shown_in_repr():
+    assert "hunter2" not in repr(Settings(twilio_auth_token="hunter2"))

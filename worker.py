@@ -1,0 +1,90 @@
+"""Run the service: the dispatch scheduler in one process (`make run` calls this).
+
+Refuses to start on an invalid schedules file, a bad setting or an out-of-date database.
+SIGTERM / SIGINT finish the batch in flight, then exit 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from datetime import timedelta
+
+from dotenv import load_dotenv
+
+from reminders.db import make_engine, session_factory
+from reminders.dispatcher import Dispatcher
+from reminders.migrate import is_current
+from reminders.protocol_loader import ProtocolError
+from reminders.scheduler import build_scheduler
+from reminders.schedules import read_schedules
+from reminders.settings import Settings, SettingsError
+from reminders.transports import make_transport
+
+log = logging.getLogger("reminders.worker")
+
+NEXT_STEPS = """\
+Next, in another terminal:
+  .venv/bin/reminders enroll --first-name Alex --phone "(312) 555-0101" \\
+      --injected-at "$(date -Iseconds)" --consent-by "Nurse Kim"
+  .venv/bin/reminders list                 # who is enrolled, what goes out next
+  .venv/bin/reminders show 1               # one patient's timeline
+Texts appear here as they fall due. Ctrl-C stops the service."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
+    args = parser.parse_args(argv)
+    load_dotenv()
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("apscheduler", "alembic"):  # one line per tick drowns the useful lines
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env(os.environ)
+        protocols = read_schedules(settings.schedules_file, settings.placeholders)
+        transport = make_transport(settings)
+    except SettingsError as exc:
+        log.error("refusing to start: %s", exc)
+        return 2
+    except ProtocolError as exc:
+        for message in exc.errors:
+            log.error("refusing to start: %s", message)
+        return 2
+    engine = make_engine(settings.database_url)
+    if not is_current(engine):
+        log.error("refusing to start: the database schema is not up to date; "
+                  "run `reminders init-db` (or `make run`)")
+        return 2
+    sessions = session_factory(engine)
+    stop = threading.Event()
+    dispatcher = Dispatcher(sessions, transport, batch=settings.dispatch_batch,
+                            lease=timedelta(seconds=settings.lease_seconds), stop=stop)
+    scheduler = build_scheduler(dispatcher, sessions, settings.dispatch_interval)
+
+    def on_signal(signum, _frame):
+        log.info("%s received: finishing the batch in flight", signal.Signals(signum).name)
+        stop.set()
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    log.info("started: %d protocol(s), SMS transport %s, database %s, dispatch every %ss, "
+             "worker %s", len(protocols.protocols), transport.name,
+             engine.url.render_as_string(hide_password=True), settings.dispatch_interval,
+             dispatcher.owner)
+    if transport.name == "console":
+        print(NEXT_STEPS, flush=True)
+    scheduler.start()
+    engine.dispose()
+    log.info("stopped cleanly")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
