@@ -4,7 +4,7 @@ engine built from DATABASE_URL (and .env) when invoked through the `alembic` com
 import os
 
 from alembic import context
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from reminders.db import make_engine
 from reminders.models import Base
@@ -28,7 +28,7 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    load_dotenv()
+    load_dotenv(find_dotenv(usecwd=True))
     engine = make_engine(Settings.from_env(os.environ).database_url)
     with engine.connect() as conn:
         _run(conn)

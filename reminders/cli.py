@@ -10,10 +10,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -49,10 +50,14 @@ def _settings() -> Settings:
     return Settings.from_env(os.environ)
 
 
-def _services(settings: Settings) -> Services:
+@contextmanager
+def _services(settings: Settings) -> Iterator[Services]:
     protocols = read_schedules(settings.schedules_file, settings.placeholders)
     engine = make_engine(settings.database_url)
-    return Services(sessions=session_factory(engine), protocols=protocols, settings=settings)
+    try:
+        yield Services(sessions=session_factory(engine), protocols=protocols, settings=settings)
+    finally:
+        engine.dispose()
 
 
 def _instant(flag: str, raw: str | None, tz) -> datetime:
@@ -124,18 +129,18 @@ def _show_enrollment(args, svc: Services, enrollment_id: int) -> None:
 
 
 def cmd_enroll(args) -> None:
-    svc = _services(_settings())
-    enrollment_id = enroll(svc, _enrollment_input(args), utcnow())
-    _show_enrollment(args, svc, enrollment_id)
+    with _services(_settings()) as svc:
+        enrollment_id = enroll(svc, _enrollment_input(args), utcnow())
+        _show_enrollment(args, svc, enrollment_id)
 
 
 def cmd_show(args) -> None:
-    _show_enrollment(args, _services(_settings()), args.id)
+    with _services(_settings()) as svc:
+        _show_enrollment(args, svc, args.id)
 
 
 def cmd_list(args) -> None:
-    svc = _services(_settings())
-    with svc.sessions() as session:
+    with _services(_settings()) as svc, svc.sessions() as session:
         query = (select(Enrollment).options(selectinload(Enrollment.messages),
                                             selectinload(Enrollment.patient))
                  .order_by(Enrollment.id))
@@ -150,30 +155,30 @@ def cmd_list(args) -> None:
 
 
 def cmd_reschedule(args) -> None:
-    svc = _services(_settings())
-    reschedule(svc, args.id, args.injected_at, utcnow())
-    _show_enrollment(args, svc, args.id)
+    with _services(_settings()) as svc:
+        reschedule(svc, args.id, args.injected_at, utcnow())
+        _show_enrollment(args, svc, args.id)
 
 
 def cmd_cancel(args) -> None:
-    svc = _services(_settings())
-    cancelled = cancel(svc, args.id, args.by, utcnow())
-    if not args.json:
-        print(f"enrolment {args.id} cancelled; {cancelled} pending texts withdrawn")
-    else:
-        _show_enrollment(args, svc, args.id)
+    with _services(_settings()) as svc:
+        cancelled = cancel(svc, args.id, args.by, utcnow())
+        if not args.json:
+            print(f"enrolment {args.id} cancelled; {cancelled} pending texts withdrawn")
+        else:
+            _show_enrollment(args, svc, args.id)
 
 
 def cmd_dispatch(args) -> None:
     settings = _settings()
     if args.now and settings.sms_transport != "console":
         raise UsageError("--now: a simulated clock is only allowed with SMS_TRANSPORT=console")
-    svc = _services(settings)
     now = _instant("now", args.now, zone(settings.clinic_timezone)) if args.now else None
-    dispatcher = Dispatcher(svc.sessions, make_transport(settings),
-                            batch=settings.dispatch_batch,
-                            clock=(lambda: now) if now else utcnow)
-    counts = dispatcher.run_once().as_dict()
+    transport = make_transport(settings)
+    with _services(settings) as svc:
+        dispatcher = Dispatcher(svc.sessions, transport, batch=settings.dispatch_batch,
+                                clock=(lambda: now) if now else utcnow)
+        counts = dispatcher.run_once().as_dict()
     _emit(args, counts, " ".join(f"{k}={v}" for k, v in counts.items()))
 
 
@@ -266,7 +271,7 @@ def _flag(field: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    load_dotenv()
+    load_dotenv(find_dotenv(usecwd=True))  # the .env where the operator runs the command
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0

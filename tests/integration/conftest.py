@@ -1,0 +1,21 @@
+import pytest
+
+from tests.conftest import PG_SCHEMA, POSTGRES_URL
+
+
+@pytest.fixture
+def db_url(engine) -> str:
+    """A DATABASE_URL for the CLI that reaches the same (migrated, empty) database."""
+    if engine.dialect.name == "sqlite":
+        return engine.url.render_as_string(hide_password=False)
+    return f"{POSTGRES_URL}?options=-csearch_path%3D{PG_SCHEMA}"
+
+
+@pytest.fixture
+def cli_env(monkeypatch, tmp_path, db_url):
+    """Run commands in an empty directory (no stray .env) against the test database."""
+    monkeypatch.chdir(tmp_path)
+    for var in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "SMS_TRANSPORT", "SCHEDULES_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    return monkeypatch

@@ -1,0 +1,165 @@
+"""The `reminders` command line: JSON shapes of the brief §5, errors that name the field."""
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from reminders.cli import main
+from reminders.settings import PROJECT_ROOT
+
+TEXT_KEYS = {"id", "step", "status", "send_at", "local_send_at", "expires_at", "reason",
+             "language", "text", "segments", "encoding", "provider_sid"}
+ENROLLMENT_KEYS = {"enrollment_id", "patient_id", "status", "protocol", "injected_at",
+                   "timezone", "messages"}
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def recent(minutes: int = 20) -> str:
+    return (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat()
+
+
+def test_check_schedules_prints_a_table_and_passes(cli_env, capsys):
+    code, out, err = run(capsys, "check-schedules")
+    assert code == 0, err
+    assert "day10-check" in out and "2/2 GSM-7" in out and "UCS-2" in out
+    assert out.rstrip().endswith("OK (12 texts checked)")
+
+
+def test_check_schedules_fails_with_one_line_per_mistake(cli_env, capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = (PROJECT_ROOT / "schedules.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace('time: "12:00"', 'time: "25:00"').replace("expires: 6h", "expires: soon"))
+    code, out, err = run(capsys, "check-schedules", "--file", str(bad))
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    p = "error: protocols.hip-joint-injection.steps"
+    assert lines == [
+        f"{p}[0].expires: 'soon' is not a duration (use forms like 30m, 2h, 1h30m, 3d)",
+        f"{p}[6].at.time: '25:00' is not a time (use HH:MM, 24-hour clock)",
+        f"{p}[6].expires: 'soon' is not a duration (use forms like 30m, 2h, 1h30m, 3d)",
+        f"{p}[7].at.time: '25:00' is not a time (use HH:MM, 24-hour clock)",
+        f"{p}[7].expires: 'soon' is not a duration (use forms like 30m, 2h, 1h30m, 3d)",
+    ]
+
+
+def test_plan_is_a_dry_run_with_the_text_shape(cli_env, capsys, tmp_path):
+    cli_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")
+    code, out, err = run(capsys, "plan", "--injected-at", "2026-03-07T17:30", "--timezone",
+                         "America/New_York", "--now", "2026-03-07T17:45", "--language", "es",
+                         "--json")
+    assert code == 0, err
+    texts = json.loads(out)
+    assert all(set(t) == TEXT_KEYS for t in texts)
+    assert {t["status"] for t in texts} == {"planned", "expired"}
+    by_step = {t["step"]: t for t in texts}
+    assert by_step["ice-day2"]["local_send_at"] == "2026-03-09T10:00:00-04:00"
+    assert by_step["ice-day2"]["send_at"] == "2026-03-09T14:00:00+00:00"
+    assert by_step["welcome"]["language"] == "es" and by_step["welcome"]["encoding"] == "UCS-2"
+    assert not (tmp_path / "never.db").exists()
+
+
+def test_enroll_show_list_reschedule_cancel_round_trip(cli_env, capsys):
+    code, out, err = run(capsys, "enroll", "--first-name", "Ana", "--phone", "(312) 555-0101",
+                         "--injected-at", recent(), "--consent-by", "Nurse Kim",
+                         "--timezone", "America/Chicago", "--baseline-pain", "7", "--json")
+    assert code == 0, err
+    enrolled = json.loads(out)
+    assert set(enrolled) >= ENROLLMENT_KEYS and enrolled["status"] == "active"
+    assert all(set(m) >= TEXT_KEYS for m in enrolled["messages"])
+    eid = str(enrolled["enrollment_id"])
+
+    code, out, _ = run(capsys, "show", eid, "--json")
+    assert json.loads(out)["enrollment_id"] == enrolled["enrollment_id"]
+    code, out, _ = run(capsys, "list", "--json")
+    [item] = json.loads(out)
+    assert item["phone"] == "+13125550101" and "next" in item
+    code, out, _ = run(capsys, "list")
+    assert "***0101" in out and "+13125550101" not in out
+
+    code, out, err = run(capsys, "reschedule", eid, "--injected-at", recent(40), "--json")
+    assert code == 0, err
+    assert json.loads(out)["injected_at"] != enrolled["injected_at"]
+
+    code, out, err = run(capsys, "cancel", eid, "--by", "Dr Lee")
+    assert code == 0 and "cancelled" in out
+    code, out, _ = run(capsys, "show", eid, "--json")
+    shown = json.loads(out)
+    assert shown["status"] == "cancelled"
+    assert {m["status"] for m in shown["messages"]} <= {"cancelled", "expired"}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--phone", "12"], "error: --phone: '12' is not a valid phone number"),
+    (["--timezone", "Mars/Base"], "error: --timezone: 'Mars/Base' is not an IANA time zone"),
+    (["--consent-by", " "], "error: --consent-by: is required"),
+    (["--baseline-pain", "11"], "error: --baseline-pain: '11' is not a whole number from 0 to 10"),
+    (["--injected-at", "2099-01-01T10:00"], "error: --injected-at: "),
+])
+def test_a_bad_enrolment_names_the_field_and_writes_nothing(cli_env, capsys, args, message):
+    base = {"--first-name": "Ana", "--phone": "(312) 555-0101", "--injected-at": recent(),
+            "--consent-by": "Nurse Kim"}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    code, out, err = run(capsys, "enroll", *[x for kv in base.items() for x in kv])
+    assert code == 2 and out == ""
+    assert err.startswith(message)
+    assert run(capsys, "list", "--all", "--json")[1].strip() == "[]"
+
+
+def midday_zone() -> str:
+    """An IANA zone where it is about noon now, so quiet hours never hide a send."""
+    offset = 12 - datetime.now(UTC).hour  # hours east of UTC
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"  # Etc/ signs are inverted
+
+
+def test_dispatch_once_sends_due_texts_through_the_console(cli_env, capsys):
+    code, _, err = run(capsys, "enroll", "--first-name", "Ana", "--phone", "(312) 555-0101",
+                       "--injected-at", recent(20), "--timezone", midday_zone(),
+                       "--consent-by", "Nurse Kim")
+    assert code == 0, err
+    code, out, err = run(capsys, "dispatch", "--once", "--json")
+    assert code == 0, err
+    body, counts = out.split("\n{", 1)
+    assert json.loads("{" + counts) == {"sent": 1, "expired": 0, "failed": 0, "retrying": 0,
+                                        "unknown": 0, "cancelled": 0, "deferred": 0}
+    assert "--- SMS #1 to ***0101 (2 segments)" in body and "Hi Ana" in body
+    assert "+13125550101" not in body
+    # a simulated clock (console only): 50 minutes on, the pain check is due
+    later = (datetime.now(UTC) + timedelta(minutes=50)).isoformat()
+    code, out, err = run(capsys, "dispatch", "--once", "--now", later)
+    assert code == 0, err
+    assert "How bad is your hip pain right now" in out
+    assert out.rstrip().endswith("sent=1 expired=0 failed=0 retrying=0 unknown=0 cancelled=0 deferred=0")
+
+
+def test_dispatch_now_is_refused_without_the_console_transport(cli_env, capsys):
+    cli_env.setenv("SMS_TRANSPORT", "twilio")
+    for var, value in {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "t",
+                       "TWILIO_FROM_NUMBER": "+13125550100", "CLINIC_NAME": "Example Pain Clinic",
+                       "CLINIC_PHONE": "(312) 555-0100", "AFTER_HOURS_PHONE": "(312) 555-0199",
+                       "PUBLIC_BASE_URL": "https://example.invalid"}.items():
+        cli_env.setenv(var, value)
+    code, out, err = run(capsys, "dispatch", "--once", "--now", "2026-06-01T11:30")
+    assert code == 2 and out == "" and err.startswith("error: --now:")
+
+
+def test_simulate_prints_the_conversation_day_by_day(cli_env, capsys):
+    code, out, err = run(capsys, "simulate", "--injected-at", "2026-06-01T10:30",
+                         "--timezone", "America/Chicago", "--diabetic")
+    assert code == 0, err
+    assert out.startswith("== day 0: Mon 01 Jun 2026 ==")
+    assert "== day 1: Tue 02 Jun 2026 ==\n09:30 [glucose-day1]" in out
+    assert "10:00 [day10-check]" in out
+
+
+def test_python_dash_m_reminders_is_the_same_command():
+    result = subprocess.run([sys.executable, "-m", "reminders", "--help"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "check-schedules" in result.stdout
