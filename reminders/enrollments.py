@@ -36,9 +36,9 @@ class NotFound(LookupError):
     """No enrolment with that id."""
 
 
-# Rows in these states are done with, or may have reached the patient already.
-_LEFT = (MessageStatus.LEASED, MessageStatus.SENT, MessageStatus.DELIVERED,
-         MessageStatus.UNDELIVERED, MessageStatus.UNKNOWN, MessageStatus.FAILED)
+# Texts in these states may have reached the patient: after one of them, no intro is needed.
+_MAY_HAVE_REACHED = (MessageStatus.LEASED, MessageStatus.SENT, MessageStatus.DELIVERED,
+                     MessageStatus.UNDELIVERED, MessageStatus.UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, n
         enrollment.injected_at = new_time
         enrollment.updated_at = now
         rows = {m.step: m for m in enrollment.messages}
-        introduced = any(m.status in _LEFT for m in rows.values())
+        introduced = any(m.status in _MAY_HAVE_REACHED for m in rows.values())
         texts = plan(protocol, facts_of(enrollment, patient), now,
                      _context(svc.settings, patient.first_name), introduced=introduced)
         for text in texts:

@@ -13,12 +13,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from reminders.checker import Checker
 from reminders.localtime import QuietHours, parse_clock, parse_duration
 from reminders.protocol import (
     CONDITION_FACTS,
     DEFAULT_LANGUAGE,
     INTRO_STEP,
-    PLACEHOLDERS,
     SUPPORTED_LANGUAGES,
     Expects,
     Improvement,
@@ -28,16 +28,11 @@ from reminders.protocol import (
     Step,
     Template,
     Timing,
-    placeholders_in,
 )
-from reminders.segments import count_segments
 
 TCPA_EARLIEST, TCPA_LATEST = "08:00", "21:00"
 ANSWER_KINDS = ("help", "red_flag", "no_improvement")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-# A first name this long is used when checking segment budgets, so a typical name fits.
-BUDGET_FIRST_NAME = "Maximiliana"
 
 
 class ProtocolError(Exception):
@@ -46,116 +41,6 @@ class ProtocolError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
         self.errors = errors
-
-
-class _Checker:
-    def __init__(self, budget_context: Mapping[str, str] | None):
-        self.errors: list[str] = []
-        self.warnings: list[str] = []
-        # None: budgets were checked when this version was first loaded (a stored snapshot).
-        self.context = None if budget_context is None else {**budget_context,
-                                                            "first_name": BUDGET_FIRST_NAME}
-
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
-
-    def mapping(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict:
-        """`value` as a dict when it is one with the right keys; reports what is wrong."""
-        if not isinstance(value, Mapping):
-            self.error(path, f"must be a mapping, not {type(value).__name__}")
-            return {}
-        for key in value:
-            if key not in required | optional:
-                known = ", ".join(sorted(required | optional))
-                self.error(f"{path}.{key}", f"unknown key (expected one of: {known})")
-        for key in sorted(required - set(value)):
-            self.error(f"{path}.{key}", "is required")
-        return dict(value)
-
-    def parsed(self, parse, value: Any, path: str):
-        try:
-            return parse(value)
-        except ValueError as exc:
-            self.error(path, str(exc))
-            return None
-
-    def integer(self, value: Any, path: str, low: int, high: int) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.error(path, f"{value!r} is not a whole number from {low} to {high}")
-            return None
-        return value
-
-    def text(self, value: Any, path: str) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.error(path, "must be a non-empty text")
-            return None
-        try:
-            fields = placeholders_in(value)
-        except ValueError as exc:
-            self.error(path, f"bad braces in text: {exc}")
-            return None
-        for name, conversion, spec in fields:
-            if name not in PLACEHOLDERS or conversion or spec:
-                allowed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
-                self.error(path, f"unknown placeholder {{{name}}} (allowed: {allowed})")
-                return None
-        return value
-
-    def template(self, value: Any, path: str, languages: tuple[str, ...], *, sent: bool = True):
-        """A {text, segments} block; `sent=False` for wording shown, not texted (no budget)."""
-        data = self.mapping(value, path, {"text", "segments"} if sent else {"text"}, set())
-        if not data:
-            return None
-        return self.texts(data.get("text"), data.get("segments"), path, languages, sent=sent)
-
-    def texts(self, raw: Any, raw_budget: Any, path: str, languages: tuple[str, ...], *,
-              sent: bool = True) -> Template | None:
-        texts: dict[str, str] = {}
-        if not isinstance(raw, Mapping):
-            self.error(f"{path}.text", "must map a language code to its text (en: …, es: …)")
-            return None
-        for lang, value in raw.items():
-            if lang not in languages:
-                self.error(f"{path}.text.{lang}", f"unknown language (expected {languages})")
-            elif (checked := self.text(value, f"{path}.text.{lang}")) is not None:
-                texts[lang] = checked
-        if DEFAULT_LANGUAGE not in raw:
-            self.error(f"{path}.text.{DEFAULT_LANGUAGE}", "English text is required")
-            return None
-        for lang in languages:
-            if lang not in raw:
-                self.warnings.append(f"{path}.text.{lang}: missing; English is sent instead")
-        budgets = self.budgets(raw_budget, f"{path}.segments", languages) if sent else {}
-        if budgets is None or DEFAULT_LANGUAGE not in texts:
-            return None
-        template = Template(texts=texts, budgets=budgets)
-        for lang in languages if sent and self.context is not None else ():
-            used, rendered = template.render(lang, self.context)
-            if used != lang:
-                continue
-            count = count_segments(rendered)
-            if count.segments > template.budget(lang):
-                self.error(
-                    f"{path}.text.{lang}",
-                    f"{count.segments} segments ({count.encoding}, {count.units} units) "
-                    f"exceeds the budget of {template.budget(lang)}",
-                )
-        return template
-
-    def budgets(self, value: Any, path: str, languages: tuple[str, ...]) -> dict | None:
-        if isinstance(value, Mapping):
-            budgets = {}
-            for lang, n in value.items():
-                if lang not in languages:
-                    self.error(f"{path}.{lang}", f"unknown language (expected {languages})")
-                elif (checked := self.integer(n, f"{path}.{lang}", 1, 10)) is not None:
-                    budgets[lang] = checked
-            if DEFAULT_LANGUAGE not in budgets:
-                self.error(f"{path}.{DEFAULT_LANGUAGE}", "English budget is required")
-                return None
-            return budgets
-        checked = self.integer(value, path, 1, 10)
-        return None if checked is None else {DEFAULT_LANGUAGE: checked}
 
 
 def _digest(data: Any) -> str:
@@ -169,7 +54,7 @@ def load_protocols(data: Any, budget_context: Mapping[str, str] | None) -> Proto
     when checking its segment budget; None skips that check (for a stored snapshot that
     passed it when it was first loaded).
     """
-    check = _Checker(budget_context)
+    check = Checker(budget_context)
     root = check.mapping(data, "(file)", {"protocols"}, {"version"})
     protocols: dict[str, Protocol] = {}
     raw_protocols = root.get("protocols")
@@ -189,13 +74,15 @@ def load_protocols(data: Any, budget_context: Mapping[str, str] | None) -> Proto
     return ProtocolSet(protocols=protocols, warnings=tuple(check.warnings))
 
 
-def _protocol(check: _Checker, pid: str, raw: Any, path: str) -> Protocol | None:
+def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
     required = {"name", "languages", "duration", "quiet_hours", "improvement",
                 "diagnostic_relief", "red_flags", "answers", "intro", "consent", "steps"}
     data = check.mapping(raw, path, required, set())
     if not data:
         return None
     errors_before = len(check.errors)
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        check.error(f"{path}.name", "must be a non-empty text")
     languages = _languages(check, data.get("languages"), f"{path}.languages")
     duration = check.parsed(parse_duration, data.get("duration"), f"{path}.duration")
     quiet = _quiet_hours(check, data.get("quiet_hours"), f"{path}.quiet_hours")
@@ -225,7 +112,7 @@ def _protocol(check: _Checker, pid: str, raw: Any, path: str) -> Protocol | None
     )
 
 
-def _languages(check: _Checker, value: Any, path: str) -> tuple[str, ...]:
+def _languages(check: Checker, value: Any, path: str) -> tuple[str, ...]:
     if not isinstance(value, list) or DEFAULT_LANGUAGE not in value:
         check.error(path, f"must be a list that includes {DEFAULT_LANGUAGE!r}")
         return (DEFAULT_LANGUAGE,)
@@ -235,7 +122,7 @@ def _languages(check: _Checker, value: Any, path: str) -> tuple[str, ...]:
     return tuple(lang for lang in value if lang in SUPPORTED_LANGUAGES)
 
 
-def _quiet_hours(check: _Checker, value: Any, path: str) -> QuietHours | None:
+def _quiet_hours(check: Checker, value: Any, path: str) -> QuietHours | None:
     data = check.mapping(value, path, {"start", "end"}, set())
     start = check.parsed(parse_clock, data.get("start"), f"{path}.start") if data else None
     end = check.parsed(parse_clock, data.get("end"), f"{path}.end") if data else None
@@ -248,7 +135,7 @@ def _quiet_hours(check: _Checker, value: Any, path: str) -> QuietHours | None:
     return QuietHours(start, end)
 
 
-def _red_flags(check: _Checker, value: Any, path: str, languages) -> dict[str, tuple[str, ...]]:
+def _red_flags(check: Checker, value: Any, path: str, languages) -> dict[str, tuple[str, ...]]:
     data = check.mapping(value, path, {DEFAULT_LANGUAGE}, set(languages))
     words: dict[str, tuple[str, ...]] = {}
     for lang, raw in data.items():
@@ -259,7 +146,7 @@ def _red_flags(check: _Checker, value: Any, path: str, languages) -> dict[str, t
     return words
 
 
-def _check_introduces(check: _Checker, template: Template, path: str) -> None:
+def _check_introduces(check: Checker, template: Template, path: str) -> None:
     for lang, text in template.texts.items():
         missing = [w for w in ("{clinic_name}", "STOP", "HELP") if w not in text]
         if missing:
@@ -267,7 +154,7 @@ def _check_introduces(check: _Checker, template: Template, path: str) -> None:
                         f"STOP and HELP; missing {', '.join(missing)}")
 
 
-def _steps(check: _Checker, value: Any, path: str, languages, quiet, duration) -> tuple[Step, ...]:
+def _steps(check: Checker, value: Any, path: str, languages, quiet, duration) -> tuple[Step, ...]:
     if not isinstance(value, list) or not value:
         check.error(path, "must be a non-empty list of steps")
         return ()
@@ -316,7 +203,7 @@ def _step(check, raw, path, order, languages, quiet, duration) -> Step | None:
                 when=when, expects=expects, **flags)
 
 
-def _timing(check: _Checker, value: Any, path: str, quiet, duration) -> Timing | None:
+def _timing(check: Checker, value: Any, path: str, quiet, duration) -> Timing | None:
     data = check.mapping(value, path, set(), {"after", "day", "time"})
     if not data:
         return None
@@ -339,7 +226,7 @@ def _timing(check: _Checker, value: Any, path: str, quiet, duration) -> Timing |
     return None if day is None or at is None else Timing(day=day, at=at)
 
 
-def _condition(check: _Checker, value: Any, path: str) -> dict[str, Any]:
+def _condition(check: Checker, value: Any, path: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         check.error(path, "must map enrolment facts to values (e.g. diabetic: true)")
         return {}
@@ -352,7 +239,7 @@ def _condition(check: _Checker, value: Any, path: str) -> dict[str, Any]:
     return dict(value)
 
 
-def _expects(check: _Checker, value: Any, path: str) -> Expects | None:
+def _expects(check: Checker, value: Any, path: str) -> Expects | None:
     data = check.mapping(value, path, {"reply", "window"}, set())
     if not data:
         return None

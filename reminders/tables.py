@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from reminders.checker import BUDGET_FIRST_NAME
 from reminders.localtime import format_duration
 from reminders.protocol import ProtocolSet
-from reminders.protocol_loader import BUDGET_FIRST_NAME
 from reminders.segments import count_segments
 
 _PENDING = ("pending", "leased")

@@ -5,7 +5,7 @@ from datetime import UTC, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from reminders.enrollments import cancel, enroll, reschedule
+from reminders.enrollments import cancel, complete_finished, enroll, reschedule
 from reminders.models import (
     Enrollment,
     EnrollmentStatus,
@@ -134,3 +134,27 @@ def test_cancel_withdraws_every_pending_text_and_nothing_is_sent_after(svc, sess
     assert {m.status for m in rows(sessions, enrollment_id).values()} == {MessageStatus.CANCELLED}
     with pytest.raises(ValidationError, match="cancelled"):
         cancel(svc, enrollment_id, "Dr Lee", NOW)
+
+
+def test_a_failure_after_rows_were_flushed_rolls_the_whole_enrolment_back(svc, sessions,
+                                                                           monkeypatch):
+    import reminders.enrollments as enrollments
+
+    def broken_plan(*args, **kwargs):  # patient and enrolment are flushed by now
+        raise RuntimeError("planner crashed")
+
+    monkeypatch.setattr(enrollments, "plan", broken_plan)
+    with pytest.raises(RuntimeError):
+        enroll(svc, form(), NOW)
+    assert counts(sessions) == (0, 0, 0)
+    with sessions() as session:
+        assert session.scalars(select(ProtocolVersion)).all() == []
+
+
+def test_an_enrolment_with_nothing_left_to_send_is_completed(svc, sessions):
+    enrollment_id = enroll(svc, form(), NOW)
+    assert complete_finished(sessions, NOW) == 0  # texts are still pending
+    dispatcher(sessions, NOW + timedelta(days=16)).run_once()  # everything left has expired
+    assert complete_finished(sessions, NOW + timedelta(days=16)) == 1
+    with sessions() as session:
+        assert session.get(Enrollment, enrollment_id).status == EnrollmentStatus.COMPLETED
