@@ -31,7 +31,9 @@ from reminders.delivery_rules import (
 )
 from reminders.localtime import QuietHours, zone
 from reminders.models import MessageStatus, ProtocolVersion
-from reminders.outbox import Claim, claim_due, expire_overdue, finalise
+from reminders.optout import opt_out
+from reminders.outbox import Claim, claim_due, expire_overdue, finalise, standing
+from reminders.provider_errors import kind_of
 from reminders.schedules import protocol_from_snapshot
 from reminders.transports.base import (
     DeliveryUnknown,
@@ -110,9 +112,10 @@ class Dispatcher:
 
     def _handle(self, claim: Claim, counts: DispatchCounts) -> None:
         now = self.clock()
+        state = standing(self.sessions, claim.id)
         decision = before_send(SendContext(
-            enrollment_active=claim.enrollment_active, opted_out=claim.opted_out,
-            consent_recorded=claim.consent_recorded, expires_at=claim.expires_at,
+            enrollment_active=state.enrollment_active, opted_out=state.opted_out,
+            consent_recorded=state.consent_recorded, expires_at=claim.expires_at,
             timezone=zone(claim.timezone), quiet_hours=self._quiet(claim.protocol_digest)), now)
         if isinstance(decision, Cancel):
             counts.cancelled += 1
@@ -152,13 +155,28 @@ class Dispatcher:
             self._finalise(claim, self.clock(), status=MessageStatus.SENT, sent_at=now,
                            provider_sid=result.provider_sid, last_error=None)
 
+    def _refused(self, claim: Claim, exc: TransportError, error: str, now: datetime) -> None:
+        kind = kind_of(exc.code)
+        if kind == "operator":  # every text will fail the same way until someone fixes it
+            log.error("OPERATOR ALERT: provider refused outbox #%s: %s", claim.id, error)
+        else:
+            log.warning("outbox #%s to %s refused (%s): %s", claim.id, mask_phone(claim.to),
+                        kind, error)
+        if kind != "opted_out":
+            self._finalise(claim, now, status=MessageStatus.FAILED, last_error=error)
+            return
+        # The carrier says the patient replied STOP: honour it for every enrolment at once.
+        if finalise(self.sessions, claim, self.owner, now, status=MessageStatus.FAILED,
+                    last_error=error):
+            with self.sessions.begin() as session:
+                opt_out(session, claim.to, now, "patient opted out (reported by the provider)")
+
     def _failed(self, claim: Claim, exc: TransportError, counts: DispatchCounts) -> None:
         now = self.clock()
         error = f"{exc.code}: {exc}" if exc.code else str(exc)
         if exc.permanent:
             counts.failed += 1
-            log.warning("outbox #%s to %s refused: %s", claim.id, mask_phone(claim.to), error)
-            self._finalise(claim, now, status=MessageStatus.FAILED, last_error=error)
+            self._refused(claim, exc, error, now)
             return
         again = retry_at(claim.attempts, now, claim.expires_at, self.rng)
         if again is not None:

@@ -30,6 +30,12 @@ class Claim:
     expires_at: datetime
     timezone: str
     protocol_digest: str
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What may have changed since the claim: read again right before each send."""
+
     enrollment_active: bool
     opted_out: bool
     consent_recorded: bool
@@ -73,18 +79,28 @@ def claim_due(sessions: sessionmaker[Session], owner: str, now: datetime, limit:
         attempts = dict(claimed)
         rows = session.execute(
             select(OutboxMessage.id, Patient.phone, OutboxMessage.body, OutboxMessage.segments,
-                   OutboxMessage.expires_at, Patient.timezone, Enrollment.protocol_digest,
-                   Enrollment.status, Patient.opted_out_at, Enrollment.consent_by,
-                   Enrollment.consent_unencrypted_sms)
+                   OutboxMessage.expires_at, Patient.timezone, Enrollment.protocol_digest)
             .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
             .join(Patient, Enrollment.patient_id == Patient.id)
             .where(OutboxMessage.id.in_(list(attempts)))
             .order_by(OutboxMessage.send_at, OutboxMessage.position, OutboxMessage.id)).all()
         return [Claim(id=r[0], attempts=attempts[r[0]], to=r[1], body=r[2], segments=r[3],
-                      expires_at=r[4], timezone=r[5], protocol_digest=r[6],
-                      enrollment_active=r[7] == EnrollmentStatus.ACTIVE,
-                      opted_out=r[8] is not None, consent_recorded=bool(r[9]) and bool(r[10]))
-                for r in rows]
+                      expires_at=r[4], timezone=r[5], protocol_digest=r[6]) for r in rows]
+
+
+def standing(sessions: sessionmaker[Session], message_id: int) -> Standing:
+    """The enrolment's and patient's state now (an opt-out may have landed mid-batch)."""
+    with sessions() as session:
+        status, opted_out_at, consent_by, unencrypted_ok = session.execute(
+            select(Enrollment.status, Patient.opted_out_at, Enrollment.consent_by,
+                   Enrollment.consent_unencrypted_sms)
+            .select_from(OutboxMessage)
+            .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
+            .join(Patient, Enrollment.patient_id == Patient.id)
+            .where(OutboxMessage.id == message_id)).one()
+    return Standing(enrollment_active=status == EnrollmentStatus.ACTIVE,
+                    opted_out=opted_out_at is not None,
+                    consent_recorded=bool(consent_by) and bool(unencrypted_ok))
 
 
 def finalise(sessions: sessionmaker[Session], claim: Claim, owner: str, now: datetime,

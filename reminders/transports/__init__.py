@@ -1,17 +1,22 @@
-"""SMS transports. Only `twilio.py` (with the delivery issue) may import `twilio`."""
+"""SMS transports. Only `twilio_sms.py` imports `twilio`."""
 
 from __future__ import annotations
 
-from reminders.settings import Settings, SettingsError
+from reminders.settings import Settings
 from reminders.transports.base import Transport
 
 
 def make_transport(settings: Settings) -> Transport:
+    """The transport SMS_TRANSPORT names (console unless Twilio credentials are set)."""
     if settings.sms_transport == "console":
         from reminders.transports.console import ConsoleTransport
 
         return ConsoleTransport()
-    raise SettingsError(
-        "SMS_TRANSPORT: the Twilio transport is not part of this release yet; "
-        "unset the Twilio credentials or set SMS_TRANSPORT=console"
-    )
+    from reminders.transports.twilio_sms import TwilioTransport
+
+    return TwilioTransport(
+        account_sid=settings.twilio_account_sid, auth_token=settings.twilio_auth_token,
+        messaging_service_sid=settings.twilio_messaging_service_sid,
+        from_number=settings.twilio_from_number,
+        status_callback=f"{settings.public_base_url.rstrip('/')}/twilio/status",
+        api_base_url=settings.twilio_api_base_url)

@@ -150,3 +150,34 @@ def test_two_dispatchers_racing_never_send_a_row_twice(svc, sessions, engine):
         sent = session.scalars(select(OutboxMessage.id).where(
             OutboxMessage.status == MessageStatus.SENT)).all()
     assert sorted(sent) == sorted(ids)
+
+
+def test_a_carrier_opt_out_opts_the_patient_out_and_cancels_every_pending_text(svc, sessions):
+    enrollment_id = enroll(svc, form(), NOW)
+
+    def opted_out(_text):
+        raise TransportError("HTTP 400: unsubscribed recipient", permanent=True, code=21610)
+
+    counts = dispatcher(sessions, NOW, FakeTransport(fail=opted_out)).run_once()
+    plan = rows(sessions, enrollment_id)
+    assert plan["welcome"].status == MessageStatus.FAILED
+    assert plan["welcome"].last_error.startswith("21610")
+    # pain-check was claimed in the same batch; the re-check right before its send saw the
+    # opt-out, so it was never offered to the provider
+    assert (counts.failed, counts.cancelled) == (1, 1)
+    assert plan["pain-check"].status == MessageStatus.CANCELLED
+    assert plan["pain-check"].reason == "patient opted out"
+    assert {m.status for s, m in plan.items() if s != "welcome"} == {MessageStatus.CANCELLED}
+    with sessions() as session:
+        assert session.scalars(select(Patient)).one().opted_out_at == NOW
+
+
+def test_an_operator_error_fails_the_text_and_alerts_in_the_log(svc, sessions, caplog):
+    enroll(svc, form(injected_at=NOW), NOW)
+
+    def misconfigured(_text):
+        raise TransportError("HTTP 400: region not enabled", permanent=True, code=21408)
+
+    counts = dispatcher(sessions, NOW, FakeTransport(fail=misconfigured)).run_once()
+    assert counts.failed == 1
+    assert any(r.levelname == "ERROR" and "OPERATOR ALERT" in r.getMessage() for r in caplog.records)

@@ -1,0 +1,90 @@
+"""Twilio transport: the only module that imports `twilio`.
+
+The REST client always has a timeout. `api_base_url` sends every REST call to another
+base URL (Prism, or the loopback fake in the tests) through an injected HTTP client, so
+no Twilio internals are patched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+
+from reminders.provider_errors import classify
+from reminders.transports.base import DeliveryUnknown, OutgoingText, SendResult, TransportError
+
+MAX_VALIDITY_SECONDS = 36_000  # Twilio's upper bound for ValidityPeriod
+DEFAULT_TIMEOUT = 10.0
+
+
+class BaseUrlHttpClient(TwilioHttpClient):
+    """A TwilioHttpClient that sends requests for *.twilio.com to `base_url` instead."""
+
+    def __init__(self, base_url: str, timeout: float):
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        parts = urlsplit(url)
+        if parts.hostname and parts.hostname.endswith("twilio.com"):
+            url = self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+        return super().request(method, url, *args, **kwargs)
+
+
+def validity_seconds(expires_at: datetime, now: datetime) -> int:
+    """ValidityPeriod that makes Twilio drop the text rather than deliver it after expiry."""
+    return max(1, min(MAX_VALIDITY_SECONDS, int((expires_at - now).total_seconds())))
+
+
+def _never_left(exc: requests.ConnectionError) -> bool:
+    """True when the connection failed before the request could be written."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
+class TwilioTransport:
+    name = "twilio"
+
+    def __init__(self, *, account_sid: str, auth_token: str, messaging_service_sid: str = "",
+                 from_number: str = "", status_callback: str | None = None,
+                 api_base_url: str = "", timeout: float = DEFAULT_TIMEOUT,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        if not (messaging_service_sid or from_number):
+            raise ValueError("a Messaging Service SID or a From number is required")
+        http = (BaseUrlHttpClient(api_base_url, timeout) if api_base_url
+                else TwilioHttpClient(timeout=timeout))
+        self.client = Client(account_sid, auth_token, http_client=http)
+        self.sender = ({"messaging_service_sid": messaging_service_sid} if messaging_service_sid
+                       else {"from_": from_number})
+        self.status_callback = status_callback
+        self.clock = clock
+
+    def send(self, text: OutgoingText) -> SendResult:
+        params = dict(to=text.to, body=text.body,
+                      validity_period=validity_seconds(text.expires_at, self.clock()), **self.sender)
+        if self.status_callback:
+            params["status_callback"] = self.status_callback
+        try:
+            message = self.client.messages.create(**params)
+        except TwilioRestException as exc:
+            raise classify(exc.status, exc.code, exc.msg) from exc
+        except requests.ConnectionError as exc:
+            if _never_left(exc):
+                raise TransportError(f"could not connect: {exc}", permanent=False) from exc
+            raise DeliveryUnknown(f"connection lost after sending: {exc}") from exc
+        except requests.Timeout as exc:  # a read timeout: the request was written
+            raise DeliveryUnknown(f"no answer in time: {exc}") from exc
+        except requests.RequestException as exc:
+            raise DeliveryUnknown(f"{type(exc).__name__}: {exc}") from exc
+        return SendResult(provider_sid=message.sid)

@@ -1,0 +1,205 @@
+"""A loopback fake of Twilio's Messages API, for driving the real `twilio` client.
+
+It checks Basic auth and the form fields Twilio checks, answers with Twilio-shaped JSON,
+keeps what it accepted, lists it like `GET Messages.json`, and misbehaves on demand:
+latency, 429s, 5xx, a timeout after accepting, a connection dropped after accepting.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import socket
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from reminders.segments import count_segments
+
+ACCOUNT_SID = "AC" + "a1" * 16
+AUTH_TOKEN = "fake-auth-token"
+_MESSAGES = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json$")
+
+# Fault kinds for `FakeTwilio.fail_next`
+RATE_LIMIT = "429"  # refused, not created
+SERVER_ERROR = "500"  # refused, not created (but the client cannot know that)
+SLOW_ACCEPT = "slow"  # created, then the answer comes after the client's timeout
+DROP_AFTER_ACCEPT = "drop"  # created, then the connection is closed without an answer
+INVALID_NUMBER = "21211"  # refused for good
+OPTED_OUT = "21610"  # refused for good: the recipient replied STOP
+
+
+@dataclass
+class Accepted:
+    sid: str
+    to: str
+    body: str
+    sender: dict[str, str]
+    status_callback: str | None
+    validity_period: int | None
+    date_created: datetime
+
+    def as_json(self) -> dict:
+        count = count_segments(self.body)
+        return {
+            "sid": self.sid, "account_sid": ACCOUNT_SID, "to": self.to, "body": self.body,
+            "from": self.sender.get("From"),
+            "messaging_service_sid": self.sender.get("MessagingServiceSid"),
+            "status": "accepted" if "MessagingServiceSid" in self.sender else "queued",
+            "num_segments": str(count.segments), "direction": "outbound-api",
+            "date_created": format_datetime(self.date_created),
+            "date_updated": format_datetime(self.date_created),
+            "date_sent": None, "error_code": None, "error_message": None, "price": None,
+            "api_version": "2010-04-01", "num_media": "0",
+            "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{self.sid}.json",
+        }
+
+
+@dataclass
+class FakeTwilio:
+    latency: float = 0.0
+    slow_seconds: float = 3.0
+    accepted: list[Accepted] = field(default_factory=list)
+    requests: int = 0
+    _faults: deque = field(default_factory=deque)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail_next(self, kind: str, times: int = 1) -> None:
+        with self._lock:
+            self._faults.extend([kind] * times)
+
+    def _next_fault(self) -> str | None:
+        with self._lock:
+            self.requests += 1
+            return self._faults.popleft() if self._faults else None
+
+    def _accept(self, form: dict[str, str]) -> Accepted:
+        sender = {k: form[k] for k in ("From", "MessagingServiceSid") if k in form}
+        message = Accepted(sid="SM" + uuid.uuid4().hex, to=form["To"], body=form["Body"],
+                           sender=sender, status_callback=form.get("StatusCallback"),
+                           validity_period=int(form["ValidityPeriod"]) if "ValidityPeriod" in form
+                           else None, date_created=datetime.now(UTC))
+        with self._lock:
+            self.accepted.append(message)
+        return message
+
+
+def _error(status: int, code: int, message: str) -> tuple[int, dict]:
+    return status, {"code": code, "message": message, "status": status,
+                    "more_info": f"https://www.twilio.com/docs/errors/{code}"}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def _authorised(self, account: str) -> bool:
+        header = self.headers.get("Authorization", "")
+        expected = base64.b64encode(f"{account}:{AUTH_TOKEN}".encode()).decode()
+        return account == ACCOUNT_SID and header == f"Basic {expected}"
+
+    def _answer(self, status: int, payload: dict) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _route(self) -> str | None:
+        match = _MESSAGES.match(urlsplit(self.path).path)
+        if not match:
+            self._answer(*_error(404, 20404, "The requested resource was not found"))
+            return None
+        if not self._authorised(match.group(1)):
+            self._answer(*_error(401, 20003, "Authenticate"))
+            return None
+        return match.group(1)
+
+    def do_POST(self):
+        fake = self.server.fake
+        length = int(self.headers.get("Content-Length", 0))
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        if self._route() is None:
+            return
+        time.sleep(fake.latency)
+        fault = fake._next_fault()
+        if "To" not in form or "Body" not in form:
+            return self._answer(*_error(400, 21604, "A 'To' phone number and 'Body' are required"))
+        if not ("From" in form) ^ ("MessagingServiceSid" in form):
+            return self._answer(*_error(400, 21603, "A 'From' or 'MessagingServiceSid' is required"))
+        validity = form.get("ValidityPeriod")
+        if validity is not None and not (validity.isdigit() and 1 <= int(validity) <= 36000):
+            return self._answer(*_error(400, 21623, "ValidityPeriod must be 1 to 36000"))
+        if fault == RATE_LIMIT:
+            return self._answer(*_error(429, 20429, "Too Many Requests"))
+        if fault == SERVER_ERROR:
+            return self._answer(*_error(500, 20500, "Internal Server Error"))
+        if fault in (INVALID_NUMBER, OPTED_OUT):
+            return self._answer(*_error(400, int(fault), f"Refused ({fault})"))
+        message = fake._accept(form)
+        if fault == DROP_AFTER_ACCEPT:
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return None
+        if fault == SLOW_ACCEPT:
+            time.sleep(fake.slow_seconds)
+        return self._answer(201, message.as_json())
+
+    def do_GET(self):
+        fake = self.server.fake
+        if self._route() is None:
+            return
+        time.sleep(fake.latency)
+        query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        with fake._lock:
+            found = [m for m in fake.accepted if m.to == query.get("To", m.to)]
+        if "DateSent>" in query:
+            since = datetime.fromisoformat(query["DateSent>"]).replace(tzinfo=UTC)
+            found = [m for m in found if m.date_created >= since]
+        path = urlsplit(self.path).path
+        self._answer(200, {
+            "messages": [m.as_json() for m in reversed(found)], "page": 0,
+            "page_size": len(found) or 50, "first_page_uri": path, "next_page_uri": None,
+            "previous_page_uri": None, "uri": path, "start": 0, "end": max(len(found) - 1, 0)})
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, fake: FakeTwilio):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.fake = fake
+
+
+class FakeTwilioServer:
+    """Context manager: `with FakeTwilioServer() as server:` then `server.base_url`."""
+
+    def __init__(self, fake: FakeTwilio | None = None):
+        self.fake = fake or FakeTwilio()
+        self._server = _Server(self.fake)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeTwilioServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
