@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     dispatcher = Dispatcher(sessions, transport, batch=settings.dispatch_batch,
                             lease=timedelta(seconds=settings.lease_seconds), stop=stop)
-    scheduler = build_scheduler(dispatcher, sessions, settings.dispatch_interval)
+    scheduler = build_scheduler(dispatcher, sessions, transport, settings.dispatch_interval)
 
     def on_signal(signum, _frame):
         log.info("%s received: finishing the batch in flight", signal.Signals(signum).name)

@@ -127,6 +127,7 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)  # claims so far; fences each finalise
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_expires_at: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]  # when the last claim began: bounds a provider lookup
     provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]

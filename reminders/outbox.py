@@ -71,7 +71,7 @@ def claim_due(sessions: sessionmaker[Session], owner: str, now: datetime, limit:
             .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.PENDING)
             .values(status=MessageStatus.LEASED, lease_owner=owner,
                     lease_expires_at=now + lease, attempts=OutboxMessage.attempts + 1,
-                    updated_at=now)
+                    last_attempt_at=now, updated_at=now)
             .returning(OutboxMessage.id, OutboxMessage.attempts),
             execution_options={"synchronize_session": False}).all()
         if not claimed:
@@ -113,4 +113,55 @@ def finalise(sessions: sessionmaker[Session], claim: Claim, owner: str, now: dat
                    OutboxMessage.attempts == claim.attempts,
                    OutboxMessage.status == MessageStatus.LEASED)
             .values(lease_owner=None, lease_expires_at=None, updated_at=now, **values))
+        return result.rowcount == 1
+
+
+def reap_expired_leases(sessions: sessionmaker[Session], now: datetime) -> int:
+    """Leased rows whose lease ran out (their worker died or hung) become `unknown`.
+
+    The send may have happened: only the reconciler, after asking the provider, may
+    re-queue such a row.
+    """
+    with sessions.begin() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == MessageStatus.LEASED,
+                   OutboxMessage.lease_expires_at <= now)
+            .values(status=MessageStatus.UNKNOWN, lease_owner=None, lease_expires_at=None,
+                    last_error="lease expired before the outcome was recorded", updated_at=now))
+        return result.rowcount
+
+
+@dataclass(frozen=True)
+class Unknown:
+    id: int
+    to: str
+    body: str
+    expires_at: datetime
+    attempted_at: datetime
+
+
+def unknown_rows(sessions: sessionmaker[Session], settled_before: datetime, limit: int) -> list[Unknown]:
+    """`unknown` rows whose last attempt began before `settled_before` (a provider may
+    take a moment to list a message it has just accepted)."""
+    with sessions() as session:
+        rows = session.execute(
+            select(OutboxMessage.id, Patient.phone, OutboxMessage.body, OutboxMessage.expires_at,
+                   OutboxMessage.last_attempt_at)
+            .select_from(OutboxMessage)
+            .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
+            .join(Patient, Enrollment.patient_id == Patient.id)
+            .where(OutboxMessage.status == MessageStatus.UNKNOWN,
+                   OutboxMessage.last_attempt_at <= settled_before)
+            .order_by(OutboxMessage.last_attempt_at).limit(limit)).all()
+    return [Unknown(*row) for row in rows]
+
+
+def settle_unknown(sessions: sessionmaker[Session], row_id: int, now: datetime, **values) -> bool:
+    """Record what the reconciler learned; False if another worker settled it first."""
+    with sessions.begin() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.status == MessageStatus.UNKNOWN)
+            .values(updated_at=now, **values))
         return result.rowcount == 1

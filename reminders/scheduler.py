@@ -14,13 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import complete_finished
+from reminders.reconciler import recover
+from reminders.transports.base import Lookup
 
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_MINUTES = 10
+RECOVERY_SECONDS = 60
 
 
-def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session],
+def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session], lookup: Lookup,
                     dispatch_interval: float) -> BlockingScheduler:
     # coalesce + max_instances=1: a slow tick is never run twice at once nor caught up on
     scheduler = BlockingScheduler(timezone=UTC, job_defaults={
@@ -36,8 +39,14 @@ def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session],
         if done:
             log.info("housekeeping: %s enrolments completed", done)
 
+    def recovery_tick() -> None:
+        counts = recover(sessions, lookup, datetime.now(UTC))
+        if any(counts.values()):
+            log.info("recovery: %s", " ".join(f"{k}={v}" for k, v in counts.items() if v))
+
     scheduler.add_job(dispatch_tick, "interval", seconds=dispatch_interval, id="dispatch",
                       next_run_time=datetime.now(UTC))
+    scheduler.add_job(recovery_tick, "interval", seconds=RECOVERY_SECONDS, id="recovery")
     scheduler.add_job(housekeeping_tick, "interval", minutes=HOUSEKEEPING_MINUTES,
                       id="housekeeping")
     return scheduler

@@ -54,3 +54,11 @@ class Transport(Protocol):
 def mask_phone(phone: str) -> str:
     """Phone numbers are health information: logs show the last 4 digits only."""
     return f"***{phone[-4:]}" if len(phone) > 4 else "***"
+
+
+class Lookup(Protocol):
+    """A transport that can say whether the provider accepted a text whose outcome is unknown."""
+
+    def find(self, to: str, body: str, since: datetime) -> str | None:
+        """The provider's id of a message to `to` with exactly `body`, created at or after
+        `since`, or None when the provider has no such message."""

@@ -25,5 +25,12 @@ class FakeTransport:
             self.sent.append(text)
             return SendResult(provider_sid=f"SMfake{len(self.sent):028d}")
 
+    def find(self, to: str, body: str, since) -> str | None:
+        with self._lock:
+            for n, sent in enumerate(self.sent, start=1):
+                if sent.to == to and sent.body == body:
+                    return f"SMfake{n:028d}"
+        return None
+
     def bodies_to(self, phone: str) -> list[str]:
         return [t.body for t in self.sent if t.to == phone]

@@ -20,6 +20,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 from reminders.provider_errors import classify
 from reminders.transports.base import DeliveryUnknown, OutgoingText, SendResult, TransportError
 
+LOOKUP_LIMIT = 200  # a patient gets about a dozen texts; this is far more than enough
 MAX_VALIDITY_SECONDS = 36_000  # Twilio's upper bound for ValidityPeriod
 DEFAULT_TIMEOUT = 10.0
 
@@ -88,3 +89,14 @@ class TwilioTransport:
         except requests.RequestException as exc:
             raise DeliveryUnknown(f"{type(exc).__name__}: {exc}") from exc
         return SendResult(provider_sid=message.sid)
+
+    def find(self, to: str, body: str, since: datetime) -> str | None:
+        # Filter by recipient only: DateSent, the only date filter, is empty while a
+        # message is queued, and a queued message is exactly what must not be missed.
+        try:
+            for message in self.client.messages.stream(to=to, limit=LOOKUP_LIMIT):
+                if message.body == body and message.date_created and message.date_created >= since:
+                    return message.sid
+        except (TwilioRestException, requests.RequestException) as exc:
+            raise TransportError(f"lookup failed: {exc}", permanent=False) from exc
+        return None

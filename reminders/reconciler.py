@@ -1,0 +1,55 @@
+"""Settling texts whose outcome is unknown: ask the provider before anything is resent.
+
+A row is `unknown` when a send may or may not have reached the provider (a timeout after
+the request was written, a dropped connection, a worker that died holding the lease).
+Resending blindly could text a patient twice; never resending could lose a text. So:
+found at the provider → `sent` with its id; not found and still current → `pending`
+again; not found and stale → `expired`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from reminders.models import MessageStatus
+from reminders.outbox import reap_expired_leases, settle_unknown, unknown_rows
+from reminders.transports.base import Lookup, TransportError
+
+log = logging.getLogger(__name__)
+
+SETTLE_DELAY = timedelta(minutes=2)  # let the provider list a message it just accepted
+CLOCK_SKEW = timedelta(minutes=2)  # the provider's clock and ours differ a little
+
+
+def reconcile(sessions: sessionmaker[Session], lookup: Lookup, now: datetime,
+              limit: int = 100) -> dict[str, int]:
+    counts = {"found": 0, "requeued": 0, "expired": 0, "lookup_failed": 0}
+    for row in unknown_rows(sessions, now - SETTLE_DELAY, limit):
+        try:
+            sid = lookup.find(row.to, row.body, row.attempted_at - CLOCK_SKEW)
+        except TransportError as exc:
+            counts["lookup_failed"] += 1
+            log.warning("outbox #%s: provider lookup failed, will try again: %s", row.id, exc)
+            continue
+        if sid is not None:
+            settled = settle_unknown(sessions, row.id, now, status=MessageStatus.SENT,
+                                     provider_sid=sid, sent_at=row.attempted_at,
+                                     reason="the provider had accepted it (reconciled)")
+            counts["found"] += settled
+        elif now < row.expires_at:
+            settled = settle_unknown(sessions, row.id, now, status=MessageStatus.PENDING,
+                                     send_at=now, reason="never reached the provider; re-queued")
+            counts["requeued"] += settled
+        else:
+            settled = settle_unknown(sessions, row.id, now, status=MessageStatus.EXPIRED,
+                                     reason="never reached the provider, and is now stale")
+            counts["expired"] += settled
+    return counts
+
+
+def recover(sessions: sessionmaker[Session], lookup: Lookup, now: datetime) -> dict[str, int]:
+    """One recovery pass: expired leases become unknown, then unknowns are settled."""
+    return {"reaped": reap_expired_leases(sessions, now), **reconcile(sessions, lookup, now)}
