@@ -14,6 +14,7 @@ import sys
 import threading
 from datetime import timedelta
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from dotenv import find_dotenv, load_dotenv
 
 from reminders.db import make_engine, session_factory
@@ -70,8 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     def on_signal(signum, _frame):
         log.info("%s received: finishing the batch in flight", signal.Signals(signum).name)
         stop.set()
-        scheduler.shutdown(wait=True)
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
 
+    def on_start(_event):  # a signal that came before the scheduler ran stops it at once
+        if stop.is_set():
+            scheduler.shutdown(wait=False)
+
+    scheduler.add_listener(on_start, EVENT_SCHEDULER_STARTED)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     log.info("started: %d protocol(s), SMS transport %s, database %s, dispatch every %ss, "
