@@ -9,6 +9,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from reminders.db import make_engine, session_factory
 from reminders.enrollments import Services, enroll
 from reminders.migrate import upgrade
@@ -24,9 +26,25 @@ def _env(tmp_path: Path, **extra) -> dict[str, str]:
     return env
 
 
+_children: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_workers():
+    """A failed test must not leave a worker running (and loading the machine)."""
+    yield
+    while _children:
+        proc = _children.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def _start(tmp_path, **extra) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(WORKER)], cwd=tmp_path, env=_env(tmp_path, **extra),
+    proc = subprocess.Popen([sys.executable, str(WORKER)], cwd=tmp_path, env=_env(tmp_path, **extra),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _children.append(proc)
+    return proc
 
 
 def test_the_worker_refuses_to_start_on_an_invalid_schedules_file(tmp_path):

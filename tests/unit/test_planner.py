@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -166,7 +166,7 @@ def test_texts_carry_no_surname_or_unrendered_placeholder(hip, ctx):
 ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
 
 
-@hsettings(max_examples=300, deadline=None)
+@hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(zone=st.sampled_from(ZONES),
        injected=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 31),
                              timezones=st.just(UTC)),
