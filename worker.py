@@ -1,12 +1,14 @@
-"""Run the service: the dispatch scheduler in one process (`make run` calls this).
+"""Run the service: scheduler and web app in one process (`make run` calls this).
 
-Refuses to start on an invalid schedules file, a bad setting or an out-of-date database.
-SIGTERM / SIGINT finish the batch in flight, then exit 0.
+`--no-web` runs only the scheduler (extra workers), `--web-only` only the web app (behind
+its own process manager). Refuses to start on an invalid schedules file, a bad setting or
+an out-of-date database. SIGTERM / SIGINT finish the batch in flight, then exit 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -16,6 +18,7 @@ from datetime import timedelta
 
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from dotenv import find_dotenv, load_dotenv
+from waitress.server import create_server
 
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher
@@ -25,8 +28,10 @@ from reminders.scheduler import build_scheduler
 from reminders.schedules import read_schedules
 from reminders.settings import Settings, SettingsError
 from reminders.transports import make_transport
+from reminders.web import create_app
 
 log = logging.getLogger("reminders.worker")
+WEB_THREADS = 8
 
 NEXT_STEPS = """\
 Next, in another terminal:
@@ -40,11 +45,16 @@ Texts appear here as they fall due. Ctrl-C stops the service."""
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
+    parser.add_argument("--host", help="web app address (default: WEB_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="web app port (default: WEB_PORT or 8000)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--no-web", action="store_true", help="scheduler only")
+    mode.add_argument("--web-only", action="store_true", help="web app only")
     args = parser.parse_args(argv)
     load_dotenv(find_dotenv(usecwd=True))  # the .env where the operator runs the command
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("apscheduler", "alembic"):  # one line per tick drowns the useful lines
+    for noisy in ("apscheduler", "alembic", "waitress.queue"):  # one line per tick drowns the useful lines
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = Settings.from_env(os.environ)
@@ -63,6 +73,20 @@ def main(argv: list[str] | None = None) -> int:
                   "run `reminders init-db` (or `make run`)")
         return 2
     sessions = session_factory(engine)
+    server = None
+    if not args.no_web:
+        host, port = args.host or settings.web_host, args.port or settings.web_port
+        server = create_server(create_app(settings, sessions), host=host, port=port,
+                               threads=WEB_THREADS)
+        log.info("web app on http://%s:%s (Twilio calls %s)", host, port, settings.public_base_url)
+    if args.web_only:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()
+        log.info("stopped cleanly")
+        return 0
+    if server is not None:  # webhooks are answered on waitress' own threads, never queued
+        threading.Thread(target=server.run, name="web", daemon=True).start()
     stop = threading.Event()
     dispatcher = Dispatcher(sessions, transport, batch=settings.dispatch_batch,
                             lease=timedelta(seconds=settings.lease_seconds), stop=stop)

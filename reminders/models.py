@@ -135,3 +135,17 @@ class OutboxMessage(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     enrollment: Mapped[Enrollment] = relationship(back_populates="messages")
+
+
+class DeliveryEvent(Base):
+    """Each provider status callback, once (Twilio retries and repeats them)."""
+
+    __tablename__ = "delivery_events"
+    __table_args__ = (UniqueConstraint("message_sid", "status", name="uq_delivery_event"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[int | None]
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

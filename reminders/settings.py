@@ -42,6 +42,8 @@ class Settings:
     dispatch_interval: float = 5.0  # seconds between dispatch ticks
     dispatch_batch: int = 50  # rows claimed per batch
     lease_seconds: int = 300  # a claimed row not finalised by then is the reaper's
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -72,13 +74,15 @@ class Settings:
         for var in ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
                     "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE_URL",
                     "PUBLIC_BASE_URL", "CLINIC_NAME", "CLINIC_PHONE", "AFTER_HOURS_PHONE",
-                    "CLINIC_TIMEZONE", "DEFAULT_REGION", "SCHEDULES_FILE", "SECRET_KEY"):
+                    "CLINIC_TIMEZONE", "DEFAULT_REGION", "SCHEDULES_FILE", "SECRET_KEY",
+                    "WEB_HOST"):
             text(var, var.lower())
         number("SEND_RATE", "send_rate", float, 0.01)
         number("SEND_CONCURRENCY", "send_concurrency", int, 1)
         number("DISPATCH_INTERVAL", "dispatch_interval", float, 0.1)
         number("DISPATCH_BATCH", "dispatch_batch", int, 1)
         number("LEASE_SECONDS", "lease_seconds", int, 10)
+        number("WEB_PORT", "web_port", int, 1)
 
         has_credentials = bool(values.get("twilio_account_sid") and values.get("twilio_auth_token"))
         transport = env.get("SMS_TRANSPORT", "").strip().lower()

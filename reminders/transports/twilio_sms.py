@@ -74,8 +74,8 @@ class TwilioTransport:
     def send(self, text: OutgoingText) -> SendResult:
         params = dict(to=text.to, body=text.body,
                       validity_period=validity_seconds(text.expires_at, self.clock()), **self.sender)
-        if self.status_callback:
-            params["status_callback"] = self.status_callback
+        if self.status_callback:  # our id rides along: a callback can settle an `unknown` text
+            params["status_callback"] = f"{self.status_callback}?outbox={text.message_id}"
         try:
             message = self.client.messages.create(**params)
         except TwilioRestException as exc:
@@ -100,3 +100,10 @@ class TwilioTransport:
         except (TwilioRestException, requests.RequestException) as exc:
             raise TransportError(f"lookup failed: {exc}", permanent=False) from exc
         return None
+
+
+def signature_is_valid(auth_token: str, url: str, params: dict[str, str], signature: str) -> bool:
+    """Whether `signature` (X-Twilio-Signature) is Twilio's for this URL and form."""
+    from twilio.request_validator import RequestValidator
+
+    return bool(signature) and RequestValidator(auth_token).validate(url, params, signature)

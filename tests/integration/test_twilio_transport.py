@@ -43,7 +43,7 @@ def test_an_accepted_text_returns_its_sid_and_sends_the_right_fields(server):
     assert result.provider_sid == accepted.sid and accepted.sid.startswith("SM")
     assert (accepted.to, accepted.body) == ("+13125550101", "Example Pain Clinic: hello")
     assert accepted.sender == {"MessagingServiceSid": SERVICE_SID}
-    assert accepted.status_callback == "https://clinic.example/twilio/status"
+    assert accepted.status_callback == "https://clinic.example/twilio/status?outbox=1"
     assert accepted.validity_period == 7200
 
 
@@ -118,7 +118,7 @@ def test_settings_with_credentials_build_the_twilio_transport(server):
     built = make_transport(settings)
     assert built.name == "twilio"
     built.send(text(expires_in=timedelta(days=30)))
-    assert server.fake.accepted[0].status_callback == "https://clinic.example/twilio/status"
+    assert server.fake.accepted[0].status_callback == "https://clinic.example/twilio/status?outbox=1"
 
 
 def test_the_dispatcher_records_twilio_sids_and_leaves_429s_pending(svc, sessions, server):

@@ -1,11 +1,14 @@
 """`python worker.py` as an operator runs it: refuses bad set-ups, sends, stops cleanly."""
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -40,8 +43,9 @@ def _no_stray_workers():
             proc.wait(timeout=10)
 
 
-def _start(tmp_path, **extra) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, str(WORKER)], cwd=tmp_path, env=_env(tmp_path, **extra),
+def _start(tmp_path, *args: str, **extra) -> subprocess.Popen:
+    args = args or ("--no-web",)
+    proc = subprocess.Popen([sys.executable, str(WORKER), *args], cwd=tmp_path, env=_env(tmp_path, **extra),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _children.append(proc)
     return proc
@@ -124,3 +128,33 @@ def test_ctrl_c_also_stops_cleanly(tmp_path):
     assert proc.wait(timeout=30) == 0
     output.join()
     assert "stopped cleanly" in output.text["err"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("mode", [(), ("--web-only",)])
+def test_the_web_app_is_served_with_the_scheduler_or_alone(tmp_path, mode):
+    engine = make_engine(f"sqlite:///{tmp_path / 'svc.db'}")
+    upgrade(engine)
+    engine.dispose()
+    port = _free_port()
+    proc = _start(tmp_path, "--port", str(port), *mode)
+    output = Output(proc)
+    assert output.wait_for("err", f"web app on http://127.0.0.1:{port}"), output.text
+    body = None
+    deadline = time.monotonic() + 30
+    while body is None and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                body = json.load(answer)
+        except OSError:
+            time.sleep(0.1)
+    assert body == {"database": "ok", "oldest_due_unsent_seconds": None}
+    assert ("started:" in output.text["err"]) == (mode == ())
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    output.join()

@@ -1,0 +1,35 @@
+"""Webhooks Twilio calls. Each checks X-Twilio-Signature against PUBLIC_BASE_URL first:
+a request that fails gets 403 and writes nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, request
+
+from reminders.callbacks import record_status
+from reminders.transports.twilio_sms import signature_is_valid
+
+bp = Blueprint("twilio_hooks", __name__, url_prefix="/twilio")
+
+
+def _signed_form() -> dict[str, str]:
+    settings = current_app.extensions["reminders"]["settings"]
+    url = settings.public_base_url.rstrip("/") + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
+    form = request.form.to_dict()
+    if not signature_is_valid(settings.twilio_auth_token, url, form,
+                              request.headers.get("X-Twilio-Signature", "")):
+        abort(403)
+    return form
+
+
+@bp.post("/status")
+def status():
+    form = _signed_form()
+    raw_id = request.args.get("outbox", "")
+    outbox_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
+    record_status(current_app.extensions["reminders"]["sessions"], form, outbox_id,
+                  datetime.now(UTC))
+    return "", 204

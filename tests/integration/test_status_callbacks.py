@@ -1,0 +1,124 @@
+"""POST /twilio/status: signed, idempotent, monotonic."""
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from twilio.request_validator import RequestValidator
+
+from reminders.enrollments import enroll
+from reminders.models import DeliveryEvent, MessageStatus, OutboxMessage
+from reminders.transports.base import DeliveryUnknown
+from reminders.transports.fake import FakeTransport
+from reminders.web import create_app
+from tests.integration.helpers import NOW, dispatcher, form, rows
+
+BASE = "https://clinic.example"
+TOKEN = "status-test-token"
+
+
+@pytest.fixture
+def client(sessions, settings):
+    app = create_app(replace(settings, public_base_url=BASE, twilio_auth_token=TOKEN), sessions)
+    return app.test_client()
+
+
+def post(client, params, *, query="", token=TOKEN, signature=None):
+    url = f"{BASE}/twilio/status" + (f"?{query}" if query else "")
+    if signature is None:
+        signature = RequestValidator(token).compute_signature(url, params)
+    path = "/twilio/status" + (f"?{query}" if query else "")
+    return client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+
+
+def events(sessions) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(DeliveryEvent))
+
+
+@pytest.fixture
+def sent(svc, sessions):
+    """An enrolment whose welcome went out; returns that outbox row."""
+    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    dispatcher(sessions, NOW, FakeTransport()).run_once()
+    return rows(sessions, enrollment_id)["welcome"]
+
+
+def status_of(sessions, row_id):
+    with sessions() as session:
+        return session.get(OutboxMessage, row_id).status
+
+
+@pytest.mark.parametrize("signature", ["", "forged", "stale"])
+def test_a_forged_missing_or_stale_signature_gets_403_and_writes_nothing(client, sessions, sent,
+                                                                         signature):
+    params = {"MessageSid": sent.provider_sid, "MessageStatus": "delivered"}
+    if signature == "stale":  # signed for other parameters (a replayed, edited request)
+        signature = RequestValidator(TOKEN).compute_signature(
+            f"{BASE}/twilio/status", {**params, "MessageStatus": "sent"})
+    assert post(client, params, signature=signature).status_code == 403
+    assert events(sessions) == 0 and status_of(sessions, sent.id) == MessageStatus.SENT
+
+
+def test_a_signature_made_with_another_token_is_refused(client, sessions, sent):
+    params = {"MessageSid": sent.provider_sid, "MessageStatus": "delivered"}
+    assert post(client, params, token="someone-else").status_code == 403
+    assert events(sessions) == 0
+
+
+def test_delivered_is_recorded_once_even_when_twilio_repeats_it(client, sessions, sent):
+    params = {"MessageSid": sent.provider_sid, "MessageStatus": "delivered", "AccountSid": "AC1",
+              "SmsStatus": "delivered", "ApiVersion": "2010-04-01", "Unexpected": "kept calm"}
+    for _ in range(3):
+        assert post(client, params).status_code == 204
+    assert events(sessions) == 1
+    assert status_of(sessions, sent.id) == MessageStatus.DELIVERED
+
+
+def test_a_late_sent_never_overwrites_delivered(client, sessions, sent):
+    for status in ("delivered", "sent", "queued"):
+        post(client, {"MessageSid": sent.provider_sid, "MessageStatus": status})
+    assert status_of(sessions, sent.id) == MessageStatus.DELIVERED
+    assert events(sessions) == 3
+
+
+def test_undelivered_with_a_permanent_code_is_recorded_with_its_error(client, sessions, sent):
+    post(client, {"MessageSid": sent.provider_sid, "MessageStatus": "undelivered",
+                  "ErrorCode": "30006"})
+    with sessions() as session:
+        row = session.get(OutboxMessage, sent.id)
+        assert row.status == MessageStatus.UNDELIVERED
+        assert row.last_error == "30006: undelivered (undeliverable)"
+
+
+def test_a_callback_settles_a_text_whose_send_timed_out(client, svc, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+
+    def timed_out(_text):
+        raise DeliveryUnknown("no answer in time")
+
+    dispatcher(sessions, NOW, FakeTransport(fail=timed_out)).run_once()
+    row = rows(sessions, enrollment_id)["welcome"]
+    assert row.status == MessageStatus.UNKNOWN and row.provider_sid is None
+    post(client, {"MessageSid": "SM" + "c" * 32, "MessageStatus": "sent"}, query=f"outbox={row.id}")
+    row = rows(sessions, enrollment_id)["welcome"]
+    assert (row.status, row.provider_sid) == (MessageStatus.SENT, "SM" + "c" * 32)
+    # and the reconciler has nothing left to look up
+    dispatcher(sessions, NOW + timedelta(minutes=10), FakeTransport()).run_once()
+    assert rows(sessions, enrollment_id)["welcome"].status == MessageStatus.SENT
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"MessageSid": "SMx"}, {"MessageStatus": "delivered"},
+    {"MessageSid": "SM" + "0" * 32, "MessageStatus": "delivered"},  # not ours
+    {"MessageSid": "SMy", "MessageStatus": "exploded"},
+])
+def test_odd_callbacks_are_answered_without_error(client, sent, params):
+    assert post(client, params, query="outbox=notanumber").status_code == 204
+
+
+def test_healthz_reports_the_database_and_the_oldest_due_text(client, svc):
+    enroll(svc, form(), NOW)
+    body = client.get("/healthz").get_json()
+    assert body["database"] == "ok" and body["oldest_due_unsent_seconds"] > 0
