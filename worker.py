@@ -27,7 +27,7 @@ from reminders.protocol_loader import ProtocolError
 from reminders.scheduler import build_scheduler
 from reminders.schedules import read_schedules
 from reminders.settings import Settings, SettingsError
-from reminders.transports import make_transport
+from reminders.transports import make_transport, send_rate
 from reminders.web import create_app
 
 log = logging.getLogger("reminders.worker")
@@ -89,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=server.run, name="web", daemon=True).start()
     stop = threading.Event()
     dispatcher = Dispatcher(sessions, transport, batch=settings.dispatch_batch,
-                            lease=timedelta(seconds=settings.lease_seconds), stop=stop)
+                            lease=timedelta(seconds=settings.lease_seconds), stop=stop,
+                            rate=send_rate(settings, sessions, transport),
+                            concurrency=settings.send_concurrency)
     scheduler = build_scheduler(dispatcher, sessions, transport, settings.dispatch_interval)
 
     def on_signal(signum, _frame):

@@ -30,7 +30,7 @@ from reminders.protocol_loader import ProtocolError
 from reminders.schedules import read_schedules
 from reminders.settings import Settings, SettingsError
 from reminders.simulation import default_injection, simulate
-from reminders.transports import make_transport
+from reminders.transports import make_transport, send_rate
 from reminders.validation import EnrollmentInput, ValidationError, parse_instant
 from reminders.views import enrollment_json, planned_json
 
@@ -177,7 +177,9 @@ def cmd_dispatch(args) -> None:
     transport = make_transport(settings)
     with _services(settings) as svc:
         dispatcher = Dispatcher(svc.sessions, transport, batch=settings.dispatch_batch,
-                                clock=(lambda: now) if now else utcnow)
+                                clock=(lambda: now) if now else utcnow,
+                                rate=send_rate(settings, svc.sessions, transport),
+                                concurrency=settings.send_concurrency)
         counts = dispatcher.run_once().as_dict()
     _emit(args, counts, " ".join(f"{k}={v}" for k, v in counts.items()))
 

@@ -15,6 +15,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -32,8 +33,9 @@ from reminders.delivery_rules import (
 from reminders.localtime import QuietHours, zone
 from reminders.models import MessageStatus, ProtocolVersion
 from reminders.optout import opt_out
-from reminders.outbox import Claim, claim_due, expire_overdue, finalise, standing
+from reminders.outbox import Claim, claim_due, expire_overdue, finalise, renew_lease, standing
 from reminders.provider_errors import kind_of
+from reminders.rate_limit import SendRate
 from reminders.schedules import protocol_from_snapshot
 from reminders.transports.base import (
     DeliveryUnknown,
@@ -44,6 +46,7 @@ from reminders.transports.base import (
 )
 
 log = logging.getLogger(__name__)
+_COUNTS_LOCK = threading.Lock()
 
 
 def utcnow() -> datetime:
@@ -56,6 +59,9 @@ def worker_id() -> str:
 
 @dataclass
 class DispatchCounts:
+    """Outcomes of one pass. Sending threads update it; `+=` on an int attribute is not
+    atomic, so they go through `add`."""
+
     sent: int = 0
     expired: int = 0
     failed: int = 0
@@ -67,16 +73,31 @@ class DispatchCounts:
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
+    def add(self, outcome: str) -> None:
+        with _COUNTS_LOCK:
+            setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+LEASE_MARGIN = timedelta(seconds=60)  # never start a send this close to losing the lease
+
 
 class Dispatcher:
+    """Sends due texts. `rate` (shared by all workers) paces the sends; `concurrency`
+    bounds this process's requests in flight, so a slow provider cannot tie up more."""
+
     def __init__(self, sessions: sessionmaker[Session], transport: Transport, *,
                  batch: int = 50, lease: timedelta = timedelta(minutes=5),
                  clock: Callable[[], datetime] = utcnow, owner: str | None = None,
-                 rng: random.Random | None = None, stop: threading.Event | None = None):
+                 rng: random.Random | None = None, stop: threading.Event | None = None,
+                 rate: SendRate | None = None, concurrency: int = 1):
         self.sessions = sessions
         self.transport = transport
-        self.batch = batch
         self.lease = lease
+        self.rate = rate
+        self.concurrency = max(1, concurrency)
+        # A batch must drain well within its lease at the configured pace (~2 segments a text).
+        paced = batch if rate is None else int(rate.per_second * lease.total_seconds() / 8)
+        self.batch = max(1, min(batch, paced))
         self.clock = clock
         self.owner = owner or worker_id()
         self.rng = rng or random.Random()
@@ -90,12 +111,22 @@ class Dispatcher:
         """
         counts = DispatchCounts()
         counts.expired += expire_overdue(self.sessions, self.clock())
-        while not self.stop.is_set():
-            claims = claim_due(self.sessions, self.owner, self.clock(), self.batch, self.lease)
-            for claim in claims:
-                self._handle(claim, counts)
-            if len(claims) < self.batch:
-                break
+        pool = ThreadPoolExecutor(self.concurrency, "send") if self.concurrency > 1 else None
+        try:
+            while not self.stop.is_set():
+                claimed_at = self.clock()
+                claims = claim_due(self.sessions, self.owner, claimed_at, self.batch, self.lease)
+                if pool is None:
+                    for claim in claims:
+                        self._handle(claim, claimed_at, counts)
+                else:
+                    for future in [pool.submit(self._handle, c, claimed_at, counts) for c in claims]:
+                        future.result()
+                if len(claims) < self.batch:
+                    break
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
         return counts
 
     def _quiet(self, digest: str) -> QuietHours:
@@ -110,7 +141,17 @@ class Dispatcher:
         if not finalise(self.sessions, claim, self.owner, now, **values):
             log.warning("outbox #%s: lease lost before its outcome was recorded", claim.id)
 
-    def _handle(self, claim: Claim, counts: DispatchCounts) -> None:
+    def _handle(self, claim: Claim, claimed_at: datetime, counts: DispatchCounts) -> None:
+        slot = self.rate.reserve(claim.segments) if self.rate is not None else None
+        start = self.clock() if slot is None else max(self.clock(), datetime.fromtimestamp(slot, UTC))
+        # A send that would begin close to the end of our lease (a long wait for a slot, a
+        # slow provider) renews it first, or leaves the row alone if it is no longer ours.
+        near_end = start + LEASE_MARGIN > claimed_at + self.lease
+        if near_end and not renew_lease(self.sessions, claim, self.owner, start + self.lease):
+            log.warning("outbox #%s: lease lost while waiting; not sending", claim.id)
+            return
+        if slot is not None:  # wait first: the checks below must be fresh
+            self.rate.wait_for(slot)
         now = self.clock()
         state = standing(self.sessions, claim.id)
         decision = before_send(SendContext(
@@ -118,15 +159,15 @@ class Dispatcher:
             consent_recorded=state.consent_recorded, expires_at=claim.expires_at,
             timezone=zone(claim.timezone), quiet_hours=self._quiet(claim.protocol_digest)), now)
         if isinstance(decision, Cancel):
-            counts.cancelled += 1
+            counts.add("cancelled")
             self._finalise(claim, now, status=MessageStatus.CANCELLED, reason=decision.reason)
             return
         if isinstance(decision, Expire):
-            counts.expired += 1
+            counts.add("expired")
             self._finalise(claim, now, status=MessageStatus.EXPIRED, reason=decision.reason)
             return
         if isinstance(decision, Defer):  # not a send attempt: give the attempt back
-            counts.deferred += 1
+            counts.add("deferred")
             self._finalise(claim, now, status=MessageStatus.PENDING, send_at=decision.until,
                            reason=decision.reason, attempts=claim.attempts - 1)
             return
@@ -140,16 +181,16 @@ class Dispatcher:
         except TransportError as exc:
             self._failed(claim, exc, counts)
         except DeliveryUnknown as exc:
-            counts.unknown += 1
+            counts.add("unknown")
             log.warning("outbox #%s to %s: outcome unknown: %s", claim.id, mask_phone(claim.to), exc)
             self._finalise(claim, self.clock(), status=MessageStatus.UNKNOWN, last_error=str(exc))
         except Exception as exc:  # a transport bug: the request may have gone out
-            counts.unknown += 1
+            counts.add("unknown")
             log.exception("outbox #%s: transport %s raised", claim.id, self.transport.name)
             self._finalise(claim, self.clock(), status=MessageStatus.UNKNOWN,
                            last_error=f"{type(exc).__name__}: {exc}")
         else:
-            counts.sent += 1
+            counts.add("sent")
             log.info("outbox #%s sent to %s (%s segments) as %s", claim.id,
                      mask_phone(claim.to), claim.segments, result.provider_sid)
             self._finalise(claim, self.clock(), status=MessageStatus.SENT, sent_at=now,
@@ -175,18 +216,18 @@ class Dispatcher:
         now = self.clock()
         error = f"{exc.code}: {exc}" if exc.code else str(exc)
         if exc.permanent:
-            counts.failed += 1
+            counts.add("failed")
             self._refused(claim, exc, error, now)
             return
         again = retry_at(claim.attempts, now, claim.expires_at, self.rng)
         if again is not None:
-            counts.retrying += 1
+            counts.add("retrying")
             self._finalise(claim, now, status=MessageStatus.PENDING, send_at=again, last_error=error)
         elif claim.attempts >= MAX_ATTEMPTS:
-            counts.failed += 1
+            counts.add("failed")
             self._finalise(claim, now, status=MessageStatus.FAILED, last_error=error,
                            reason=f"gave up after {claim.attempts} tries")
         else:
-            counts.expired += 1
+            counts.add("expired")
             self._finalise(claim, now, status=MessageStatus.EXPIRED, last_error=error,
                            reason="expired while waiting to retry")

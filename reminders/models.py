@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Double, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from reminders.db import UTCDateTime
@@ -149,3 +149,15 @@ class DeliveryEvent(Base):
     error_code: Mapped[int | None]
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SenderRate(Base):
+    """The next free send slot of one sender, shared by every worker process.
+
+    Kept as epoch seconds (UTC) so both databases can do the slot arithmetic in one UPDATE.
+    """
+
+    __tablename__ = "sender_rates"
+
+    sender: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_free: Mapped[float] = mapped_column(Double)

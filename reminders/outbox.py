@@ -103,6 +103,18 @@ def standing(sessions: sessionmaker[Session], message_id: int) -> Standing:
                     consent_recorded=bool(consent_by) and bool(unencrypted_ok))
 
 
+def renew_lease(sessions: sessionmaker[Session], claim: Claim, owner: str, until: datetime) -> bool:
+    """Extend our lease (a long wait for a send slot); False if it is no longer ours."""
+    with sessions.begin() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == claim.id, OutboxMessage.lease_owner == owner,
+                   OutboxMessage.attempts == claim.attempts,
+                   OutboxMessage.status == MessageStatus.LEASED)
+            .values(lease_expires_at=until))
+        return result.rowcount == 1
+
+
 def finalise(sessions: sessionmaker[Session], claim: Claim, owner: str, now: datetime,
              **values) -> bool:
     """Record the outcome of a claimed row; False if the lease was no longer ours."""

@@ -37,7 +37,7 @@ class Settings:
     default_region: str = "US"
     schedules_file: str = str(PROJECT_ROOT / "schedules.yaml")
     secret_key: str = field(default="", repr=False)
-    send_rate: float = 1.0  # segments per second per sender
+    send_rate: float = 1.0  # segments per second per sender; 0: no limit (a mock server)
     send_concurrency: int = 4  # concurrent provider requests per process
     dispatch_interval: float = 5.0  # seconds between dispatch ticks
     dispatch_batch: int = 50  # rows claimed per batch
@@ -77,7 +77,7 @@ class Settings:
                     "CLINIC_TIMEZONE", "DEFAULT_REGION", "SCHEDULES_FILE", "SECRET_KEY",
                     "WEB_HOST"):
             text(var, var.lower())
-        number("SEND_RATE", "send_rate", float, 0.01)
+        number("SEND_RATE", "send_rate", float, 0)
         number("SEND_CONCURRENCY", "send_concurrency", int, 1)
         number("DISPATCH_INTERVAL", "dispatch_interval", float, 0.1)
         number("DISPATCH_BATCH", "dispatch_batch", int, 1)

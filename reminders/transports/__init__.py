@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from reminders.rate_limit import SendRate
 from reminders.settings import Settings
 from reminders.transports.base import Transport
 
@@ -20,3 +23,11 @@ def make_transport(settings: Settings) -> Transport:
         from_number=settings.twilio_from_number,
         status_callback=f"{settings.public_base_url.rstrip('/')}/twilio/status",
         api_base_url=settings.twilio_api_base_url)
+
+
+def send_rate(settings: Settings, sessions: sessionmaker[Session], transport: Transport):
+    """The shared pace for real sends (None for the console, or with SEND_RATE=0)."""
+    if transport.name != "twilio" or settings.send_rate == 0:
+        return None
+    sender = settings.twilio_messaging_service_sid or settings.twilio_from_number
+    return SendRate(sessions, sender, settings.send_rate)
