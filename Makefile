@@ -5,18 +5,27 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+PRISM := tests/contract/node_modules/.bin/prism
+
+.PHONY: run test lint clean contract-tools
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Prism for the contract tests, pinned by tests/contract/package-lock.json. Without npm the
+# contract tests are skipped (and CI, which forbids skips, fails).
+contract-tools:
+	@if command -v npm >/dev/null 2>&1; then \
+	  test -x $(PRISM) || npm ci --prefix tests/contract --no-audit --no-fund --silent; \
+	else echo "npm not found: contract tests will be skipped"; fi
+
 run: $(STAMP)
 	$(VENV)/bin/reminders init-db
 	$(PY) worker.py
 
-test: $(STAMP)
+test: $(STAMP) contract-tools
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
@@ -24,4 +33,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/contract/node_modules
