@@ -9,6 +9,7 @@ import pytest
 
 from reminders.cli import main
 from reminders.settings import PROJECT_ROOT
+from tests.integration.processes import midday_zone
 
 TEXT_KEYS = {"id", "step", "status", "send_at", "local_send_at", "expires_at", "reason",
              "language", "text", "segments", "encoding", "provider_sid"}
@@ -111,12 +112,6 @@ def test_a_bad_enrolment_names_the_field_and_writes_nothing(cli_env, capsys, arg
     assert code == 2 and out == ""
     assert err.startswith(message)
     assert run(capsys, "list", "--all", "--json")[1].strip() == "[]"
-
-
-def midday_zone() -> str:
-    """An IANA zone where it is about noon now, so quiet hours never hide a send."""
-    offset = 12 - datetime.now(UTC).hour  # hours east of UTC
-    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"  # Etc/ signs are inverted
 
 
 def test_dispatch_once_sends_due_texts_through_the_console(cli_env, capsys):
