@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.delivery_rules import (
@@ -33,7 +34,16 @@ from reminders.delivery_rules import (
 from reminders.localtime import QuietHours, zone
 from reminders.models import MessageStatus, ProtocolVersion
 from reminders.optout import opt_out
-from reminders.outbox import Claim, claim_due, expire_overdue, finalise, renew_lease, standing
+from reminders.outbox import (
+    Claim,
+    OutcomeBuffer,
+    claim_due,
+    expire_overdue,
+    finalise,
+    lane_connection,
+    renew_lease,
+    standing,
+)
 from reminders.provider_errors import kind_of
 from reminders.rate_limit import SendRate
 from reminders.schedules import protocol_from_snapshot
@@ -91,6 +101,7 @@ class Dispatcher:
                  rng: random.Random | None = None, stop: threading.Event | None = None,
                  rate: SendRate | None = None, concurrency: int = 1):
         self.sessions = sessions
+        self.engine = sessions.kw["bind"]
         self.transport = transport
         self.lease = lease
         self.rate = rate
@@ -116,11 +127,12 @@ class Dispatcher:
             while not self.stop.is_set():
                 claimed_at = self.clock()
                 claims = claim_due(self.sessions, self.owner, claimed_at, self.batch, self.lease)
+                lanes = [claims[i::self.concurrency] for i in range(self.concurrency)]
                 if pool is None:
-                    for claim in claims:
-                        self._handle(claim, claimed_at, counts)
+                    self._lane(claims, claimed_at, counts)
                 else:
-                    for future in [pool.submit(self._handle, c, claimed_at, counts) for c in claims]:
+                    for future in [pool.submit(self._lane, lane, claimed_at, counts)
+                                   for lane in lanes if lane]:
                         future.result()
                 if len(claims) < self.batch:
                     break
@@ -137,66 +149,85 @@ class Dispatcher:
             self._quiet_hours[digest] = protocol.quiet_hours
         return self._quiet_hours[digest]
 
-    def _finalise(self, claim: Claim, now: datetime, **values) -> None:
-        if not finalise(self.sessions, claim, self.owner, now, **values):
+    def _finalise(self, conn: Connection, claim: Claim, now: datetime, **values) -> bool:
+        if not finalise(conn, claim, self.owner, now, **values):
             log.warning("outbox #%s: lease lost before its outcome was recorded", claim.id)
+            return False
+        return True
 
-    def _handle(self, claim: Claim, claimed_at: datetime, counts: DispatchCounts) -> None:
-        slot = self.rate.reserve(claim.segments) if self.rate is not None else None
+    def _lane(self, claims: list[Claim], claimed_at: datetime, counts: DispatchCounts) -> None:
+        """Send `claims` one after another on one connection (no transaction spans a send)."""
+        if not claims:
+            return
+        with lane_connection(self.engine) as conn:
+            outcomes = OutcomeBuffer(conn, self.owner)
+            try:
+                for claim in claims:
+                    self._handle(conn, outcomes, claim, claimed_at, counts)
+            finally:  # a crash (BaseException) skips this, as a dead process would
+                lost = outcomes.flush()
+                if lost:
+                    log.warning("%s outcomes not recorded: their leases were lost", lost)
+
+    def _handle(self, conn: Connection, outcomes: OutcomeBuffer, claim: Claim,
+                claimed_at: datetime, counts: DispatchCounts) -> None:
+        slot = self.rate.reserve(claim.segments, conn) if self.rate is not None else None
         start = self.clock() if slot is None else max(self.clock(), datetime.fromtimestamp(slot, UTC))
         # A send that would begin close to the end of our lease (a long wait for a slot, a
         # slow provider) renews it first, or leaves the row alone if it is no longer ours.
         near_end = start + LEASE_MARGIN > claimed_at + self.lease
-        if near_end and not renew_lease(self.sessions, claim, self.owner, start + self.lease):
+        if near_end and not renew_lease(conn, claim, self.owner, start + self.lease):
             log.warning("outbox #%s: lease lost while waiting; not sending", claim.id)
             return
         if slot is not None:  # wait first: the checks below must be fresh
             self.rate.wait_for(slot)
         now = self.clock()
-        state = standing(self.sessions, claim.id)
+        state = standing(conn, claim.id)
         decision = before_send(SendContext(
             enrollment_active=state.enrollment_active, opted_out=state.opted_out,
             consent_recorded=state.consent_recorded, expires_at=claim.expires_at,
             timezone=zone(claim.timezone), quiet_hours=self._quiet(claim.protocol_digest)), now)
         if isinstance(decision, Cancel):
             counts.add("cancelled")
-            self._finalise(claim, now, status=MessageStatus.CANCELLED, reason=decision.reason)
+            outcomes.add(claim, now, status=MessageStatus.CANCELLED, reason=decision.reason)
             return
         if isinstance(decision, Expire):
             counts.add("expired")
-            self._finalise(claim, now, status=MessageStatus.EXPIRED, reason=decision.reason)
+            outcomes.add(claim, now, status=MessageStatus.EXPIRED, reason=decision.reason)
             return
         if isinstance(decision, Defer):  # not a send attempt: give the attempt back
             counts.add("deferred")
-            self._finalise(claim, now, status=MessageStatus.PENDING, send_at=decision.until,
+            outcomes.add(claim, now, status=MessageStatus.PENDING, send_at=decision.until,
                            reason=decision.reason, attempts=claim.attempts - 1)
             return
-        self._send(claim, now, counts)
+        self._send(conn, outcomes, claim, now, counts)
 
-    def _send(self, claim: Claim, now: datetime, counts: DispatchCounts) -> None:
+    def _send(self, conn: Connection, outcomes: OutcomeBuffer, claim: Claim, now: datetime,
+              counts: DispatchCounts) -> None:
         text = OutgoingText(message_id=claim.id, to=claim.to, body=claim.body,
                             segments=claim.segments, expires_at=claim.expires_at)
         try:
             result = self.transport.send(text)
         except TransportError as exc:
-            self._failed(claim, exc, counts)
+            self._failed(conn, outcomes, claim, exc, counts)
         except DeliveryUnknown as exc:
             counts.add("unknown")
             log.warning("outbox #%s to %s: outcome unknown: %s", claim.id, mask_phone(claim.to), exc)
-            self._finalise(claim, self.clock(), status=MessageStatus.UNKNOWN, last_error=str(exc))
+            outcomes.add(claim, self.clock(), status=MessageStatus.UNKNOWN, last_error=str(exc))
         except Exception as exc:  # a transport bug: the request may have gone out
             counts.add("unknown")
             log.exception("outbox #%s: transport %s raised", claim.id, self.transport.name)
-            self._finalise(claim, self.clock(), status=MessageStatus.UNKNOWN,
+            outcomes.add(claim, self.clock(), status=MessageStatus.UNKNOWN,
                            last_error=f"{type(exc).__name__}: {exc}")
         else:
             counts.add("sent")
             log.info("outbox #%s sent to %s (%s segments) as %s", claim.id,
                      mask_phone(claim.to), claim.segments, result.provider_sid)
-            self._finalise(claim, self.clock(), status=MessageStatus.SENT, sent_at=now,
+            outcomes.add(claim, self.clock(), status=MessageStatus.SENT, sent_at=now,
                            provider_sid=result.provider_sid, last_error=None)
 
-    def _refused(self, claim: Claim, exc: TransportError, error: str, now: datetime) -> None:
+    def _refused(self, conn: Connection, outcomes: OutcomeBuffer, claim: Claim,
+                 exc: TransportError, error: str, now: datetime) -> None:
         kind = kind_of(exc.code)
         if kind == "operator":  # every text will fail the same way until someone fixes it
             log.error("OPERATOR ALERT: provider refused outbox #%s: %s", claim.id, error)
@@ -204,30 +235,31 @@ class Dispatcher:
             log.warning("outbox #%s to %s refused (%s): %s", claim.id, mask_phone(claim.to),
                         kind, error)
         if kind != "opted_out":
-            self._finalise(claim, now, status=MessageStatus.FAILED, last_error=error)
+            outcomes.add(claim, now, status=MessageStatus.FAILED, last_error=error)
             return
         # The carrier says the patient replied STOP: honour it for every enrolment at once.
-        if finalise(self.sessions, claim, self.owner, now, status=MessageStatus.FAILED,
-                    last_error=error):
+        # written at once (not buffered): the opt-out below must follow a recorded outcome
+        if self._finalise(conn, claim, now, status=MessageStatus.FAILED, last_error=error):
             with self.sessions.begin() as session:
                 opt_out(session, claim.to, now, "patient opted out (reported by the provider)")
 
-    def _failed(self, claim: Claim, exc: TransportError, counts: DispatchCounts) -> None:
+    def _failed(self, conn: Connection, outcomes: OutcomeBuffer, claim: Claim,
+                exc: TransportError, counts: DispatchCounts) -> None:
         now = self.clock()
         error = f"{exc.code}: {exc}" if exc.code else str(exc)
         if exc.permanent:
             counts.add("failed")
-            self._refused(claim, exc, error, now)
+            self._refused(conn, outcomes, claim, exc, error, now)
             return
         again = retry_at(claim.attempts, now, claim.expires_at, self.rng)
         if again is not None:
             counts.add("retrying")
-            self._finalise(claim, now, status=MessageStatus.PENDING, send_at=again, last_error=error)
+            outcomes.add(claim, now, status=MessageStatus.PENDING, send_at=again, last_error=error)
         elif claim.attempts >= MAX_ATTEMPTS:
             counts.add("failed")
-            self._finalise(claim, now, status=MessageStatus.FAILED, last_error=error,
+            outcomes.add(claim, now, status=MessageStatus.FAILED, last_error=error,
                            reason=f"gave up after {claim.attempts} tries")
         else:
             counts.add("expired")
-            self._finalise(claim, now, status=MessageStatus.EXPIRED, last_error=error,
+            outcomes.add(claim, now, status=MessageStatus.EXPIRED, last_error=error,
                            reason="expired while waiting to retry")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import func, update
+from sqlalchemy import Connection, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,17 +30,20 @@ class SendRate:
         self.clock = clock
         self.sleep = sleep
 
-    def reserve(self, segments: int) -> float:
+    def reserve(self, segments: int, conn: Connection | None = None) -> float:
         """Reserve room for `segments`; returns the epoch second at which sending may start."""
+        if conn is None:
+            with self.sessions.kw["bind"].connect() as own:
+                return self.reserve(segments, own)
         cost = max(1, segments) / self.per_second
         now = self.clock()
-        with self.sessions.begin() as session:
-            dialect = session.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            session.execute(insert(SenderRate).values(sender=self.sender, next_free=now)
-                            .on_conflict_do_nothing(index_elements=["sender"]))
-            larger = func.greatest if dialect == "postgresql" else func.max
-            next_free = session.execute(
+        dialect = conn.dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        larger = func.greatest if dialect == "postgresql" else func.max
+        with conn.begin():
+            conn.execute(insert(SenderRate).values(sender=self.sender, next_free=now)
+                         .on_conflict_do_nothing(index_elements=["sender"]))
+            next_free = conn.execute(
                 update(SenderRate).where(SenderRate.sender == self.sender)
                 .values(next_free=larger(SenderRate.next_free, now) + cost)
                 .returning(SenderRate.next_free)).scalar_one()

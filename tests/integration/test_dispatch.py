@@ -114,15 +114,16 @@ def test_a_crash_between_claim_and_finalise_leaves_the_row_leased_and_never_rese
     assert rows(sessions, enrollment_id)["welcome"].status == MessageStatus.LEASED
 
 
-def test_a_finalise_with_a_stale_lease_changes_nothing(svc, sessions):
+def test_a_finalise_with_a_stale_lease_changes_nothing(svc, sessions, engine):
     enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
     [claim] = claim_due(sessions, "worker-a", NOW, 10, timedelta(minutes=5))
     with sessions.begin() as session:  # the reaper took the row over and re-queued it
         row = session.get(OutboxMessage, claim.id)
         row.status, row.lease_owner = MessageStatus.PENDING, None
     # worker-a wakes up and tries to record its send: the guard refuses
-    assert finalise(sessions, claim, "worker-a", NOW, status=MessageStatus.SENT,
-                    provider_sid="SMlate") is False
+    with engine.connect() as conn:
+        assert finalise(conn, claim, "worker-a", NOW, status=MessageStatus.SENT,
+                        provider_sid="SMlate") is False
     welcome = rows(sessions, enrollment_id)["welcome"]
     assert (welcome.status, welcome.provider_sid) == (MessageStatus.PENDING, None)
 

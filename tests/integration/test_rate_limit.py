@@ -93,11 +93,11 @@ def test_a_lease_lost_while_waiting_for_a_slot_means_no_send(svc, sessions):
     clock = VirtualClock(NOW)
 
     class ReapedMeanwhile(SendRate):
-        def reserve(self, segments):  # the reaper takes the row over during our reservation
+        def reserve(self, segments, conn=None):  # the reaper takes the row over meanwhile
             with sessions.begin() as session:
                 session.get(OutboxMessage, rows(sessions, enrollment_id)["welcome"].id).status = (
                     MessageStatus.UNKNOWN)
-            return super().reserve(segments) + 600
+            return super().reserve(segments, conn) + 600
 
     rate = ReapedMeanwhile(sessions, "MG1", 1.0, clock=clock.epoch, sleep=clock.sleep)
     transport = FakeTransport()
