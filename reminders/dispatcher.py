@@ -37,12 +37,12 @@ from reminders.optout import opt_out
 from reminders.outbox import (
     Claim,
     OutcomeBuffer,
+    StandingCache,
     claim_due,
     expire_overdue,
     finalise,
     lane_connection,
     renew_lease,
-    standing,
 )
 from reminders.provider_errors import kind_of
 from reminders.rate_limit import SendRate
@@ -65,6 +65,15 @@ def utcnow() -> datetime:
 
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class Lane:
+    """What one sending lane works with: its connection and what it buffers."""
+
+    conn: Connection
+    outcomes: OutcomeBuffer
+    standing: StandingCache
 
 
 @dataclass
@@ -160,17 +169,18 @@ class Dispatcher:
         if not claims:
             return
         with lane_connection(self.engine) as conn:
-            outcomes = OutcomeBuffer(conn, self.owner)
+            lane = Lane(conn, OutcomeBuffer(conn, self.owner), StandingCache(conn, claims))
             try:
                 for claim in claims:
-                    self._handle(conn, outcomes, claim, claimed_at, counts)
+                    self._handle(lane, claim, claimed_at, counts)
             finally:  # a crash (BaseException) skips this, as a dead process would
-                lost = outcomes.flush()
+                lost = lane.outcomes.flush()
                 if lost:
                     log.warning("%s outcomes not recorded: their leases were lost", lost)
 
-    def _handle(self, conn: Connection, outcomes: OutcomeBuffer, claim: Claim,
-                claimed_at: datetime, counts: DispatchCounts) -> None:
+    def _handle(self, lane: Lane, claim: Claim, claimed_at: datetime,
+                counts: DispatchCounts) -> None:
+        conn = lane.conn
         slot = self.rate.reserve(claim.segments, conn) if self.rate is not None else None
         start = self.clock() if slot is None else max(self.clock(), datetime.fromtimestamp(slot, UTC))
         # A send that would begin close to the end of our lease (a long wait for a slot, a
@@ -182,52 +192,51 @@ class Dispatcher:
         if slot is not None:  # wait first: the checks below must be fresh
             self.rate.wait_for(slot)
         now = self.clock()
-        state = standing(conn, claim.id)
+        state = lane.standing.get(claim.id)
         decision = before_send(SendContext(
             enrollment_active=state.enrollment_active, opted_out=state.opted_out,
             consent_recorded=state.consent_recorded, expires_at=claim.expires_at,
             timezone=zone(claim.timezone), quiet_hours=self._quiet(claim.protocol_digest)), now)
         if isinstance(decision, Cancel):
             counts.add("cancelled")
-            outcomes.add(claim, now, status=MessageStatus.CANCELLED, reason=decision.reason)
+            lane.outcomes.add(claim, now, status=MessageStatus.CANCELLED, reason=decision.reason)
             return
         if isinstance(decision, Expire):
             counts.add("expired")
-            outcomes.add(claim, now, status=MessageStatus.EXPIRED, reason=decision.reason)
+            lane.outcomes.add(claim, now, status=MessageStatus.EXPIRED, reason=decision.reason)
             return
         if isinstance(decision, Defer):  # not a send attempt: give the attempt back
             counts.add("deferred")
-            outcomes.add(claim, now, status=MessageStatus.PENDING, send_at=decision.until,
+            lane.outcomes.add(claim, now, status=MessageStatus.PENDING, send_at=decision.until,
                            reason=decision.reason, attempts=claim.attempts - 1)
             return
-        self._send(conn, outcomes, claim, now, counts)
+        self._send(lane, claim, now, counts)
 
-    def _send(self, conn: Connection, outcomes: OutcomeBuffer, claim: Claim, now: datetime,
-              counts: DispatchCounts) -> None:
+    def _send(self, lane: Lane, claim: Claim, now: datetime, counts: DispatchCounts) -> None:
         text = OutgoingText(message_id=claim.id, to=claim.to, body=claim.body,
                             segments=claim.segments, expires_at=claim.expires_at)
         try:
             result = self.transport.send(text)
         except TransportError as exc:
-            self._failed(conn, outcomes, claim, exc, counts)
+            self._failed(lane, claim, exc, counts)
         except DeliveryUnknown as exc:
             counts.add("unknown")
             log.warning("outbox #%s to %s: outcome unknown: %s", claim.id, mask_phone(claim.to), exc)
-            outcomes.add(claim, self.clock(), status=MessageStatus.UNKNOWN, last_error=str(exc))
+            lane.outcomes.add(claim, self.clock(), status=MessageStatus.UNKNOWN, last_error=str(exc))
         except Exception as exc:  # a transport bug: the request may have gone out
             counts.add("unknown")
             log.exception("outbox #%s: transport %s raised", claim.id, self.transport.name)
-            outcomes.add(claim, self.clock(), status=MessageStatus.UNKNOWN,
+            lane.outcomes.add(claim, self.clock(), status=MessageStatus.UNKNOWN,
                            last_error=f"{type(exc).__name__}: {exc}")
         else:
             counts.add("sent")
             log.info("outbox #%s sent to %s (%s segments) as %s", claim.id,
                      mask_phone(claim.to), claim.segments, result.provider_sid)
-            outcomes.add(claim, self.clock(), status=MessageStatus.SENT, sent_at=now,
+            lane.outcomes.add(claim, self.clock(), status=MessageStatus.SENT, sent_at=now,
                            provider_sid=result.provider_sid, last_error=None)
 
-    def _refused(self, conn: Connection, outcomes: OutcomeBuffer, claim: Claim,
-                 exc: TransportError, error: str, now: datetime) -> None:
+    def _refused(self, lane: Lane, claim: Claim, exc: TransportError, error: str,
+                 now: datetime) -> None:
         kind = kind_of(exc.code)
         if kind == "operator":  # every text will fail the same way until someone fixes it
             log.error("OPERATOR ALERT: provider refused outbox #%s: %s", claim.id, error)
@@ -235,31 +244,32 @@ class Dispatcher:
             log.warning("outbox #%s to %s refused (%s): %s", claim.id, mask_phone(claim.to),
                         kind, error)
         if kind != "opted_out":
-            outcomes.add(claim, now, status=MessageStatus.FAILED, last_error=error)
+            lane.outcomes.add(claim, now, status=MessageStatus.FAILED, last_error=error)
             return
         # The carrier says the patient replied STOP: honour it for every enrolment at once.
         # written at once (not buffered): the opt-out below must follow a recorded outcome
-        if self._finalise(conn, claim, now, status=MessageStatus.FAILED, last_error=error):
+        if self._finalise(lane.conn, claim, now, status=MessageStatus.FAILED, last_error=error):
             with self.sessions.begin() as session:
                 opt_out(session, claim.to, now, "patient opted out (reported by the provider)")
+            lane.standing.invalidate()  # this patient's other texts in the lane must see it
 
-    def _failed(self, conn: Connection, outcomes: OutcomeBuffer, claim: Claim,
-                exc: TransportError, counts: DispatchCounts) -> None:
+    def _failed(self, lane: Lane, claim: Claim, exc: TransportError,
+                counts: DispatchCounts) -> None:
         now = self.clock()
         error = f"{exc.code}: {exc}" if exc.code else str(exc)
         if exc.permanent:
             counts.add("failed")
-            self._refused(conn, outcomes, claim, exc, error, now)
+            self._refused(lane, claim, exc, error, now)
             return
         again = retry_at(claim.attempts, now, claim.expires_at, self.rng)
         if again is not None:
             counts.add("retrying")
-            outcomes.add(claim, now, status=MessageStatus.PENDING, send_at=again, last_error=error)
+            lane.outcomes.add(claim, now, status=MessageStatus.PENDING, send_at=again, last_error=error)
         elif claim.attempts >= MAX_ATTEMPTS:
             counts.add("failed")
-            outcomes.add(claim, now, status=MessageStatus.FAILED, last_error=error,
+            lane.outcomes.add(claim, now, status=MessageStatus.FAILED, last_error=error,
                            reason=f"gave up after {claim.attempts} tries")
         else:
             counts.add("expired")
-            outcomes.add(claim, now, status=MessageStatus.EXPIRED, last_error=error,
+            lane.outcomes.add(claim, now, status=MessageStatus.EXPIRED, last_error=error,
                            reason="expired while waiting to retry")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import enroll
 from reminders.models import MessageStatus, OutboxMessage, Patient
-from reminders.outbox import claim_due, finalise
+from reminders.outbox import StandingCache, claim_due, finalise
 from reminders.transports.base import DeliveryUnknown, TransportError
 from reminders.transports.fake import FakeTransport
 from tests.integration.helpers import NOW, dispatcher, form, rows
@@ -182,3 +182,17 @@ def test_an_operator_error_fails_the_text_and_alerts_in_the_log(svc, sessions, c
     counts = dispatcher(sessions, NOW, FakeTransport(fail=misconfigured)).run_once()
     assert counts.failed == 1
     assert any(r.levelname == "ERROR" and "OPERATOR ALERT" in r.getMessage() for r in caplog.records)
+
+
+def test_the_standing_of_claimed_texts_is_reread_once_older_than_its_max_age(svc, sessions, engine):
+    enroll(svc, form(), NOW)  # welcome and pain-check due
+    claims = claim_due(sessions, "worker-a", NOW, 10, timedelta(minutes=5))
+    elapsed = [0.0]
+    with engine.connect() as conn:
+        cache = StandingCache(conn, claims, clock=lambda: elapsed[0])
+        assert not cache.get(claims[0].id).opted_out
+        with sessions.begin() as session:  # STOP arrives through the webhook
+            session.scalars(select(Patient)).one().opted_out_at = NOW
+        assert not cache.get(claims[1].id).opted_out  # read with the first, 0 ms ago
+        elapsed[0] = 0.3
+        assert cache.get(claims[1].id).opted_out
