@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -79,6 +80,8 @@ class Database:
 
     def close(self):
         self.engine.dispose()
+        if self.backend == "sqlite":
+            shutil.rmtree(self._dir, ignore_errors=True)
 
 
 def seed(db: Database, *, enrolments: int, due: int, now: datetime, chunk: int = 20_000) -> None:
@@ -110,17 +113,23 @@ def seed(db: Database, *, enrolments: int, due: int, now: datetime, chunk: int =
                     for i in ids for n, step in enumerate(steps)]
             for part in range(0, len(rows), chunk):
                 conn.execute(insert(OutboxMessage), rows[part:part + chunk])
-        if due:
-            conn.execute(insert(OutboxMessage), [dict(
-                enrollment_id=1, step=f"due-{k:05d}", position=100 + k, language="en",
-                body=f"Example Pain Clinic: due text {k}", segments=1, encoding="GSM-7",
-                send_at=now - timedelta(minutes=1), expires_at=now + timedelta(hours=2),
-                status=MessageStatus.PENDING, reason="", attempts=0, created_at=now,
-                updated_at=now) for k in range(due)])
+    if due:
+        add_due(db, due, now)
     if db.backend == "postgresql":
         with db.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             conn.exec_driver_sql("VACUUM ANALYZE")
+
+
+def add_due(db: Database, count: int, now: datetime) -> None:
+    """`count` one-segment texts due now on the first enrolment."""
+    with db.engine.begin() as conn:
+        conn.execute(insert(OutboxMessage), [dict(
+            enrollment_id=1, step=f"due-{k:05d}", position=100 + k, language="en",
+            body=f"Example Pain Clinic: due text {k}", segments=1, encoding="GSM-7",
+            send_at=now - timedelta(minutes=1), expires_at=now + timedelta(hours=2),
+            status=MessageStatus.PENDING, reason="", attempts=0, created_at=now,
+            updated_at=now) for k in range(count)])
 
 
 def rss_mib(pid: int) -> float:

@@ -54,7 +54,10 @@ def expire_overdue(sessions: sessionmaker[Session], now: datetime) -> int:
     with sessions.begin() as session:
         result = session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.expires_at <= now)
+            # send_at <= now is implied (a row is never due after its expiry) but lets the
+            # (status, send_at) index skip the future backlog instead of scanning it
+            .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.send_at <= now,
+                   OutboxMessage.expires_at <= now)
             .values(status=MessageStatus.EXPIRED, updated_at=now,
                     reason="expired before it could be sent (service was behind)"))
         return result.rowcount
@@ -70,13 +73,18 @@ def claim_due(sessions: sessionmaker[Session], owner: str, now: datetime, limit:
                .limit(limit))
         if session.get_bind().dialect.name == "postgresql":
             ids = select(due.with_for_update(skip_locked=True).cte("due").c.id)
+            still_pending = [OutboxMessage.status == MessageStatus.PENDING]
         else:
             ids = list(session.scalars(due))
             if not ids:
                 return []
+            # Selected under the same write lock, so they cannot have changed; and with a
+            # status test here SQLite walks the status index (every pending row) instead
+            # of looking the ids up by primary key.
+            still_pending = []
         claimed = session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.PENDING)
+            .where(OutboxMessage.id.in_(ids), *still_pending)
             .values(status=MessageStatus.LEASED, lease_owner=owner,
                     lease_expires_at=now + lease, attempts=OutboxMessage.attempts + 1,
                     last_attempt_at=now, updated_at=now)

@@ -122,3 +122,15 @@ def test_healthz_reports_the_database_and_the_oldest_due_text(client, svc):
     enroll(svc, form(), NOW)
     body = client.get("/healthz").get_json()
     assert body["database"] == "ok" and body["oldest_due_unsent_seconds"] > 0
+
+
+def test_the_wsgi_entry_point_builds_the_app_from_the_environment(monkeypatch, tmp_path, db_url):
+    from reminders.web.wsgi import create_app_from_env
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    app = create_app_from_env()
+    try:
+        assert app.test_client().get("/healthz").get_json()["database"] == "ok"
+    finally:
+        app.extensions["reminders"]["sessions"].kw["bind"].dispose()

@@ -1,0 +1,22 @@
+"""Entry point for running the web app under a WSGI server of your choice:
+
+    waitress-serve --listen 127.0.0.1:8000 --call reminders.web.wsgi:create_app_from_env
+    gunicorn -w 2 'reminders.web.wsgi:create_app_from_env()'
+
+Settings come from the environment and `.env`, as for every other entry point.
+"""
+
+from __future__ import annotations
+
+import os
+
+from dotenv import find_dotenv, load_dotenv
+from flask import Flask
+
+from reminders.settings import Settings
+from reminders.web import create_app
+
+
+def create_app_from_env() -> Flask:
+    load_dotenv(find_dotenv(usecwd=True))
+    return create_app(Settings.from_env(os.environ))
