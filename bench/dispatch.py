@@ -172,6 +172,13 @@ s.shutdown(wait=False)
 """
 
 
+def _stop_without_running(scheduler) -> None:
+    """Shut a paused scheduler down without it touching its jobs: once stopped (no longer
+    paused) its thread would process due jobs one last time, so detach the store first."""
+    scheduler.remove_jobstore("default", shutdown=True)
+    scheduler.shutdown(wait=True)
+
+
 def newcomer(sizes: list[int], outage_texts: int) -> None:
     from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -194,7 +201,7 @@ def newcomer(sizes: list[int], outage_texts: int) -> None:
                 scheduler.add_job(newcomer_job.send_text, "date", args=[i], id=f"text-{i}",
                                   run_date=now + timedelta(hours=1 + (i % 12) * 26))
             scheduled = time.perf_counter() - t
-            scheduler.shutdown(wait=False)
+            _stop_without_running(scheduler)
             out = subprocess.run([sys.executable, "-c", NEWCOMER_CHILD.format(root=root, url=url),
                                   str(time.time())],
                                  capture_output=True, text=True, check=True).stdout.split()
@@ -211,7 +218,7 @@ def newcomer(sizes: list[int], outage_texts: int) -> None:
         for i in range(outage_texts):
             scheduler.add_job(newcomer_job.send_text, "date", args=[i], id=f"text-{i}",
                               run_date=began + timedelta(seconds=i * 600 / outage_texts))
-        scheduler.shutdown(wait=False)
+        _stop_without_running(scheduler)
         events = {"executed": 0, "missed": 0}
         restarted = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=url)}, timezone=UTC)
         restarted.add_listener(lambda e: events.__setitem__(

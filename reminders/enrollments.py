@@ -19,6 +19,7 @@ from reminders.models import (
     Patient,
     ProtocolVersion,
 )
+from reminders.outbox import cancel_pending
 from reminders.planner import EXPIRED, Facts, PlannedText, plan
 from reminders.protocol import Protocol, ProtocolSet
 from reminders.schedules import protocol_from_snapshot
@@ -68,15 +69,6 @@ def _row_values(text: PlannedText) -> dict:
         status=MessageStatus.EXPIRED if text.status == EXPIRED else MessageStatus.PENDING,
         reply_window_seconds=int(text.reply_window.total_seconds()) if text.reply_window else None,
     )
-
-
-def _cancel_pending(session: Session, enrollment_ids: list[int], reason: str, now: datetime) -> int:
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.enrollment_id.in_(enrollment_ids),
-               OutboxMessage.status == MessageStatus.PENDING)
-        .values(status=MessageStatus.CANCELLED, reason=reason, updated_at=now))
-    return result.rowcount
 
 
 def _store_version(session: Session, protocol: Protocol) -> None:
@@ -132,7 +124,7 @@ def enroll(svc: Services, data: EnrollmentInput, now: datetime, created_by: str 
                 old.superseded_by_id = enrollment.id
                 old.updated_at = now
             if active:
-                _cancel_pending(session, [e.id for e in active],
+                cancel_pending(session, [e.id for e in active],
                                 f"superseded by enrolment {enrollment.id}", now)
             texts = plan(protocol, facts_of(enrollment, patient), now,
                          _context(svc.settings, patient.first_name))
@@ -198,7 +190,7 @@ def cancel(svc: Services, enrollment_id: int, by: str, now: datetime) -> int:
         enrollment = _active(session, enrollment_id)
         enrollment.status = EnrollmentStatus.CANCELLED
         enrollment.updated_at = now
-        return _cancel_pending(session, [enrollment.id], f"enrolment cancelled by {by}", now)
+        return cancel_pending(session, [enrollment.id], f"enrolment cancelled by {by}", now)
 
 
 def complete_finished(sessions: sessionmaker[Session], now: datetime) -> int:

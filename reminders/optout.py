@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reminders.models import Enrollment, MessageStatus, OutboxMessage, Patient
+from reminders.models import Enrollment, Patient
+from reminders.outbox import cancel_pending
 
 
 def opt_out(session: Session, phone: str, now: datetime, reason: str) -> int:
@@ -22,9 +23,4 @@ def opt_out(session: Session, phone: str, now: datetime, reason: str) -> int:
     if patient.opted_out_at is None:
         patient.opted_out_at = now
     enrollments = select(Enrollment.id).where(Enrollment.patient_id == patient.id)
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.enrollment_id.in_(enrollments),
-               OutboxMessage.status == MessageStatus.PENDING)
-        .values(status=MessageStatus.CANCELLED, reason=reason, updated_at=now))
-    return result.rowcount
+    return cancel_pending(session, enrollments, reason, now)

@@ -49,6 +49,16 @@ class Standing:
     consent_recorded: bool
 
 
+def cancel_pending(session: Session, enrollment_ids, reason: str, now: datetime) -> int:
+    """Withdraw every pending text of these enrolments (ids, or a subquery of ids)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.enrollment_id.in_(enrollment_ids),
+               OutboxMessage.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.CANCELLED, reason=reason, updated_at=now))
+    return result.rowcount
+
+
 def expire_overdue(sessions: sessionmaker[Session], now: datetime) -> int:
     """Pending rows past their expiry become `expired`: stale advice is never sent late."""
     with sessions.begin() as session:
