@@ -1,8 +1,9 @@
 """A loopback fake of Twilio's Messages API, for driving the real `twilio` client.
 
 It checks Basic auth and the form fields Twilio checks, answers with Twilio-shaped JSON,
-keeps what it accepted, lists it like `GET Messages.json`, and misbehaves on demand:
-latency, 429s, 5xx, a timeout after accepting, a connection dropped after accepting.
+keeps what it accepted, lists it like `GET Messages.json`, fires signed status callbacks,
+and misbehaves on demand: latency, 429s, 5xx, a timeout after accepting, a connection
+dropped after accepting.
 """
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ import re
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from twilio.request_validator import RequestValidator
 
 from reminders.segments import count_segments
 
@@ -74,6 +79,24 @@ class FakeTwilio:
     def fail_next(self, kind: str, times: int = 1) -> None:
         with self._lock:
             self._faults.extend([kind] * times)
+
+    def fire_status(self, sid: str, status: str, error_code: int | None = None) -> int:
+        """POST a signed status callback for an accepted message to its StatusCallback,
+        as Twilio does; returns the HTTP status the receiver answered."""
+        message = next(m for m in self.accepted if m.sid == sid)
+        params = {"MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status,
+                  "AccountSid": ACCOUNT_SID, "To": message.to, "ApiVersion": "2010-04-01",
+                  "From": message.sender.get("From", "")}
+        if error_code is not None:
+            params["ErrorCode"] = str(error_code)
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(message.status_callback, params)
+        request = urllib.request.Request(message.status_callback, data=urlencode(params).encode(),
+                                         headers={"X-Twilio-Signature": signature})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
 
     def _next_fault(self) -> str | None:
         with self._lock:

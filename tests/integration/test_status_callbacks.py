@@ -1,18 +1,23 @@
 """POST /twilio/status: signed, idempotent, monotonic."""
 
+import threading
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
 
 from reminders.enrollments import enroll
 from reminders.models import DeliveryEvent, MessageStatus, OutboxMessage
 from reminders.transports.base import DeliveryUnknown
 from reminders.transports.fake import FakeTransport
+from reminders.transports.twilio_sms import TwilioTransport
 from reminders.web import create_app
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioServer
 from tests.integration.helpers import NOW, dispatcher, form, rows
+from tests.integration.processes import free_port
 
 BASE = "https://clinic.example"
 TOKEN = "status-test-token"
@@ -134,3 +139,30 @@ def test_the_wsgi_entry_point_builds_the_app_from_the_environment(monkeypatch, t
         assert app.test_client().get("/healthz").get_json()["database"] == "ok"
     finally:
         app.extensions["reminders"]["sessions"].kw["bind"].dispose()
+
+
+def test_signed_callbacks_fired_by_the_fake_reach_the_served_app(svc, sessions, settings):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    app = create_app(replace(settings, public_base_url=base, twilio_auth_token=AUTH_TOKEN), sessions)
+    # Werkzeug's server, not waitress: waitress has no thread-safe way to stop
+    web = make_server("127.0.0.1", port, app, threaded=True)
+    serving = threading.Thread(target=web.serve_forever, daemon=True)
+    serving.start()
+    try:
+        with FakeTwilioServer() as twilio:
+            transport = TwilioTransport(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
+                                        from_number="+13125550100", api_base_url=twilio.base_url,
+                                        status_callback=f"{base}/twilio/status", clock=lambda: NOW)
+            enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+            dispatcher(sessions, NOW, transport).run_once()
+            [accepted] = twilio.fake.accepted
+            for status in ("queued", "sent", "delivered", "sent"):  # the last one arrives late
+                assert twilio.fake.fire_status(accepted.sid, status) == 204
+    finally:
+        web.shutdown()
+        serving.join(timeout=10)
+        web.server_close()
+    welcome = rows(sessions, enrollment_id)["welcome"]
+    assert (welcome.status, welcome.provider_sid) == (MessageStatus.DELIVERED, accepted.sid)
+    assert events(sessions) == 3  # queued, sent, delivered: the repeated "sent" is not stored twice
