@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,7 +40,8 @@ def record_status(sessions: sessionmaker[Session], params: Mapping[str, str],
         return "duplicate"
 
 
-def _apply(sessions, sid, status_text, incoming, code, outbox_id, now) -> str:
+def _apply(sessions: sessionmaker[Session], sid: str, status_text: str, incoming: MessageStatus,
+           code: int | None, outbox_id: int | None, now: datetime) -> str:
     with sessions.begin() as session:
         if session.scalars(select(DeliveryEvent.id).where(
                 DeliveryEvent.message_sid == sid, DeliveryEvent.status == status_text)).first():
@@ -55,10 +56,13 @@ def _apply(sessions, sid, status_text, incoming, code, outbox_id, now) -> str:
                                   outbox_id=row.id if row else None, received_at=now))
         if row is None:
             return "unmatched"
+        if row.status == MessageStatus.LEASED:
+            # Its sender is still recording the outcome (outcomes are written in batches)
+            # and applies this event right after; touching the row now would break its lease.
+            return "early"
         new = advance(row.status, incoming)
-        if row.provider_sid is None and row.status in (MessageStatus.UNKNOWN, MessageStatus.LEASED):
+        if row.provider_sid is None and row.status == MessageStatus.UNKNOWN:
             row.provider_sid = sid  # the provider had it after all
-            row.lease_owner = row.lease_expires_at = None
             row.sent_at = row.sent_at or now
         if new is None:
             return "kept"
@@ -68,3 +72,37 @@ def _apply(sessions, sid, status_text, incoming, code, outbox_id, now) -> str:
             row.last_error = f"{code}: {status_text} ({kind_of(code)})"
             log.warning("outbox #%s %s with error %s (%s)", row.id, status_text, code, kind_of(code))
         return new.value
+
+
+def apply_stored_events(conn: Connection, outbox_ids: list[int]) -> int:
+    """Apply callbacks stored while these texts were in flight; returns rows changed.
+
+    Idempotent (statuses only move forward), so applying an event twice is harmless.
+    """
+    if not outbox_ids:
+        return 0
+    events = conn.execute(
+        select(DeliveryEvent.outbox_id, DeliveryEvent.message_sid, DeliveryEvent.status,
+               DeliveryEvent.error_code)
+        .where(DeliveryEvent.outbox_id.in_(outbox_ids)).order_by(DeliveryEvent.id)).all()
+    if not events:
+        return 0
+    state = {row.id: [row.status, row.provider_sid] for row in conn.execute(
+        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.provider_sid)
+        .where(OutboxMessage.id.in_({e.outbox_id for e in events})))}
+    changed = 0
+    for outbox_id, sid, status_text, code in events:
+        status, known_sid = state[outbox_id]
+        if status == MessageStatus.LEASED or known_sid not in (None, sid):
+            continue
+        values: dict = {} if known_sid else {"provider_sid": sid}
+        new = advance(status, from_callback(status_text))
+        if new is not None:
+            values["status"] = state[outbox_id][0] = new
+            if code is not None:
+                values["last_error"] = f"{code}: {status_text} ({kind_of(code)})"
+        if values:
+            state[outbox_id][1] = sid
+            conn.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values))
+            changed += 1
+    return changed

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders.callbacks import apply_stored_events
 from reminders.models import Enrollment, EnrollmentStatus, MessageStatus, OutboxMessage, Patient
 
 
@@ -192,7 +193,8 @@ class OutcomeBuffer:
     of outcome every `size` texts and when the lane ends.
 
     Safe to delay: until written, a sent text's row stays `leased`; if the process dies
-    first, the reaper and the reconciler settle it by asking the provider.
+    first, the reaper and the reconciler settle it by asking the provider. Status
+    callbacks that arrive meanwhile are stored and applied right after the write.
     """
 
     def __init__(self, conn: Connection, owner: str, size: int = 25):
@@ -216,6 +218,7 @@ class OutcomeBuffer:
         with self.conn.begin():
             for params in groups.values():
                 lost += len(params) - self.conn.execute(_GUARDED, params).rowcount
+            apply_stored_events(self.conn, [item["m_id"] for item in self._items])
         self._items.clear()
         return lost
 

@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
+from reminders.callbacks import record_status
 from reminders.enrollments import enroll
 from reminders.models import DeliveryEvent, MessageStatus, OutboxMessage
-from reminders.transports.base import DeliveryUnknown
+from reminders.reconciler import recover
+from reminders.transports.base import DeliveryUnknown, SendResult
 from reminders.transports.fake import FakeTransport
 from reminders.transports.twilio_sms import TwilioTransport
 from reminders.web import create_app
@@ -166,3 +168,56 @@ def test_signed_callbacks_fired_by_the_fake_reach_the_served_app(svc, sessions, 
     welcome = rows(sessions, enrollment_id)["welcome"]
     assert (welcome.status, welcome.provider_sid) == (MessageStatus.DELIVERED, accepted.sid)
     assert events(sessions) == 3  # queued, sent, delivered: the repeated "sent" is not stored twice
+
+
+class CallsBackAtOnce:
+    """A provider whose delivery receipt arrives before the sender records its outcome."""
+
+    name = "fake"
+
+    def __init__(self, sessions):
+        self.sessions = sessions
+
+    def send(self, text):
+        sid = f"SM{text.message_id:032d}"
+        record_status(self.sessions, {"MessageSid": sid, "MessageStatus": "delivered"},
+                      text.message_id, NOW)
+        return SendResult(provider_sid=sid)
+
+
+def test_a_callback_that_beats_the_outcome_record_is_applied_after_it(svc, sessions, caplog):
+    enrollment_id = enroll(svc, form(), NOW)  # welcome and pain-check due
+    dispatcher(sessions, NOW, CallsBackAtOnce(sessions)).run_once()
+    for step in ("welcome", "pain-check"):
+        row = rows(sessions, enrollment_id)[step]
+        assert (row.status, row.provider_sid) == (MessageStatus.DELIVERED, f"SM{row.id:032d}")
+    assert events(sessions) == 2
+    assert not any("lease" in r.getMessage() for r in caplog.records)
+
+
+def test_a_callback_stored_for_a_dead_workers_text_settles_it_without_a_lookup(svc, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+
+    class DiesAfterTwilioAccepted:
+        name = "fake"
+
+        def send(self, text):
+            record_status(sessions, {"MessageSid": "SM" + "d" * 32, "MessageStatus": "sent"},
+                          text.message_id, NOW)
+            raise Crash()
+
+    with pytest.raises(Crash):
+        dispatcher(sessions, NOW, DiesAfterTwilioAccepted()).run_once()
+
+    class NoLookups:
+        def find(self, to, body, since):
+            raise AssertionError("the stored callback should have settled it")
+
+    counts = recover(sessions, NoLookups(), NOW + timedelta(minutes=10))
+    assert (counts["reaped"], counts["found"]) == (1, 1)
+    welcome = rows(sessions, enrollment_id)["welcome"]
+    assert (welcome.status, welcome.provider_sid) == (MessageStatus.SENT, "SM" + "d" * 32)
+
+
+class Crash(BaseException):
+    pass
