@@ -6,6 +6,7 @@ REMINDERS_FORBID_SKIPS=1 (set by .ci/run) every skip is turned into a failure.
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +50,13 @@ def schedules_data() -> dict:
 @pytest.fixture(scope="session")
 def protocols(settings, schedules_data):
     return load_protocols(schedules_data, settings.placeholders)
+
+
+@functools.cache
+def load_shipped_red_flags() -> dict:
+    """The shipped protocol's red-flag words, for tests that cannot take fixtures."""
+    data = yaml.safe_load((PROJECT_ROOT / "schedules.yaml").read_text(encoding="utf-8"))
+    return load_protocols(data, Settings().placeholders).get("hip-joint-injection").red_flags
 
 
 @pytest.fixture(scope="session")
