@@ -46,8 +46,11 @@ class Output:
             thread.start()
 
     def _pump(self, stream, key):
-        for line in stream:
-            self.text[key] += line
+        try:
+            for line in stream:
+                self.text[key] += line
+        except (ValueError, OSError):  # the stream was closed under us: nothing more to read
+            pass
 
     def wait_for(self, key: str, fragment: str, timeout: float = 60) -> bool:
         deadline = time.monotonic() + timeout
@@ -58,8 +61,9 @@ class Output:
     def join(self):
         for thread in self._threads:
             thread.join(timeout=10)
-        self.proc.stdout.close()
-        self.proc.stderr.close()
+        if not any(thread.is_alive() for thread in self._threads):
+            self.proc.stdout.close()
+            self.proc.stderr.close()
 
 
 class Workers:
