@@ -136,10 +136,10 @@ class Dispatcher:
             while not self.stop.is_set():
                 claimed_at = self.clock()
                 claims = claim_due(self.sessions, self.owner, claimed_at, self.batch, self.lease)
-                lanes = [claims[i::self.concurrency] for i in range(self.concurrency)]
                 if pool is None:
                     self._lane(claims, claimed_at, counts)
                 else:
+                    lanes = [claims[i::self.concurrency] for i in range(self.concurrency)]
                     for future in [pool.submit(self._lane, lane, claimed_at, counts)
                                    for lane in lanes if lane]:
                         future.result()
@@ -173,7 +173,8 @@ class Dispatcher:
             try:
                 for claim in claims:
                     self._handle(lane, claim, claimed_at, counts)
-            finally:  # a crash (BaseException) skips this, as a dead process would
+            finally:  # also on an exception or a shutdown, so what went out is recorded;
+                # only a process that dies skips this, and recovery settles its rows
                 lost = lane.outcomes.flush()
                 if lost:
                     log.warning("%s outcomes not recorded: their leases were lost", lost)

@@ -31,6 +31,3 @@ class FakeTransport:
                 if sent.to == to and sent.body == body:
                     return f"SMfake{n:028d}"
         return None
-
-    def bodies_to(self, phone: str) -> list[str]:
-        return [t.body for t in self.sent if t.to == phone]

@@ -55,7 +55,7 @@ def test_a_due_text_outside_quiet_hours_is_held_until_the_window_opens(svc, sess
     assert counts.deferred == 1 and held.status == MessageStatus.PENDING
     assert held.send_at == NOW + timedelta(hours=21)  # 09:00 CDT next morning
     assert held.attempts == 0
-    assert [t.message_id for t in transport.sent] != [held.id]
+    assert held.id not in [t.message_id for t in transport.sent]
 
 
 def test_an_opted_out_patient_gets_nothing_more(svc, sessions):
