@@ -17,6 +17,7 @@ import threading
 from datetime import timedelta
 
 from apscheduler.events import EVENT_SCHEDULER_STARTED
+from apscheduler.schedulers import SchedulerNotRunningError
 from dotenv import find_dotenv, load_dotenv
 from waitress.server import create_server
 
@@ -94,15 +95,24 @@ def main(argv: list[str] | None = None) -> int:
                             concurrency=settings.send_concurrency)
     scheduler = build_scheduler(dispatcher, sessions, transport, settings.dispatch_interval)
 
+    stoppers: list[threading.Thread] = []
+
+    def shut_down(wait: bool) -> None:
+        with contextlib.suppress(SchedulerNotRunningError):  # not started yet, or already down
+            scheduler.shutdown(wait=wait)
+
     def on_signal(signum, _frame):
+        # Only flag and hand off: a handler runs wherever the main thread was interrupted,
+        # possibly inside the scheduler holding an executor lock that shutdown() needs.
         log.info("%s received: finishing the batch in flight", signal.Signals(signum).name)
-        stop.set()
-        if scheduler.running:
-            scheduler.shutdown(wait=True)
+        if not stop.is_set():
+            stop.set()
+            stoppers.append(threading.Thread(target=shut_down, args=(True,), name="shutdown"))
+            stoppers[-1].start()
 
     def on_start(_event):  # a signal that came before the scheduler ran stops it at once
         if stop.is_set():
-            scheduler.shutdown(wait=False)
+            shut_down(wait=False)
 
     scheduler.add_listener(on_start, EVENT_SCHEDULER_STARTED)
     signal.signal(signal.SIGTERM, on_signal)
@@ -114,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     if transport.name == "console":
         print(NEXT_STEPS, flush=True)
     scheduler.start()
+    for stopper in stoppers:  # the batch in flight finishes before the process exits
+        stopper.join()
     engine.dispose()
     log.info("stopped cleanly")
     return 0
