@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     if not args.no_web:
         host, port = args.host or settings.web_host, args.port or settings.web_port
-        server = create_server(create_app(settings, sessions), host=host, port=port,
+        server = create_server(create_app(settings, sessions, protocols), host=host, port=port,
                                threads=WEB_THREADS)
         log.info("web app on http://%s:%s (Twilio calls %s)", host, port, settings.public_base_url)
     if args.web_only:

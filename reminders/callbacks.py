@@ -6,11 +6,12 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.delivery_status import advance, from_callback
+from reminders.flags import flag_refusal
 from reminders.models import DeliveryEvent, MessageStatus, OutboxMessage
 from reminders.provider_errors import kind_of
 
@@ -71,38 +72,6 @@ def _apply(sessions: sessionmaker[Session], sid: str, status_text: str, incoming
         if code is not None:
             row.last_error = f"{code}: {status_text} ({kind_of(code)})"
             log.warning("outbox #%s %s with error %s (%s)", row.id, status_text, code, kind_of(code))
+            if new in (MessageStatus.UNDELIVERED, MessageStatus.FAILED):
+                flag_refusal(session, row.id, code, row.last_error, now)
         return new.value
-
-
-def apply_stored_events(conn: Connection, outbox_ids: list[int]) -> int:
-    """Apply callbacks stored while these texts were in flight; returns rows changed.
-
-    Idempotent (statuses only move forward), so applying an event twice is harmless.
-    """
-    if not outbox_ids:
-        return 0
-    events = conn.execute(
-        select(DeliveryEvent.outbox_id, DeliveryEvent.message_sid, DeliveryEvent.status,
-               DeliveryEvent.error_code)
-        .where(DeliveryEvent.outbox_id.in_(outbox_ids)).order_by(DeliveryEvent.id)).all()
-    if not events:
-        return 0
-    state = {row.id: [row.status, row.provider_sid] for row in conn.execute(
-        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.provider_sid)
-        .where(OutboxMessage.id.in_({e.outbox_id for e in events})))}
-    changed = 0
-    for outbox_id, sid, status_text, code in events:
-        status, known_sid = state[outbox_id]
-        if status == MessageStatus.LEASED or known_sid not in (None, sid):
-            continue
-        values: dict = {} if known_sid else {"provider_sid": sid}
-        new = advance(status, from_callback(status_text))
-        if new is not None:
-            values["status"] = state[outbox_id][0] = new
-            if code is not None:
-                values["last_error"] = f"{code}: {status_text} ({kind_of(code)})"
-        if values:
-            state[outbox_id][1] = sid
-            conn.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values))
-            changed += 1
-    return changed

@@ -31,9 +31,9 @@ from reminders.delivery_rules import (
     before_send,
     retry_at,
 )
+from reminders.flags import flag_refusal
 from reminders.localtime import QuietHours, zone
 from reminders.models import MessageStatus, ProtocolVersion
-from reminders.optout import opt_out
 from reminders.outbox import (
     Claim,
     OutcomeBuffer,
@@ -244,15 +244,17 @@ class Dispatcher:
         else:
             log.warning("outbox #%s to %s refused (%s): %s", claim.id, mask_phone(claim.to),
                         kind, error)
-        if kind != "opted_out":
+        if kind == "operator":
             lane.outcomes.add(claim, now, status=MessageStatus.FAILED, last_error=error)
             return
-        # The carrier says the patient replied STOP: honour it for every enrolment at once.
-        # written at once (not buffered): the opt-out below must follow a recorded outcome
+        # Work for staff (undeliverable number, opted out at the carrier: then every
+        # enrolment's texts stop at once). The outcome is written at once, not buffered:
+        # the flag must follow a recorded outcome.
         if self._finalise(lane.conn, claim, now, status=MessageStatus.FAILED, last_error=error):
             with self.sessions.begin() as session:
-                opt_out(session, claim.to, now, "patient opted out (reported by the provider)")
-            lane.standing.invalidate()  # this patient's other texts in the lane must see it
+                flag_refusal(session, claim.id, exc.code, error, now)
+            if kind == "opted_out":
+                lane.standing.invalidate()  # this patient's other texts in the lane must see it
 
     def _failed(self, lane: Lane, claim: Claim, exc: TransportError,
                 counts: DispatchCounts) -> None:

@@ -174,14 +174,55 @@ def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, n
                 session.add(OutboxMessage(enrollment_id=enrollment.id, created_at=now,
                                           updated_at=now, **_row_values(text)))
             elif row.status in REPLANNABLE:
-                for key, value in _row_values(text).items():
-                    setattr(row, key, value)
-                row.updated_at = now
+                _rewrite(row, text, now)
         for row in rows.values():  # steps the corrected plan no longer has
             if row.status in REPLANNABLE:
                 row.status = MessageStatus.CANCELLED
                 row.reason = "not in the plan after the injection time was corrected"
                 row.updated_at = now
+
+
+def _rewrite(row: OutboxMessage, text: PlannedText, now: datetime) -> None:
+    for key, value in _row_values(text).items():
+        setattr(row, key, value)
+    row.updated_at = now
+
+
+def resume_after_opt_in(session: Session, patient: Patient, settings: Settings,
+                        now: datetime) -> int:
+    """The patient texted START: plan their latest enrolment's future texts again.
+
+    Only texts the fresh plan still sends come back (as pending, at their planned time):
+    what went stale while they were opted out stays cancelled or expired, and nothing
+    already sent is touched. In the caller's transaction; returns how many came back.
+    """
+    enrollment = session.scalars(
+        select(Enrollment).where(Enrollment.patient_id == patient.id)
+        .order_by(Enrollment.id.desc()).limit(1).with_for_update()).first()
+    if enrollment is None or enrollment.status not in (EnrollmentStatus.ACTIVE,
+                                                       EnrollmentStatus.COMPLETED):
+        return 0  # cancelled or superseded by staff: START does not undo that
+    protocol = protocol_of(session, enrollment)
+    rows = {m.step: m for m in enrollment.messages}
+    introduced = any(m.status in _MAY_HAVE_REACHED for m in rows.values())
+    resumed = 0
+    for text in plan(protocol, facts_of(enrollment, patient), now,
+                     _context(settings, patient.first_name), introduced=introduced):
+        if text.status == EXPIRED:
+            continue  # stale advice stays as it is
+        row = rows.get(text.step)
+        if row is None:
+            session.add(OutboxMessage(enrollment_id=enrollment.id, created_at=now,
+                                      updated_at=now, **_row_values(text)))
+        elif row.status in (*REPLANNABLE, MessageStatus.CANCELLED):
+            _rewrite(row, text, now)
+        else:
+            continue
+        resumed += 1
+    if resumed and enrollment.status == EnrollmentStatus.COMPLETED:
+        enrollment.status = EnrollmentStatus.ACTIVE  # completed only because all was cancelled
+    enrollment.updated_at = now
+    return resumed
 
 
 def cancel(svc: Services, enrollment_id: int, by: str, now: datetime) -> int:

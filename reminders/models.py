@@ -5,10 +5,25 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Double, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Double,
+    Enum,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from reminders.db import UTCDateTime
+from reminders.triage import FlagKind, Priority
 
 
 def utcnow() -> datetime:
@@ -86,6 +101,12 @@ class Enrollment(Base):
     diabetic: Mapped[bool] = mapped_column(Boolean, default=False)
     pt_referral: Mapped[bool] = mapped_column(Boolean, default=False)
     baseline_pain: Mapped[int | None]
+    # The diagnostic response: the score reported in the anaesthetic window (the reply to
+    # the text expecting a pain score) and its relief against the baseline. Shown to
+    # staff; no diagnosis is made from it.
+    anaesthetic_pain: Mapped[int | None]
+    diagnostic_relief_percent: Mapped[float | None] = mapped_column(Double)
+    diagnostic_relief_met: Mapped[bool | None] = mapped_column(Boolean)
     consent_by: Mapped[str] = mapped_column(String(128))  # staff who recorded consent
     consent_at: Mapped[datetime]
     consent_text: Mapped[str] = mapped_column(Text)  # the wording shown to the patient
@@ -161,3 +182,83 @@ class SenderRate(Base):
 
     sender: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_free: Mapped[float] = mapped_column(Double)
+
+
+class FlagStatus(StrEnum):
+    OPEN = "open"  # nobody has taken it yet
+    ACKNOWLEDGED = "acknowledged"  # someone is on it
+    RESOLVED = "resolved"  # done, with an outcome note
+
+
+class Reply(Base):
+    """Every text a patient (or anyone) sent us, stored before anything else is done."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Twilio retries a webhook it got no answer to: one row per MessageSid.
+    message_sid: Mapped[str | None] = mapped_column(Text, unique=True)
+    from_number: Mapped[str] = mapped_column(Text)  # as received
+    to_number: Mapped[str] = mapped_column(Text)
+    # The Body as received. PostgreSQL text cannot hold NUL (no phone sends one): such a
+    # character is kept as U+FFFD here, and `raw` keeps the request exactly.
+    body: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # the signed form, byte for byte
+    received_at: Mapped[datetime]
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
+    # The reading (reply_parser.Reading), filled in when the reply is processed.
+    kind: Mapped[str | None] = mapped_column(String(16))
+    score: Mapped[int | None]
+    relief: Mapped[str | None] = mapped_column(String(8))
+    yes_no: Mapped[str | None] = mapped_column(String(4))
+    keyword: Mapped[str | None] = mapped_column(String(8))
+    red_flags: Mapped[list | None] = mapped_column(JSON)
+    confidence: Mapped[float | None] = mapped_column(Double)
+    response_kind: Mapped[str | None] = mapped_column(String(16))  # the answer we sent back
+    response_text: Mapped[str | None] = mapped_column(Text)
+    processed_at: Mapped[datetime | None]  # None: stored, not yet understood (retried)
+
+    question: Mapped[OutboxMessage | None] = relationship()
+
+
+flag_replies = Table(
+    "flag_replies", Base.metadata,
+    Column("flag_id", ForeignKey("flags.id"), primary_key=True),
+    Column("reply_id", ForeignKey("replies.id"), primary_key=True, index=True),
+)
+
+
+class Flag(Base):
+    """Work for staff. One open flag per kind and enrolment: later causes join it."""
+
+    __tablename__ = "flags"
+    __table_args__ = (
+        Index("uq_flags_open_kind_enrollment", "kind", "enrollment_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("ix_flags_status_priority", "status", "priority"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[FlagKind] = mapped_column(_enum(FlagKind))
+    priority: Mapped[Priority] = mapped_column(_enum(Priority))
+    status: Mapped[FlagStatus] = mapped_column(_enum(FlagStatus))
+    reason: Mapped[str] = mapped_column(Text)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
+    phone: Mapped[str | None] = mapped_column(Text)  # the sender, when it is no patient of ours
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id"))  # the first cause
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(128))
+    acknowledged_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(128))
+    resolved_at: Mapped[datetime | None]
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+
+    enrollment: Mapped[Enrollment | None] = relationship()
+    reply: Mapped[Reply | None] = relationship(foreign_keys=[reply_id])
+    replies: Mapped[list[Reply]] = relationship(secondary=flag_replies,
+                                                order_by="Reply.id")

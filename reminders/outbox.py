@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from reminders.callbacks import apply_stored_events
+from reminders.delivery_events import apply_stored_events
 from reminders.models import Enrollment, EnrollmentStatus, MessageStatus, OutboxMessage, Patient
 
 

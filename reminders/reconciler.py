@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from reminders.callbacks import apply_stored_events
+from reminders.delivery_events import apply_stored_events
 from reminders.models import MessageStatus
 from reminders.outbox import reap_expired_leases, settle_unknown, unknown_rows
 from reminders.transports.base import Lookup, TransportError

@@ -14,13 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import complete_finished
+from reminders.escalation import flag_silence
 from reminders.reconciler import recover
+from reminders.schedules import ProtocolCache
 from reminders.transports.base import Lookup
 
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_MINUTES = 10
 RECOVERY_SECONDS = 60
+ESCALATION_MINUTES = 5  # a silent day-10 check is flagged at most this late
 
 
 def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session], lookup: Lookup,
@@ -44,9 +47,18 @@ def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session], loo
         if any(counts.values()):
             log.info("recovery: %s", " ".join(f"{k}={v}" for k, v in counts.items() if v))
 
+    protocols = ProtocolCache()
+
+    def escalation_tick() -> None:
+        raised = flag_silence(sessions, datetime.now(UTC), protocols)
+        if raised:
+            log.info("escalation: %s no-response flags raised", raised)
+
     scheduler.add_job(dispatch_tick, "interval", seconds=dispatch_interval, id="dispatch",
                       next_run_time=datetime.now(UTC))
     scheduler.add_job(recovery_tick, "interval", seconds=RECOVERY_SECONDS, id="recovery")
     scheduler.add_job(housekeeping_tick, "interval", minutes=HOUSEKEEPING_MINUTES,
                       id="housekeeping")
+    scheduler.add_job(escalation_tick, "interval", minutes=ESCALATION_MINUTES, id="escalation",
+                      next_run_time=datetime.now(UTC))
     return scheduler

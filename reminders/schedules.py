@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy.orm import Session
 
+from reminders.models import ProtocolVersion
 from reminders.protocol import Protocol, ProtocolSet
 from reminders.protocol_loader import ProtocolError, load_protocols
 
@@ -26,3 +28,18 @@ def read_schedules(path: str | Path, placeholders: Mapping[str, str]) -> Protoco
 def protocol_from_snapshot(protocol_id: str, source: Mapping[str, Any]) -> Protocol:
     """The protocol exactly as an enrolment was planned with it."""
     return load_protocols({"protocols": {protocol_id: source}}, None).get(protocol_id)
+
+
+class ProtocolCache:
+    """Protocol snapshots by digest. A snapshot never changes, so it is read once."""
+
+    def __init__(self):
+        self._by_digest: dict[str, Protocol] = {}
+
+    def get(self, session: Session, digest: str) -> Protocol:
+        protocol = self._by_digest.get(digest)
+        if protocol is None:
+            version = session.get(ProtocolVersion, digest)
+            protocol = self._by_digest[digest] = protocol_from_snapshot(
+                version.protocol_id, version.source)
+        return protocol

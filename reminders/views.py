@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from reminders.models import Enrollment, OutboxMessage
+from reminders.models import Enrollment, Flag, OutboxMessage, Reply
 from reminders.planner import PlannedText
 
 
@@ -39,7 +39,37 @@ def enrollment_json(enrollment: Enrollment, *, messages: bool = True) -> dict:
             "language": patient.language, "side": enrollment.side,
             "diabetic": enrollment.diabetic, "pt_referral": enrollment.pt_referral,
             "baseline_pain": enrollment.baseline_pain, "consent_by": enrollment.consent_by,
-            "consent_at": iso(enrollment.consent_at), "created_by": enrollment.created_by}
+            "consent_at": iso(enrollment.consent_at), "created_by": enrollment.created_by,
+            "diagnostic_response": {"anaesthetic_pain": enrollment.anaesthetic_pain,
+                                    "relief_percent": enrollment.diagnostic_relief_percent,
+                                    "threshold_met": enrollment.diagnostic_relief_met}}
     if messages:
         data["messages"] = [message_json(m, tz) for m in enrollment.messages]
     return data
+
+
+def reply_json(reply: Reply) -> dict:
+    return {"id": reply.id, "message_sid": reply.message_sid, "from": reply.from_number,
+            "received_at": iso(reply.received_at), "text": reply.body,
+            "enrollment_id": reply.enrollment_id, "question_id": reply.question_id,
+            "question_step": reply.question.step if reply.question else None,
+            "kind": reply.kind, "score": reply.score, "relief": reply.relief,
+            "yes_no": reply.yes_no, "keyword": reply.keyword,
+            "red_flags": reply.red_flags or [], "confidence": reply.confidence,
+            "response_kind": reply.response_kind, "response_text": reply.response_text}
+
+
+def flag_json(flag: Flag) -> dict:
+    first = flag.reply
+    return {"id": flag.id, "kind": flag.kind.value, "priority": flag.priority.value,
+            "status": flag.status.value, "enrollment_id": flag.enrollment_id,
+            "message_id": flag.message_id, "reply_text": first.body if first else None,
+            "created_at": iso(flag.created_at), "reason": flag.reason,
+            "patient_id": flag.patient_id, "phone": flag.phone,
+            "reply_id": flag.reply_id,
+            "replies": [{"id": r.id, "received_at": iso(r.received_at), "text": r.body}
+                        for r in flag.replies],
+            "updated_at": iso(flag.updated_at),
+            "acknowledged_by": flag.acknowledged_by, "acknowledged_at": iso(flag.acknowledged_at),
+            "resolved_by": flag.resolved_by, "resolved_at": iso(flag.resolved_at),
+            "resolution_note": flag.resolution_note}

@@ -107,3 +107,13 @@ def signature_is_valid(auth_token: str, url: str, params: dict[str, str], signat
     from twilio.request_validator import RequestValidator
 
     return bool(signature) and RequestValidator(auth_token).validate(url, params, signature)
+
+
+def twiml_reply(text: str | None) -> str:
+    """TwiML answering an incoming text: one message, or none (an empty response)."""
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    response = MessagingResponse()
+    if text:
+        response.message(text)
+    return str(response)

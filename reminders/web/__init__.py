@@ -6,16 +6,23 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.db import make_engine, session_factory
+from reminders.inbound import Inbox
+from reminders.protocol import ProtocolSet
+from reminders.schedules import read_schedules
 from reminders.settings import Settings
 
 
-def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Flask:
-    """App factory. `sessions` may be handed in (tests, worker.py share one engine)."""
+def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None,
+               protocols: ProtocolSet | None = None) -> Flask:
+    """App factory. `sessions` and `protocols` may be handed in (tests, worker.py)."""
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key or None, MAX_CONTENT_LENGTH=64 * 1024)
+    sessions = sessions or session_factory(make_engine(settings.database_url))
+    protocols = protocols or read_schedules(settings.schedules_file, settings.placeholders)
     app.extensions["reminders"] = {
         "settings": settings,
-        "sessions": sessions or session_factory(make_engine(settings.database_url)),
+        "sessions": sessions,
+        "inbox": Inbox(sessions, protocols, settings),
     }
     from reminders.web import health, twilio_hooks
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request
 
 from reminders.callbacks import record_status
-from reminders.transports.twilio_sms import signature_is_valid
+from reminders.inbound import from_form
+from reminders.transports.twilio_sms import signature_is_valid, twiml_reply
 
 bp = Blueprint("twilio_hooks", __name__, url_prefix="/twilio")
 
@@ -33,3 +34,14 @@ def status():
     record_status(current_app.extensions["reminders"]["sessions"], form, outbox_id,
                   datetime.now(UTC))
     return "", 204
+
+
+@bp.post("/inbound")
+def inbound():
+    """A text from a phone. Answered with TwiML: a message only when we mean to reply
+    (HELP, a red flag, no improvement); an empty response otherwise."""
+    raw = request.get_data(cache=True)  # before the form is parsed: kept byte for byte
+    form = _signed_form()
+    outcome = current_app.extensions["reminders"]["inbox"].receive(from_form(form, raw),
+                                                                   datetime.now(UTC))
+    return Response(twiml_reply(outcome.answer), mimetype="text/xml")

@@ -1,0 +1,147 @@
+"""Flags: work for staff, raised by replies, silence and delivery, and worked through
+open → acknowledged → resolved (who, when, and an outcome note).
+
+One open flag per kind and enrolment: a later cause of the same kind (a second reply to
+review, another red-flag text) joins the open flag instead of piling up beside it. A flag
+someone has acknowledged is theirs; a new cause then opens a new flag, so it is seen.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from reminders.enrollments import NotFound
+from reminders.models import Enrollment, Flag, FlagStatus, OutboxMessage, Reply
+from reminders.optout import opt_out
+from reminders.provider_errors import kind_of
+from reminders.triage import FlagKind, FlagRequest, Priority
+from reminders.validation import ValidationError
+
+_PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=Flag.priority)
+
+
+def raise_flag(session: Session, request: FlagRequest, now: datetime, *,
+               enrollment_id: int | None = None, patient_id: int | None = None,
+               phone: str | None = None, message_id: int | None = None,
+               reply: Reply | None = None) -> Flag:
+    """Open a flag, or add this cause to the open flag of the same kind and enrolment
+    (or, for a sender who is not a patient, the same number). In the caller's transaction."""
+    if enrollment_id is not None:
+        # serialises flag writers of one enrolment (PostgreSQL); the partial unique index
+        # on open flags is the backstop
+        session.get(Enrollment, enrollment_id, with_for_update=True)
+        same = Flag.enrollment_id == enrollment_id
+    else:
+        same = (Flag.enrollment_id.is_(None)) & (Flag.phone == phone)
+    flag = session.scalars(select(Flag).where(
+        same, Flag.kind == request.kind, Flag.status == FlagStatus.OPEN)).first()
+    if flag is None:
+        flag = Flag(kind=request.kind, priority=request.priority, status=FlagStatus.OPEN,
+                    reason=request.reason, enrollment_id=enrollment_id, patient_id=patient_id,
+                    phone=phone, message_id=message_id, reply=reply, created_at=now,
+                    updated_at=now)
+        session.add(flag)
+    else:
+        flag.updated_at = now
+        if _rank(request.priority) < _rank(flag.priority):
+            flag.priority = request.priority  # a more urgent cause raises the flag
+        if request.reason not in flag.reason:
+            flag.reason = f"{flag.reason}; {request.reason}"
+    if reply is not None and reply not in flag.replies:
+        flag.replies.append(reply)
+    return flag
+
+
+def _rank(priority: Priority) -> int:
+    return list(Priority).index(priority)
+
+
+def list_flags(session: Session, *, include_resolved: bool = False,
+               enrollment_id: int | None = None) -> list[Flag]:
+    """Most urgent first, then oldest first."""
+    query = (select(Flag).options(selectinload(Flag.replies), selectinload(Flag.reply))
+             .order_by(_PRIORITY_ORDER, Flag.created_at, Flag.id))
+    if not include_resolved:
+        query = query.where(Flag.status != FlagStatus.RESOLVED)
+    if enrollment_id is not None:
+        query = query.where(Flag.enrollment_id == enrollment_id)
+    return list(session.scalars(query))
+
+
+def _staff(by: str | None) -> str:
+    by = (by or "").strip()
+    if not by:
+        raise ValidationError({"by": "is required: the staff member's name"})
+    if len(by) > 128:
+        raise ValidationError({"by": "is longer than 128 characters"})
+    return by
+
+
+def _flag(session: Session, flag_id: int) -> Flag:
+    flag = session.get(Flag, flag_id, with_for_update=True)
+    if flag is None:
+        raise NotFound(f"no flag {flag_id}")
+    return flag
+
+
+def acknowledge(sessions: sessionmaker[Session], flag_id: int, by: str, now: datetime) -> None:
+    by = _staff(by)
+    with sessions.begin() as session:
+        flag = _flag(session, flag_id)
+        if flag.status != FlagStatus.OPEN:
+            who = flag.acknowledged_by if flag.status == FlagStatus.ACKNOWLEDGED else flag.resolved_by
+            raise ValidationError({"flag_id": f"flag {flag_id} is already {flag.status.value} "
+                                   f"(by {who})"})
+        flag.status = FlagStatus.ACKNOWLEDGED
+        flag.acknowledged_by, flag.acknowledged_at = by, now
+        flag.updated_at = now
+
+
+def resolve(sessions: sessionmaker[Session], flag_id: int, by: str, note: str,
+            now: datetime) -> None:
+    """Close a flag with its outcome. An open flag may be resolved directly: whoever
+    resolves it has also taken it."""
+    by = _staff(by)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "is required: say what was done"})
+    with sessions.begin() as session:
+        flag = _flag(session, flag_id)
+        if flag.status == FlagStatus.RESOLVED:
+            raise ValidationError({"flag_id": f"flag {flag_id} was already resolved by "
+                                   f"{flag.resolved_by}"})
+        if flag.acknowledged_at is None:
+            flag.acknowledged_by, flag.acknowledged_at = by, now
+        flag.status = FlagStatus.RESOLVED
+        flag.resolved_by, flag.resolved_at, flag.resolution_note = by, now, note
+        flag.updated_at = now
+
+
+def flag_refusal(session: Session, message_id: int, code: int | None, error: str,
+                 now: datetime) -> Flag | None:
+    """A text refused for good by the provider or the carrier, as work for staff: the
+    number cannot get texts (undeliverable), or the patient opted out at the carrier
+    (opted out: every pending text is cancelled too). Operator errors (credentials,
+    sender) are the operator's alert, not clinic work: no flag. In the caller's transaction.
+    """
+    kind = kind_of(code)
+    row = session.get(OutboxMessage, message_id)
+    enrollment = row.enrollment
+    if kind == "opted_out":
+        opt_out(session, enrollment.patient.phone, now, "patient opted out (reported by the provider)")
+        request = FlagRequest(FlagKind.OPTED_OUT, Priority.INFO,
+                              "the carrier reports the patient opted out of texts: call instead")
+    elif kind == "undeliverable":
+        request = FlagRequest(FlagKind.UNDELIVERABLE, Priority.HIGH,
+                              f"the number cannot receive texts ({error}): check it with the patient")
+    elif kind == "unknown_code":
+        request = FlagRequest(FlagKind.UNDELIVERABLE, Priority.NORMAL,
+                              f"{row.step} failed with an error we do not know ({error}); "
+                              "not retried")
+    else:
+        return None
+    return raise_flag(session, request, now, enrollment_id=enrollment.id,
+                      patient_id=enrollment.patient_id, message_id=row.id)
