@@ -10,9 +10,11 @@ import argparse
 import json
 import os
 import sys
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from urllib.parse import urlencode
 
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy import select
@@ -22,17 +24,19 @@ from reminders import tables
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher, utcnow
 from reminders.enrollments import NotFound, Services, cancel, enroll, reschedule
+from reminders.flags import acknowledge, list_flags, resolve
+from reminders.inbound import Inbox, from_form
 from reminders.localtime import zone
 from reminders.migrate import upgrade
-from reminders.models import Enrollment, EnrollmentStatus
+from reminders.models import Enrollment, EnrollmentStatus, Flag, Reply
 from reminders.planner import Facts, plan
 from reminders.protocol_loader import ProtocolError
 from reminders.schedules import read_schedules
 from reminders.settings import Settings, SettingsError
-from reminders.simulation import default_injection, simulate
+from reminders.simulation import SIMULATED_PHONE, default_injection, simulate
 from reminders.transports import make_transport, send_rate
-from reminders.validation import EnrollmentInput, ValidationError, parse_instant
-from reminders.views import enrollment_json, planned_json
+from reminders.validation import EnrollmentInput, ValidationError, normalise_phone, parse_instant
+from reminders.views import enrollment_json, flag_json, planned_json, reply_json
 
 EXIT_INPUT = 2  # bad input: a flag, a field, the schedules file
 EXIT_FAILURE = 1  # anything else (database unreachable, …)
@@ -125,6 +129,11 @@ def _show_enrollment(args, svc: Services, enrollment_id: int) -> None:
         if enrollment is None:
             raise NotFound(f"no enrolment {enrollment_id}")
         data = enrollment_json(enrollment)
+        data["replies"] = [reply_json(r) for r in session.scalars(
+            select(Reply).options(selectinload(Reply.question))
+            .where(Reply.enrollment_id == enrollment_id).order_by(Reply.id))]
+        data["flags"] = [flag_json(f) for f in list_flags(
+            session, include_resolved=True, enrollment_id=enrollment_id)]
     _emit(args, data, tables.render_enrollment(data))
 
 
@@ -184,6 +193,64 @@ def cmd_dispatch(args) -> None:
     _emit(args, counts, " ".join(f"{k}={v}" for k, v in counts.items()))
 
 
+def cmd_flags(args) -> None:
+    with _services(_settings()) as svc, svc.sessions() as session:
+        items = [flag_json(f) for f in list_flags(session, include_resolved=args.all)]
+    _emit(args, items, tables.render_flags(items))
+
+
+def _show_flag(args, svc: Services, flag_id: int, done: str) -> None:
+    with svc.sessions() as session:
+        data = flag_json(session.get(Flag, flag_id))
+    _emit(args, data, f"flag {flag_id} {done}")
+
+
+def cmd_ack(args) -> None:
+    with _services(_settings()) as svc:
+        acknowledge(svc.sessions, args.id, args.by, utcnow())
+        _show_flag(args, svc, args.id, f"acknowledged by {args.by.strip()}")
+
+
+def cmd_resolve(args) -> None:
+    with _services(_settings()) as svc:
+        resolve(svc.sessions, args.id, args.by, args.note, utcnow())
+        _show_flag(args, svc, args.id, f"resolved by {args.by.strip()}")
+
+
+def cmd_reply(args) -> None:
+    """A text as if the patient had sent it: the webhook's path without the signature."""
+    settings = _settings()
+    try:
+        sender = normalise_phone(args.sender, settings.default_region)
+    except ValueError as exc:
+        raise ValidationError({"from": str(exc)}) from None
+    params = {"MessageSid": "SM" + uuid.uuid4().hex, "From": sender,
+              "To": settings.twilio_from_number or "", "Body": args.text}
+    with _services(settings) as svc:
+        inbox = Inbox(svc.sessions, svc.protocols, settings)
+        outcome = inbox.receive(from_form(params, urlencode(params).encode()), utcnow())
+        with svc.sessions() as session:
+            reply = session.get(Reply, outcome.reply_id, options=[selectinload(Reply.question)])
+            data = {"reply": reply_json(reply), "answer": outcome.answer,
+                    "flags": [flag_json(session.get(Flag, i)) for i in outcome.flags]}
+    text = [f"reply {data['reply']['id']} stored: {tables.render_reading(data['reply'])}",
+            f"answer: {outcome.answer}" if outcome.answer else "answer: none"]
+    text += [f"flag {f['id']}: {f['priority']} {f['kind']} ({f['reason']})" for f in data["flags"]]
+    _emit(args, data, "\n".join(text))
+
+
+def _scripted_replies(raw: list[str], protocol_id: str, protocols) -> dict[str, str]:
+    steps = {s.id for s in protocols.get(protocol_id).steps} if protocol_id in protocols.protocols else set()
+    script = {}
+    for item in raw:
+        step, sep, text = item.partition("=")
+        if not sep or step.strip() not in steps:
+            raise ValidationError({"reply": f"{item!r}: expected STEP=TEXT with STEP one of "
+                                   + ", ".join(sorted(steps))})
+        script[step.strip()] = text
+    return script
+
+
 def cmd_simulate(args) -> None:
     settings = _settings()
     protocols = read_schedules(settings.schedules_file, settings.placeholders)
@@ -194,16 +261,17 @@ def cmd_simulate(args) -> None:
     injected = (_instant("injected_at", args.injected_at, tz) if args.injected_at
                 else default_injection(utcnow(), tz))
     enrolled_at = _instant("enrolled_at", args.enrolled_at, tz) if args.enrolled_at else injected
+    script = _scripted_replies(args.reply, args.protocol, protocols)
     data = EnrollmentInput(
-        first_name=args.first_name, phone="+13125550100", injected_at=injected,
+        first_name=args.first_name, phone=SIMULATED_PHONE, injected_at=injected,
         protocol=args.protocol, consent_by="simulation", timezone=tz.key,
         language=args.language, side=args.side, diabetic=args.diabetic,
         pt_referral=args.pt_referral, baseline_pain=args.baseline_pain)
-    enrollment, events = simulate(protocols, settings, data, enrolled_at)
-    if args.json:
-        _emit(args, enrollment_json(enrollment), "")
-    else:
-        print(tables.render_conversation(events, injected, tz))
+    result = simulate(protocols, settings, data, enrolled_at, script)
+    for step in result.unused:
+        print(f"warning: --reply {step}=…: {step} was not sent, so the reply was not used",
+              file=sys.stderr)
+    _emit(args, result.data, tables.render_conversation(result.events, injected, tz))
 
 
 # --- parser ---------------------------------------------------------------------------
@@ -260,11 +328,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("dispatch", cmd_dispatch, "send what is due now")
     p.add_argument("--once", action="store_true", required=True, help="one pass, then exit")
     p.add_argument("--now", metavar="ISO8601", help="simulated time (console transport only)")
+    p = command("flags", cmd_flags, "list flags for staff, most urgent first")
+    p.add_argument("--all", action="store_true", help="include resolved ones")
+    p = command("ack", cmd_ack, "acknowledge a flag (you are on it)")
+    p.add_argument("id", type=int)
+    p.add_argument("--by", required=True, metavar="NAME", help="who takes it")
+    p = command("resolve", cmd_resolve, "resolve a flag with its outcome")
+    p.add_argument("id", type=int)
+    p.add_argument("--by", required=True, metavar="NAME", help="who resolved it")
+    p.add_argument("--note", required=True, metavar="TEXT", help="what was done")
+    p = command("reply", cmd_reply, "feed a text from a phone through the webhook's path")
+    p.add_argument("--from", dest="sender", required=True, metavar="PHONE")
+    p.add_argument("text", help="the text, as the patient would type it")
     p = command("simulate", cmd_simulate, "play a protocol for a sample patient")
     _facts_flags(p, injected_required=False)
     p.add_argument("--enrolled-at", metavar="ISO8601", help="enrol late, at this time")
     p.add_argument("--first-name", default="Alex")
     p.add_argument("--baseline-pain", metavar="0-10", default=None)
+    p.add_argument("--reply", action="append", default=[], metavar='STEP="TEXT"',
+                   help="the patient's reply to a step's text (repeatable), e.g. day10-check=same")
     return parser
 
 

@@ -1,56 +1,121 @@
-"""Play a protocol for a sample patient on a virtual clock, through the real enrolment
-and dispatch code, in a throw-away in-memory database and an in-memory transport."""
+"""Play a protocol for a sample patient on a virtual clock, through the real enrolment,
+dispatch and inbound code, in a throw-away in-memory database and an in-memory transport.
+
+Scripted replies (`{"day10-check": "same"}`) are sent a few minutes after their text
+goes out and take the webhook's path, so the answers and flags shown are the real ones;
+the no-response sweep runs whenever a reply window closes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import Services, enroll
-from reminders.models import Base, Enrollment, MessageStatus, OutboxMessage
+from reminders.escalation import flag_silence
+from reminders.flags import list_flags
+from reminders.inbound import Inbox, from_form
+from reminders.models import Base, Enrollment, Flag, MessageStatus, OutboxMessage, Reply
 from reminders.protocol import ProtocolSet
 from reminders.settings import Settings
 from reminders.transports.fake import FakeTransport
 from reminders.validation import EnrollmentInput
+from reminders.views import enrollment_json, flag_json, reply_json
+
+REPLY_DELAY = timedelta(minutes=5)  # when a scripted reply arrives after its text
+SIMULATED_PHONE = "+13125550100"
 
 
 @dataclass(frozen=True)
 class Event:
-    at: datetime  # UTC: when it was sent, or when it would have been due
+    at: datetime  # UTC: when it was sent or received, or when it would have been due
     step: str
-    status: str
+    status: str  # a text's status; "reply", "answer" or "flag" for the others
     text: str
     reason: str
 
 
+@dataclass(frozen=True)
+class Result:
+    data: dict  # the enrolment as `reminders show --json` prints it
+    events: list[Event]
+    unused: list[str]  # scripted replies whose text was never sent
+
+
 def simulate(protocols: ProtocolSet, settings: Settings, data: EnrollmentInput,
-             enrolled_at: datetime) -> tuple[Enrollment, list[Event]]:
+             enrolled_at: datetime, replies: dict[str, str] | None = None) -> Result:
     engine = make_engine("sqlite://")
     Base.metadata.create_all(engine)
     sessions = session_factory(engine)
+    try:
+        return _play(sessions, protocols, settings, data, enrolled_at, dict(replies or {}))
+    finally:
+        engine.dispose()
+
+
+def _play(sessions, protocols, settings, data, enrolled_at, script) -> Result:
     svc = Services(sessions=sessions, protocols=protocols, settings=settings)
     enrollment_id = enroll(svc, data, enrolled_at, created_by="simulation")
     clock = [enrolled_at]
     dispatcher = Dispatcher(sessions, FakeTransport(), clock=lambda: clock[0], owner="simulation")
-    for _ in range(1000):  # bounded: each pass sends or moves at least one row
-        with sessions() as session:
-            next_at = session.scalar(select(func.min(OutboxMessage.send_at)).where(
-                OutboxMessage.status == MessageStatus.PENDING))
+    inbox = Inbox(sessions, protocols, settings)
+    answers: list[Event] = []
+    for _ in range(1000):  # bounded: each pass sends, moves, answers or closes something
+        due_replies, next_at = _next(sessions, clock[0], script)
         if next_at is None:
             break
         clock[0] = max(clock[0], next_at)
         dispatcher.run_once()
+        for step, sent_at in due_replies:
+            if sent_at + REPLY_DELAY <= clock[0]:
+                answers += _reply(inbox, step, script.pop(step), clock[0])
+        flag_silence(sessions, clock[0])
     with sessions() as session:
         enrollment = session.get(Enrollment, enrollment_id)
-        _ = enrollment.patient, enrollment.messages  # load before the session closes
-    engine.dispose()
-    events = [Event(at=m.sent_at or m.send_at, step=m.step, status=m.status.value,
-                    text=m.body, reason=m.reason) for m in enrollment.messages]
-    return enrollment, sorted(events, key=lambda e: e.at)
+        result = enrollment_json(enrollment)
+        result["replies"] = [reply_json(r) for r in session.scalars(
+            select(Reply).options(selectinload(Reply.question)).order_by(Reply.id))]
+        result["flags"] = [flag_json(f) for f in list_flags(session, include_resolved=True)]
+        events = [Event(at=m.sent_at or m.send_at, step=m.step, status=m.status.value,
+                        text=m.body, reason=m.reason) for m in enrollment.messages]
+        events += [Event(at=f.created_at, step=f.kind.value, status="flag", text=f.priority.value,
+                         reason=f.reason) for f in session.scalars(select(Flag))]
+    events += answers
+    return Result(result, sorted(events, key=lambda e: (e.at, _ORDER[e.status])), sorted(script))
+
+
+_ORDER = {"reply": 1, "answer": 2, "flag": 3}
+_ORDER = {**{s.value: 0 for s in MessageStatus}, **_ORDER}
+
+
+def _next(sessions, now: datetime, script: dict[str, str]):
+    """(scripted replies whose text went out, the next instant anything happens)."""
+    with sessions() as session:
+        next_send = session.scalar(select(func.min(OutboxMessage.send_at)).where(
+            OutboxMessage.status == MessageStatus.PENDING))
+        sent = session.execute(select(OutboxMessage.step, OutboxMessage.sent_at,
+                                      OutboxMessage.reply_window_seconds)
+                               .where(OutboxMessage.sent_at.is_not(None))).all()
+    due = [(step, at) for step, at, _ in sent if step in script]
+    closes = [at + timedelta(seconds=w) for _, at, w in sent
+              if w and at + timedelta(seconds=w) > now]
+    times = [t for t in [next_send, *(at + REPLY_DELAY for _, at in due), *closes] if t]
+    return due, min(times, default=None)
+
+
+def _reply(inbox: Inbox, step: str, text: str, now: datetime) -> list[Event]:
+    params = {"MessageSid": f"SMsimulated{step}", "From": SIMULATED_PHONE, "Body": text}
+    outcome = inbox.receive(from_form(params, urlencode(params).encode()), now)
+    events = [Event(at=now, step=step, status="reply", text=text, reason="")]
+    if outcome.answer:
+        events.append(Event(at=now, step=step, status="answer", text=outcome.answer, reason=""))
+    return events
 
 
 def default_injection(now: datetime, tz) -> datetime:

@@ -77,11 +77,58 @@ def render_enrollment(data: dict) -> str:
     head = (f"enrolment {data['enrollment_id']} ({data['status']}): {data['first_name']} "
             f"{data['phone']}, {data['protocol']}, injected {_local(data['injected_at'], tz)}, "
             f"language {data['language']}")
-    return head + "\n" + table(
+    diagnostic = data.get("diagnostic_response") or {}
+    if diagnostic.get("anaesthetic_pain") is not None:
+        head += (f"\nanaesthetic-window pain {diagnostic['anaesthetic_pain']}/10 (baseline "
+                 f"{data['baseline_pain'] if data['baseline_pain'] is not None else 'not recorded'})")
+        if diagnostic["relief_percent"] is not None:
+            met = "meets" if diagnostic["threshold_met"] else "below"
+            head += f": {diagnostic['relief_percent']}% relief ({met} the protocol's threshold)"
+    parts = [head, table(
         ["id", "local time", "step", "status", "segments", "reason / error"],
         [[m["id"], _local(m["local_send_at"], tz), m["step"], m["status"],
           f"{m['segments']} {m['encoding']}", m["last_error"] or m["reason"]]
-         for m in data["messages"]])
+         for m in data["messages"]])]
+    if data.get("replies"):
+        parts.append("replies:\n" + render_replies(data["replies"], tz))
+    if data.get("flags"):
+        parts.append("flags:\n" + render_flags(data["flags"]))
+    return "\n\n".join(parts)
+
+
+def render_reading(reply: dict) -> str:
+    bits = [reply["kind"] or "not processed"]
+    for key in ("score", "relief", "yes_no", "keyword"):
+        if reply.get(key) is not None:
+            bits.append(f"{key} {reply[key]}")
+    if reply.get("red_flags"):
+        bits.append("red flags: " + ", ".join(reply["red_flags"]))
+    return "; ".join(bits)
+
+
+def render_replies(replies: list[dict], tz: ZoneInfo) -> str:
+    return table(["id", "local time", "answers", "text", "reading", "we answered"],
+                 [[r["id"], _local(r["received_at"], tz), r["question_step"] or "-",
+                   _clip(r["text"]), render_reading(r), r["response_kind"] or "-"] for r in replies])
+
+
+def _clip(text: str | None, width: int = 40) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def render_flags(flags: list[dict]) -> str:
+    if not flags:
+        return "no flags"
+    rows = []
+    for f in flags:
+        who = f["resolved_by"] or f["acknowledged_by"] or ""
+        rows.append([f["id"], f["priority"], f["kind"], f["status"], who,
+                     f["enrollment_id"] or (f["phone"] and "***" + f["phone"][-4:]) or "-",
+                     f["created_at"][:16].replace("T", " "), _clip(f["reason"], 50),
+                     _clip(f["reply_text"], 30) if f["reply_text"] else "-"])
+    return table(["id", "priority", "kind", "status", "by", "enrolment", "created (UTC)",
+                  "reason", "reply"], rows)
 
 
 def render_enrollments(items: list[dict]) -> str:
@@ -108,6 +155,12 @@ def render_conversation(events, injected: datetime, tz: ZoneInfo) -> str:
             lines.append(f"\n== day {day}: {local:%a %d %b %Y} ==")
         if event.status in ("sent", "delivered"):
             lines.append(f"{local:%H:%M} [{event.step}] {event.text}")
+        elif event.status == "reply":
+            lines.append(f"{local:%H:%M}   patient: {event.text}")
+        elif event.status == "answer":
+            lines.append(f"{local:%H:%M}   answer: {event.text}")
+        elif event.status == "flag":
+            lines.append(f"{local:%H:%M}   FLAG ({event.text}) {event.step}: {event.reason}")
         else:
             lines.append(f"{local:%H:%M} [{event.step}] not sent ({event.status}: {event.reason})")
     return "\n".join(lines).lstrip("\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +25,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         "settings": settings,
         "sessions": sessions,
         "inbox": Inbox(sessions, protocols, settings),
+        "clock": lambda: datetime.now(UTC),  # tests replace it with a fixed clock
     }
     from reminders.web import health, twilio_hooks
 

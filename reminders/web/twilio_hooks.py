@@ -3,8 +3,6 @@ a request that fails gets 403 and writes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, Response, abort, current_app, request
 
 from reminders.callbacks import record_status
@@ -31,8 +29,8 @@ def status():
     form = _signed_form()
     raw_id = request.args.get("outbox", "")
     outbox_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
-    record_status(current_app.extensions["reminders"]["sessions"], form, outbox_id,
-                  datetime.now(UTC))
+    app = current_app.extensions["reminders"]
+    record_status(app["sessions"], form, outbox_id, app["clock"]())
     return "", 204
 
 
@@ -42,6 +40,6 @@ def inbound():
     (HELP, a red flag, no improvement); an empty response otherwise."""
     raw = request.get_data(cache=True)  # before the form is parsed: kept byte for byte
     form = _signed_form()
-    outcome = current_app.extensions["reminders"]["inbox"].receive(from_form(form, raw),
-                                                                   datetime.now(UTC))
+    app = current_app.extensions["reminders"]
+    outcome = app["inbox"].receive(from_form(form, raw), app["clock"]())
     return Response(twiml_reply(outcome.answer), mimetype="text/xml")
