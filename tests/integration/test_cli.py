@@ -158,3 +158,76 @@ def test_python_dash_m_reminders_is_the_same_command():
     result = subprocess.run([sys.executable, "-m", "reminders", "--help"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "check-schedules" in result.stdout
+
+
+FLAG_KEYS = {"id", "kind", "priority", "status", "enrollment_id", "message_id", "reply_text",
+             "created_at"}
+
+
+def enrolled(capsys) -> int:
+    code, out, err = run(capsys, "enroll", "--first-name", "Ana", "--phone", "(312) 555-0101",
+                         "--injected-at", recent(70), "--consent-by", "Nurse Kim",
+                         "--baseline-pain", "8", "--json")
+    assert code == 0, err
+    return json.loads(out)["enrollment_id"]
+
+
+def test_reply_flags_ack_resolve_and_show(cli_env, capsys):
+    enrollment_id = enrolled(capsys)
+    code, out, err = run(capsys, "reply", "--from", "(312) 555-0101", "my hip is swollen", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["reply"]["red_flags"] == ["swollen"] and "911" in data["answer"]
+    (flag,) = data["flags"]
+    assert FLAG_KEYS <= flag.keys()
+    assert (flag["kind"], flag["priority"], flag["status"]) == ("red_flag", "urgent", "open")
+    assert flag["reply_text"] == "my hip is swollen" and flag["enrollment_id"] == enrollment_id
+
+    code, out, err = run(capsys, "flags", "--json")
+    assert [f["id"] for f in json.loads(out)] == [flag["id"]]
+    code, out, err = run(capsys, "ack", str(flag["id"]), "--by", "Nurse Kim", "--json")
+    assert code == 0 and json.loads(out)["acknowledged_by"] == "Nurse Kim"
+    code, out, err = run(capsys, "resolve", str(flag["id"]), "--by", "Dr Lee", "--note",
+                         "called: no infection")
+    assert code == 0 and out.strip() == f"flag {flag['id']} resolved by Dr Lee"
+    code, out, err = run(capsys, "flags", "--json")
+    assert json.loads(out) == []
+    code, out, err = run(capsys, "flags", "--all", "--json")
+    (done,) = json.loads(out)
+    assert (done["status"], done["resolution_note"]) == ("resolved", "called: no infection")
+
+    code, out, err = run(capsys, "show", str(enrollment_id), "--json")
+    shown = json.loads(out)
+    assert ENROLLMENT_KEYS | {"replies", "flags"} <= shown.keys()
+    assert [r["text"] for r in shown["replies"]] == ["my hip is swollen"]
+    assert [f["id"] for f in shown["flags"]] == [flag["id"]]
+
+
+def test_flag_commands_name_what_is_wrong(cli_env, capsys):
+    enrolled(capsys)
+    run(capsys, "reply", "--from", "(312) 555-0101", "hmm")
+    code, out, err = run(capsys, "resolve", "1", "--by", "Dr Lee", "--note", " ")
+    assert code == 2 and err.startswith("error: --note:")
+    code, out, err = run(capsys, "ack", "99", "--by", "Dr Lee")
+    assert code == 1 and "no flag 99" in err
+    run(capsys, "ack", "1", "--by", "Nurse Kim")
+    code, out, err = run(capsys, "ack", "1", "--by", "Dr Lee")
+    assert code == 2 and "already acknowledged (by Nurse Kim)" in err
+    code, out, err = run(capsys, "reply", "--from", "12", "hi")
+    assert code == 2 and err.startswith("error: --from:")
+
+
+def test_simulate_with_scripted_replies_shows_answers_and_flags(cli_env, capsys):
+    code, out, err = run(capsys, "simulate", "--injected-at", "2026-06-01T10:30",
+                         "--timezone", "America/Chicago", "--baseline-pain", "8",
+                         "--reply", "pain-check=2", "--reply", "day10-check=same")
+    assert code == 0, err
+    assert "10:05   patient: same" in out
+    assert "answer: Example Pain Clinic: Thank you, Alex. As your pain has not improved" in out
+    assert "FLAG (high) no_improvement" in out
+    assert "no_response" not in out
+    code, out, err = run(capsys, "simulate", "--injected-at", "2026-06-01T10:30",
+                         "--timezone", "America/Chicago", "--json")
+    assert [f["kind"] for f in json.loads(out)["flags"]] == ["no_response"]
+    code, out, err = run(capsys, "simulate", "--reply", "day11=better")
+    assert code == 2 and err.startswith("error: --reply: 'day11=better'")
