@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, select
+from sqlalchemy import case, insert, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.enrollments import NotFound
-from reminders.models import Enrollment, Flag, FlagStatus, OutboxMessage, Reply
+from reminders.models import Enrollment, Flag, FlagStatus, OutboxMessage, flag_replies
 from reminders.optout import opt_out
 from reminders.provider_errors import kind_of
 from reminders.triage import FlagKind, FlagRequest, Priority
@@ -26,13 +26,14 @@ _PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=Flag.
 def raise_flag(session: Session, request: FlagRequest, now: datetime, *,
                enrollment_id: int | None = None, patient_id: int | None = None,
                phone: str | None = None, message_id: int | None = None,
-               reply: Reply | None = None) -> Flag:
+               reply_id: int | None = None) -> Flag:
     """Open a flag, or add this cause to the open flag of the same kind and enrolment
     (or, for a sender who is not a patient, the same number). In the caller's transaction."""
     if enrollment_id is not None:
-        # serialises flag writers of one enrolment (PostgreSQL); the partial unique index
-        # on open flags is the backstop
-        session.get(Enrollment, enrollment_id, with_for_update=True)
+        # serialises flag writers of one enrolment (PostgreSQL; SQLite writers are serial
+        # anyway); the partial unique index on open flags is the backstop
+        session.execute(select(Enrollment.id).where(Enrollment.id == enrollment_id)
+                        .with_for_update())
         same = Flag.enrollment_id == enrollment_id
     else:
         same = (Flag.enrollment_id.is_(None)) & (Flag.phone == phone)
@@ -41,7 +42,7 @@ def raise_flag(session: Session, request: FlagRequest, now: datetime, *,
     if flag is None:
         flag = Flag(kind=request.kind, priority=request.priority, status=FlagStatus.OPEN,
                     reason=request.reason, enrollment_id=enrollment_id, patient_id=patient_id,
-                    phone=phone, message_id=message_id, reply=reply, created_at=now,
+                    phone=phone, message_id=message_id, reply_id=reply_id, created_at=now,
                     updated_at=now)
         session.add(flag)
     else:
@@ -50,8 +51,9 @@ def raise_flag(session: Session, request: FlagRequest, now: datetime, *,
             flag.priority = request.priority  # a more urgent cause raises the flag
         if request.reason not in flag.reason:
             flag.reason = f"{flag.reason}; {request.reason}"
-    if reply is not None and reply not in flag.replies:
-        flag.replies.append(reply)
+    session.flush()
+    if reply_id is not None:  # a plain insert: appending would load every earlier reply
+        session.execute(insert(flag_replies).values(flag_id=flag.id, reply_id=reply_id))
     return flag
 
 

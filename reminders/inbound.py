@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -129,22 +129,17 @@ class Inbox:
     # --- step 1: keep it -----------------------------------------------------------------
 
     def _store(self, message: Inbound, now: datetime) -> int:
-        """The reply's id. A MessageSid seen before is the same message."""
-        if message.sid is not None:
-            existing = self._existing(message.sid)
-            if existing is not None:
-                return existing
+        """The reply's id. A MessageSid seen before is the same message (the unique
+        index says so: no look-up first, as almost every message is new)."""
         try:
             with self.sessions.begin() as session:
-                reply = Reply(message_sid=message.sid, from_number=storable(message.sender),
-                              to_number=storable(message.to), body=storable(message.body),
-                              raw=message.raw, received_at=now)
-                session.add(reply)
-                session.flush()
-                return reply.id
-        except IntegrityError:  # the same message, delivered twice at once: the other won
-            existing = self._existing(message.sid)
-            if existing is None:
+                return session.execute(insert(Reply).values(
+                    message_sid=message.sid, from_number=storable(message.sender),
+                    to_number=storable(message.to), body=storable(message.body),
+                    raw=message.raw, received_at=now).returning(Reply.id)).scalar_one()
+        except IntegrityError:  # seen before (a retry), or delivered twice at once
+            existing = message.sid and self._existing(message.sid)
+            if not existing:
                 raise
             return existing
 
@@ -155,62 +150,70 @@ class Inbox:
     # --- step 2: understand and act ----------------------------------------------------------
 
     def _process(self, reply_id: int, now: datetime) -> Outcome | None:
-        """None when another request already processed this reply."""
-        with self.sessions.begin() as session:
-            reply = session.get(Reply, reply_id, with_for_update=True)
-            if reply.processed_at is not None:
-                return None
-            phone = to_e164(reply.from_number, self.settings.default_region)
-            patient = phone and session.scalars(
-                select(Patient).where(Patient.phone == phone).with_for_update()).first()
-            enrollment = patient and session.scalars(
-                select(Enrollment).where(Enrollment.patient_id == patient.id)
-                .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(),
-                          Enrollment.id.desc()).limit(1)).first()
-            if not enrollment:
-                return self._from_stranger(session, reply, phone, now)
-            return self._from_patient(session, reply, patient, enrollment, now)
+        """None when another request already processed this reply.
 
-    def _from_stranger(self, session: Session, reply: Reply, phone: str | None,
-                       now: datetime) -> Outcome:
-        reading = parse_reply(reply.body, self.all_red_flags)
-        self._record(reply, reading, now)
+        Marking the reply processed is the first statement: it takes the row (a second
+        delivery of the same message waits, then finds it done), and it is undone with
+        everything else if processing fails.
+        """
+        with self.sessions.begin() as session:
+            received = session.execute(
+                update(Reply).where(Reply.id == reply_id, Reply.processed_at.is_(None))
+                .values(processed_at=now)
+                .returning(Reply.id, Reply.from_number, Reply.body, Reply.raw)).first()
+            if received is None:
+                return None
+            phone = to_e164(received.from_number, self.settings.default_region)
+            found = phone and session.execute(
+                select(Patient, Enrollment).join(Enrollment, Enrollment.patient_id == Patient.id)
+                .where(Patient.phone == phone)
+                .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(),
+                          Enrollment.id.desc()).limit(1).with_for_update(of=Patient)).first()
+            if not found:
+                outcome, values = self._from_stranger(session, received, phone, now)
+            else:
+                outcome, values = self._from_patient(session, received, *found, now)
+            session.execute(update(Reply).where(Reply.id == reply_id).values(**values))
+            return outcome
+
+    def _from_stranger(self, session: Session, received, phone: str | None,
+                       now: datetime) -> tuple[Outcome, dict]:
+        reading = parse_reply(received.body, self.all_red_flags)
         reason = "text from a number that is not a patient's"
         if reading.red_flags:
             reason += "; red-flag words: " + ", ".join(reading.red_flags)
         priority = Priority.HIGH if reading.red_flags else Priority.NORMAL
         flag = raise_flag(session, FlagRequest(FlagKind.NEEDS_REVIEW, priority, reason), now,
-                          phone=phone or reply.from_number, reply=reply)
-        session.flush()
-        log.info("reply #%s from unknown number %s: flagged for review", reply.id,
-                 mask_phone(reply.from_number))
-        return Outcome(reply.id, flags=(flag.id,))  # a stranger gets no answer
+                          phone=phone or received.from_number, reply_id=received.id)
+        log.info("reply #%s from unknown number %s: flagged for review", received.id,
+                 mask_phone(received.from_number))
+        return Outcome(received.id, flags=(flag.id,)), _reading_values(reading)  # no answer
 
-    def _from_patient(self, session: Session, reply: Reply, patient: Patient,
-                      enrollment: Enrollment, now: datetime) -> Outcome:
+    def _from_patient(self, session: Session, received, patient: Patient,
+                      enrollment: Enrollment, now: datetime) -> tuple[Outcome, dict]:
         """The patient's active enrolment, or their latest one when none is active."""
         protocol = self.protocols.get(session, enrollment.protocol_digest)
-        reading = _override(parse_reply(reply.body, protocol.red_flags), reply.raw)
+        reading = _override(parse_reply(received.body, protocol.red_flags), received.raw)
         question_row = (open_question(session, enrollment.id, now)
                         if enrollment.status == EnrollmentStatus.ACTIVE else None)
         question = _question(protocol, question_row)
         decision = triage(reading, question, protocol.improvement, enrollment.baseline_pain)
-        reply.patient_id, reply.enrollment_id = patient.id, enrollment.id
-        reply.question_id = question_row.id if question_row else None
-        self._record(reply, reading, now)
+        question_id = question_row.id if question_row else None
+        values = {**_reading_values(reading), "patient_id": patient.id,
+                  "enrollment_id": enrollment.id, "question_id": question_id}
 
         if decision.consent == "opt_out":
             cancelled = opt_out(session, patient.phone, now, "patient opted out by text")
-            log.info("reply #%s: patient %s opted out; %s pending texts cancelled", reply.id,
+            log.info("reply #%s: patient %s opted out; %s pending texts cancelled", received.id,
                      mask_phone(patient.phone), cancelled)
         elif decision.consent == "opt_in" and patient.opted_out_at is not None:
             patient.opted_out_at = None
             resumed = resume_after_opt_in(session, patient, self.settings, now)
-            log.info("reply #%s: patient %s opted back in; %s texts re-planned", reply.id,
+            log.info("reply #%s: patient %s opted back in; %s texts re-planned", received.id,
                      mask_phone(patient.phone), resumed)
 
         flags = [raise_flag(session, request, now, enrollment_id=enrollment.id,
-                            patient_id=patient.id, message_id=reply.question_id, reply=reply)
+                            patient_id=patient.id, message_id=question_id, reply_id=received.id)
                  for request in decision.flags]
         if (question and question.expects == ReplyKind.PAIN_SCORE and reading.score is not None
                 and reading.kind in (Kind.SCORE, Kind.RELIEF)):
@@ -221,30 +224,27 @@ class Inbox:
         if decision.answer and patient.opted_out_at is None:
             context = {**self.settings.placeholders, "first_name": patient.first_name}
             answer = protocol.answers[decision.answer].render(patient.language, context)[1]
-            reply.response_kind, reply.response_text = decision.answer, answer
-        session.flush()
-        log.info("reply #%s from %s: %s%s%s", reply.id, mask_phone(patient.phone), reading.kind,
-                 f", answered ({decision.answer})" if answer else "",
+            values.update(response_kind=decision.answer, response_text=answer)
+        log.info("reply #%s from %s: %s%s%s", received.id, mask_phone(patient.phone),
+                 reading.kind, f", answered ({decision.answer})" if answer else "",
                  "".join(f", flag {f.kind.value}" for f in flags))
-        return Outcome(reply.id, answer=answer, flags=tuple(f.id for f in flags))
-
-    @staticmethod
-    def _record(reply: Reply, reading: Reading, now: datetime) -> None:
-        reply.kind = reading.kind.value
-        reply.score, reply.relief, reply.yes_no = reading.score, reading.relief, reading.answer
-        reply.keyword, reply.red_flags = reading.keyword, list(reading.red_flags)
-        reply.confidence = reading.confidence
-        reply.processed_at = now
+        return Outcome(received.id, answer=answer, flags=tuple(f.id for f in flags)), values
 
     def _flag_unprocessed(self, reply_id: int, now: datetime) -> None:
         try:
             with self.sessions.begin() as session:
-                reply = session.get(Reply, reply_id)
+                sender = session.scalar(select(Reply.from_number).where(Reply.id == reply_id))
                 raise_flag(session, FlagRequest(FlagKind.NEEDS_REVIEW, Priority.HIGH,
                                                 "reply could not be processed automatically"),
-                           now, phone=reply.from_number, reply=reply)
+                           now, phone=sender, reply_id=reply_id)
         except Exception:  # the reply itself is stored; the log line above says the rest
             log.exception("reply #%s: could not flag it either", reply_id)
+
+
+def _reading_values(reading: Reading) -> dict:
+    return {"kind": reading.kind.value, "score": reading.score, "relief": reading.relief,
+            "yes_no": reading.answer, "keyword": reading.keyword,
+            "red_flags": list(reading.red_flags), "confidence": reading.confidence}
 
 
 def _override(reading: Reading, raw: bytes) -> Reading:

@@ -8,6 +8,7 @@ reply `ambiguous`: it is kept and flagged for a person, never resolved by guessi
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -77,12 +78,16 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", cleaned).strip()
 
 
+@functools.lru_cache(maxsize=64)
+def _red_flag_patterns(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern], ...]:
+    """Each word with its compiled whole-word pattern (a protocol's list is read once)."""
+    return tuple((word, re.compile(rf"\b{re.escape(normalise(word))}\b"))
+                 for word in dict.fromkeys(words))
+
+
 def _red_flags(text: str, words: Iterable[str]) -> tuple[str, ...]:
-    found = []
-    for word in words:
-        if re.search(rf"\b{re.escape(normalise(word))}\b", text):
-            found.append(word)
-    return tuple(dict.fromkeys(found))
+    return tuple(word for word, pattern in _red_flag_patterns(tuple(words))
+                 if pattern.search(text))
 
 
 def _keyword(text: str) -> str | None:

@@ -179,7 +179,7 @@ def test_reply_flags_ack_resolve_and_show(cli_env, capsys):
     data = json.loads(out)
     assert data["reply"]["red_flags"] == ["swollen"] and "911" in data["answer"]
     (flag,) = data["flags"]
-    assert FLAG_KEYS <= flag.keys()
+    assert flag.keys() >= FLAG_KEYS
     assert (flag["kind"], flag["priority"], flag["status"]) == ("red_flag", "urgent", "open")
     assert flag["reply_text"] == "my hip is swollen" and flag["enrollment_id"] == enrollment_id
 
@@ -206,14 +206,14 @@ def test_reply_flags_ack_resolve_and_show(cli_env, capsys):
 def test_flag_commands_name_what_is_wrong(cli_env, capsys):
     enrolled(capsys)
     run(capsys, "reply", "--from", "(312) 555-0101", "hmm")
-    code, out, err = run(capsys, "resolve", "1", "--by", "Dr Lee", "--note", " ")
+    code, _, err = run(capsys, "resolve", "1", "--by", "Dr Lee", "--note", " ")
     assert code == 2 and err.startswith("error: --note:")
-    code, out, err = run(capsys, "ack", "99", "--by", "Dr Lee")
+    code, _, err = run(capsys, "ack", "99", "--by", "Dr Lee")
     assert code == 1 and "no flag 99" in err
     run(capsys, "ack", "1", "--by", "Nurse Kim")
-    code, out, err = run(capsys, "ack", "1", "--by", "Dr Lee")
+    code, _, err = run(capsys, "ack", "1", "--by", "Dr Lee")
     assert code == 2 and "already acknowledged (by Nurse Kim)" in err
-    code, out, err = run(capsys, "reply", "--from", "12", "hi")
+    code, _, err = run(capsys, "reply", "--from", "12", "hi")
     assert code == 2 and err.startswith("error: --from:")
 
 
