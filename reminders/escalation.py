@@ -55,7 +55,7 @@ def flag_silence(sessions: sessionmaker[Session], now: datetime,
             step = next((s for s in cache.get(session, digest).steps if s.id == row.step), None)
             if step is None or not step.escalates:
                 continue
-            raise_flag(session, FlagRequest(
+            raise_flag(session.connection(), FlagRequest(
                 FlagKind.NO_RESPONSE, Priority.HIGH,
                 f"no reply to {row.step} within {row.reply_window_seconds // 3600} h: call the patient"),
                 now, enrollment_id=row.enrollment_id, patient_id=patient_id, message_id=row.id)

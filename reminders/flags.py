@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, insert, select
+from sqlalchemy import Connection, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.enrollments import NotFound
@@ -23,38 +23,51 @@ from reminders.validation import ValidationError
 _PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=Flag.priority)
 
 
-def raise_flag(session: Session, request: FlagRequest, now: datetime, *,
+# Built once (the webhook's hot path): see inbound.py.
+_LOCK_ENROLLMENT = (select(Enrollment.id).where(Enrollment.id == bindparam("enrollment_id"))
+                    .with_for_update())
+_OPEN_FLAG = select(Flag.id, Flag.priority, Flag.reason).where(
+    Flag.kind == bindparam("kind"), Flag.status == FlagStatus.OPEN)
+_OPEN_FOR_ENROLLMENT = _OPEN_FLAG.where(Flag.enrollment_id == bindparam("enrollment_id"))
+_OPEN_FOR_PHONE = _OPEN_FLAG.where(Flag.enrollment_id.is_(None), Flag.phone == bindparam("phone"))
+_NEW_FLAG = insert(Flag).returning(Flag.id)
+_CHANGE_FLAG = update(Flag).where(Flag.id == bindparam("flag_id"))
+_LINK = insert(flag_replies)
+
+
+def raise_flag(conn: Connection, request: FlagRequest, now: datetime, *,
                enrollment_id: int | None = None, patient_id: int | None = None,
                phone: str | None = None, message_id: int | None = None,
-               reply_id: int | None = None) -> Flag:
+               reply_id: int | None = None) -> int:
     """Open a flag, or add this cause to the open flag of the same kind and enrolment
-    (or, for a sender who is not a patient, the same number). In the caller's transaction."""
+    (or, for a sender who is not a patient, the same number); returns the flag's id.
+    In the caller's transaction."""
     if enrollment_id is not None:
-        # serialises flag writers of one enrolment (PostgreSQL; SQLite writers are serial
-        # anyway); the partial unique index on open flags is the backstop
-        session.execute(select(Enrollment.id).where(Enrollment.id == enrollment_id)
-                        .with_for_update())
-        same = Flag.enrollment_id == enrollment_id
+        if conn.dialect.name == "postgresql":
+            # serialises flag writers of one enrolment (SQLite writers are serial anyway);
+            # the partial unique index on open flags is the backstop
+            conn.execute(_LOCK_ENROLLMENT, {"enrollment_id": enrollment_id})
+        flag = conn.execute(_OPEN_FOR_ENROLLMENT, {"kind": request.kind,
+                                                   "enrollment_id": enrollment_id}).first()
     else:
-        same = (Flag.enrollment_id.is_(None)) & (Flag.phone == phone)
-    flag = session.scalars(select(Flag).where(
-        same, Flag.kind == request.kind, Flag.status == FlagStatus.OPEN)).first()
+        flag = conn.execute(_OPEN_FOR_PHONE, {"kind": request.kind, "phone": phone}).first()
     if flag is None:
-        flag = Flag(kind=request.kind, priority=request.priority, status=FlagStatus.OPEN,
-                    reason=request.reason, enrollment_id=enrollment_id, patient_id=patient_id,
-                    phone=phone, message_id=message_id, reply_id=reply_id, created_at=now,
-                    updated_at=now)
-        session.add(flag)
+        flag_id = conn.execute(_NEW_FLAG, dict(
+            kind=request.kind, priority=request.priority, status=FlagStatus.OPEN,
+            reason=request.reason, enrollment_id=enrollment_id, patient_id=patient_id,
+            phone=phone, message_id=message_id, reply_id=reply_id, created_at=now,
+            updated_at=now)).scalar_one()
     else:
-        flag.updated_at = now
+        flag_id = flag.id
+        changes = {"updated_at": now}
         if _rank(request.priority) < _rank(flag.priority):
-            flag.priority = request.priority  # a more urgent cause raises the flag
+            changes["priority"] = request.priority  # a more urgent cause raises the flag
         if request.reason not in flag.reason:
-            flag.reason = f"{flag.reason}; {request.reason}"
-    session.flush()
-    if reply_id is not None:  # a plain insert: appending would load every earlier reply
-        session.execute(insert(flag_replies).values(flag_id=flag.id, reply_id=reply_id))
-    return flag
+            changes["reason"] = f"{flag.reason}; {request.reason}"
+        conn.execute(_CHANGE_FLAG, {"flag_id": flag_id, **changes})
+    if reply_id is not None:
+        conn.execute(_LINK, {"flag_id": flag_id, "reply_id": reply_id})
+    return flag_id
 
 
 def _rank(priority: Priority) -> int:
@@ -123,7 +136,7 @@ def resolve(sessions: sessionmaker[Session], flag_id: int, by: str, note: str,
 
 
 def flag_refusal(session: Session, message_id: int, code: int | None, error: str,
-                 now: datetime) -> Flag | None:
+                 now: datetime) -> int | None:
     """A text refused for good by the provider or the carrier, as work for staff: the
     number cannot get texts (undeliverable), or the patient opted out at the carrier
     (opted out: every pending text is cancelled too). Operator errors (credentials,
@@ -145,5 +158,5 @@ def flag_refusal(session: Session, message_id: int, code: int | None, error: str
                               "not retried")
     else:
         return None
-    return raise_flag(session, request, now, enrollment_id=enrollment.id,
+    return raise_flag(session.connection(), request, now, enrollment_id=enrollment.id,
                       patient_id=enrollment.patient_id, message_id=row.id)

@@ -11,13 +11,14 @@ the diagnostic response and the answer, all or nothing.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 import phonenumbers
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,11 +66,37 @@ class Outcome:
     flags: tuple[int, ...] = ()
 
 
+# Built once: the webhook's statements are the same every time, so neither building them
+# nor their cache keys cost anything per request (bound values come with each execute).
+_STORE = insert(Reply).returning(Reply.id)
+_CLAIM = (update(Reply).where(Reply.id == bindparam("reply_id"), Reply.processed_at.is_(None))
+          .values(processed_at=bindparam("now"))
+          .returning(Reply.id, Reply.from_number, Reply.body, Reply.raw))
+_RECORD = update(Reply).where(Reply.id == bindparam("reply_id"))
+_FIND = (select(Patient.id.label("patient_id"), Patient.phone, Patient.first_name,
+                Patient.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
+                Enrollment.protocol_digest, Enrollment.baseline_pain)
+         .join(Enrollment, Enrollment.patient_id == Patient.id)
+         .where(Patient.phone == bindparam("phone"))
+         # the active enrolment, else the latest one
+         .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(), Enrollment.id.desc())
+         .limit(1).with_for_update(of=Patient))
+_ASKED = (select(OutboxMessage.id, OutboxMessage.step, OutboxMessage.expects,
+                 OutboxMessage.sent_at, OutboxMessage.reply_window_seconds)
+          .where(OutboxMessage.enrollment_id == bindparam("enrollment_id"),
+                 OutboxMessage.expects.is_not(None),
+                 OutboxMessage.status.in_((MessageStatus.SENT, MessageStatus.DELIVERED)),
+                 OutboxMessage.sent_at <= bindparam("now"))
+          .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(5))
+_DIAGNOSTIC = update(Enrollment).where(Enrollment.id == bindparam("enrollment_id"))
+
+
 def storable(text: str) -> str:
     """`text` as a PostgreSQL text column can hold it (it cannot hold NUL)."""
     return text.replace("\x00", "\ufffd")
 
 
+@functools.lru_cache(maxsize=4096)
 def to_e164(raw: str, default_region: str) -> str | None:
     try:
         number = phonenumbers.parse(raw, default_region)
@@ -87,15 +114,10 @@ def from_form(form: dict[str, str], raw: bytes) -> Inbound:
                    raw=raw)
 
 
-def open_question(session: Session, enrollment_id: int, now: datetime) -> OutboxMessage | None:
-    """The latest text of the enrolment that expects a reply and whose window is open."""
-    asked = session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.enrollment_id == enrollment_id, OutboxMessage.expects.is_not(None),
-               OutboxMessage.status.in_((MessageStatus.SENT, MessageStatus.DELIVERED)),
-               OutboxMessage.sent_at <= now)
-        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(5))
-    for row in asked:
+def open_question(conn: Connection, enrollment_id: int, now: datetime):
+    """The latest text of the enrolment that expects a reply and whose window is open:
+    a row with its id, step, expects, sent_at and reply_window_seconds, or None."""
+    for row in conn.execute(_ASKED, {"enrollment_id": enrollment_id, "now": now}):
         if now < row.sent_at + timedelta(seconds=row.reply_window_seconds or 0):
             return row
     return None
@@ -133,10 +155,10 @@ class Inbox:
         index says so: no look-up first, as almost every message is new)."""
         try:
             with self.sessions.begin() as session:
-                return session.execute(insert(Reply).values(
+                return session.connection().execute(_STORE, dict(
                     message_sid=message.sid, from_number=storable(message.sender),
                     to_number=storable(message.to), body=storable(message.body),
-                    raw=message.raw, received_at=now).returning(Reply.id)).scalar_one()
+                    raw=message.raw, received_at=now)).scalar_one()
         except IntegrityError:  # seen before (a retry), or delivered twice at once
             existing = message.sid and self._existing(message.sid)
             if not existing:
@@ -157,84 +179,86 @@ class Inbox:
         everything else if processing fails.
         """
         with self.sessions.begin() as session:
-            received = session.execute(
-                update(Reply).where(Reply.id == reply_id, Reply.processed_at.is_(None))
-                .values(processed_at=now)
-                .returning(Reply.id, Reply.from_number, Reply.body, Reply.raw)).first()
+            conn = session.connection()  # Core statements on the hot path; ORM where it helps
+            received = conn.execute(_CLAIM, {"reply_id": reply_id, "now": now}).first()
             if received is None:
                 return None
             phone = to_e164(received.from_number, self.settings.default_region)
-            found = phone and session.execute(
-                select(Patient, Enrollment).join(Enrollment, Enrollment.patient_id == Patient.id)
-                .where(Patient.phone == phone)
-                .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(),
-                          Enrollment.id.desc()).limit(1).with_for_update(of=Patient)).first()
+            found = phone and conn.execute(_FIND, {"phone": phone}).first()
             if not found:
-                outcome, values = self._from_stranger(session, received, phone, now)
+                outcome, values = self._from_stranger(conn, received, phone, now)
             else:
-                outcome, values = self._from_patient(session, received, *found, now)
-            session.execute(update(Reply).where(Reply.id == reply_id).values(**values))
+                outcome, values = self._from_patient(session, received, found, now)
+            conn.execute(_RECORD, {"reply_id": reply_id, **values})
             return outcome
 
-    def _from_stranger(self, session: Session, received, phone: str | None,
+    def _from_stranger(self, conn: Connection, received, phone: str | None,
                        now: datetime) -> tuple[Outcome, dict]:
         reading = parse_reply(received.body, self.all_red_flags)
         reason = "text from a number that is not a patient's"
         if reading.red_flags:
             reason += "; red-flag words: " + ", ".join(reading.red_flags)
         priority = Priority.HIGH if reading.red_flags else Priority.NORMAL
-        flag = raise_flag(session, FlagRequest(FlagKind.NEEDS_REVIEW, priority, reason), now,
-                          phone=phone or received.from_number, reply_id=received.id)
+        flag_id = raise_flag(conn, FlagRequest(FlagKind.NEEDS_REVIEW, priority, reason), now,
+                             phone=phone or received.from_number, reply_id=received.id)
         log.info("reply #%s from unknown number %s: flagged for review", received.id,
                  mask_phone(received.from_number))
-        return Outcome(received.id, flags=(flag.id,)), _reading_values(reading)  # no answer
+        return Outcome(received.id, flags=(flag_id,)), _reading_values(reading)  # no answer
 
-    def _from_patient(self, session: Session, received, patient: Patient,
-                      enrollment: Enrollment, now: datetime) -> tuple[Outcome, dict]:
-        """The patient's active enrolment, or their latest one when none is active."""
-        protocol = self.protocols.get(session, enrollment.protocol_digest)
+    def _from_patient(self, session: Session, received, found, now: datetime
+                      ) -> tuple[Outcome, dict]:
+        """`found`: the patient, with their active enrolment or else their latest one."""
+        conn = session.connection()
+        protocol = self.protocols.get(session, found.protocol_digest)
         reading = _override(parse_reply(received.body, protocol.red_flags), received.raw)
-        question_row = (open_question(session, enrollment.id, now)
-                        if enrollment.status == EnrollmentStatus.ACTIVE else None)
+        question_row = (open_question(conn, found.id, now)
+                        if found.status == EnrollmentStatus.ACTIVE else None)
         question = _question(protocol, question_row)
-        decision = triage(reading, question, protocol.improvement, enrollment.baseline_pain)
+        decision = triage(reading, question, protocol.improvement, found.baseline_pain)
         question_id = question_row.id if question_row else None
-        values = {**_reading_values(reading), "patient_id": patient.id,
-                  "enrollment_id": enrollment.id, "question_id": question_id}
+        values = {**_reading_values(reading), "patient_id": found.patient_id,
+                  "enrollment_id": found.id, "question_id": question_id}
 
+        opted_out = found.opted_out_at is not None
         if decision.consent == "opt_out":
-            cancelled = opt_out(session, patient.phone, now, "patient opted out by text")
+            opted_out = True
+            cancelled = opt_out(session, found.phone, now, "patient opted out by text")
             log.info("reply #%s: patient %s opted out; %s pending texts cancelled", received.id,
-                     mask_phone(patient.phone), cancelled)
-        elif decision.consent == "opt_in" and patient.opted_out_at is not None:
+                     mask_phone(found.phone), cancelled)
+        elif decision.consent == "opt_in" and opted_out:
+            opted_out = False
+            patient = session.get(Patient, found.patient_id)
             patient.opted_out_at = None
             resumed = resume_after_opt_in(session, patient, self.settings, now)
+            session.flush()
             log.info("reply #%s: patient %s opted back in; %s texts re-planned", received.id,
-                     mask_phone(patient.phone), resumed)
+                     mask_phone(found.phone), resumed)
 
-        flags = [raise_flag(session, request, now, enrollment_id=enrollment.id,
-                            patient_id=patient.id, message_id=question_id, reply_id=received.id)
+        flags = [raise_flag(conn, request, now, enrollment_id=found.id,
+                            patient_id=found.patient_id, message_id=question_id,
+                            reply_id=received.id)
                  for request in decision.flags]
         if (question and question.expects == ReplyKind.PAIN_SCORE and reading.score is not None
                 and reading.kind in (Kind.SCORE, Kind.RELIEF)):
-            _record_diagnostic_response(enrollment, protocol, reading.score)
+            conn.execute(_DIAGNOSTIC, {"enrollment_id": found.id, **_diagnostic_response(
+                found.baseline_pain, protocol, reading.score)})
 
         answer = None
         # an opted-out number gets nothing from us (the carrier would refuse it anyway)
-        if decision.answer and patient.opted_out_at is None:
-            context = {**self.settings.placeholders, "first_name": patient.first_name}
-            answer = protocol.answers[decision.answer].render(patient.language, context)[1]
+        if decision.answer and not opted_out:
+            context = {**self.settings.placeholders, "first_name": found.first_name}
+            answer = protocol.answers[decision.answer].render(found.language, context)[1]
             values.update(response_kind=decision.answer, response_text=answer)
-        log.info("reply #%s from %s: %s%s%s", received.id, mask_phone(patient.phone),
+        log.info("reply #%s from %s: %s%s%s", received.id, mask_phone(found.phone),
                  reading.kind, f", answered ({decision.answer})" if answer else "",
-                 "".join(f", flag {f.kind.value}" for f in flags))
-        return Outcome(received.id, answer=answer, flags=tuple(f.id for f in flags)), values
+                 "".join(f", flag {r.kind.value}" for r in decision.flags))
+        return Outcome(received.id, answer=answer, flags=tuple(flags)), values
 
     def _flag_unprocessed(self, reply_id: int, now: datetime) -> None:
         try:
             with self.sessions.begin() as session:
                 sender = session.scalar(select(Reply.from_number).where(Reply.id == reply_id))
-                raise_flag(session, FlagRequest(FlagKind.NEEDS_REVIEW, Priority.HIGH,
+                raise_flag(session.connection(), FlagRequest(FlagKind.NEEDS_REVIEW, Priority.HIGH,
                                                 "reply could not be processed automatically"),
                            now, phone=sender, reply_id=reply_id)
         except Exception:  # the reply itself is stored; the log line above says the rest
@@ -256,7 +280,7 @@ def _override(reading: Reading, raw: bytes) -> Reading:
     return Reading(Kind.KEYWORD, keyword=keyword, red_flags=reading.red_flags, confidence=1.0)
 
 
-def _question(protocol: Protocol, row: OutboxMessage | None) -> Question | None:
+def _question(protocol: Protocol, row) -> Question | None:
     if row is None:
         return None
     try:
@@ -266,10 +290,9 @@ def _question(protocol: Protocol, row: OutboxMessage | None) -> Question | None:
     return Question(step=row.step, expects=ReplyKind(row.expects), escalates=escalates)
 
 
-def _record_diagnostic_response(enrollment: Enrollment, protocol: Protocol, score: int) -> None:
+def _diagnostic_response(baseline: int | None, protocol: Protocol, score: int) -> dict:
     """The anaesthetic-window score and its relief against the baseline (for staff)."""
-    enrollment.anaesthetic_pain = score
-    percent = relief_percent(enrollment.baseline_pain, score)
-    enrollment.diagnostic_relief_percent = percent
-    enrollment.diagnostic_relief_met = (None if percent is None
-                                        else percent >= protocol.diagnostic_relief_percent)
+    percent = relief_percent(baseline, score)
+    return {"anaesthetic_pain": score, "diagnostic_relief_percent": percent,
+            "diagnostic_relief_met": (None if percent is None
+                                      else percent >= protocol.diagnostic_relief_percent)}
