@@ -435,3 +435,18 @@ def test_flag_lifecycle_open_acknowledged_resolved(sessions, patient, phone):
         assert flag.resolved_at == NOW + timedelta(hours=1)
     phone.text("still hot", at=NOW + timedelta(hours=2))  # after resolution: a new flag
     assert flags(sessions) == [("red_flag", "open"), ("red_flag", "resolved")]
+
+
+def test_yes_with_no_question_open_opts_back_in(sessions, patient, phone):
+    phone.text("STOP", at=NOW + timedelta(minutes=5))
+    assert answer_of(phone.text("yes", at=NOW + timedelta(hours=3))) is None
+    with sessions() as session:
+        assert session.scalars(select(Patient)).one().opted_out_at is None
+    assert rows(sessions, patient)["ice-day2"].status == MessageStatus.PENDING
+    assert kinds(sessions) == ["opted_out"]
+
+
+def test_yes_to_a_relief_check_is_not_an_answer(sessions, patient, phone):
+    at = play_to(sessions, patient, "relief-check-day3")
+    assert answer_of(phone.text("yes", at=at + timedelta(minutes=10))) is None
+    assert kinds(sessions) == ["needs_review"]
