@@ -33,7 +33,7 @@ from reminders.delivery_rules import (
 )
 from reminders.flags import flag_refusal
 from reminders.localtime import QuietHours, zone
-from reminders.models import MessageStatus, ProtocolVersion
+from reminders.models import MessageStatus
 from reminders.outbox import (
     Claim,
     OutcomeBuffer,
@@ -46,7 +46,7 @@ from reminders.outbox import (
 )
 from reminders.provider_errors import kind_of
 from reminders.rate_limit import SendRate
-from reminders.schedules import protocol_from_snapshot
+from reminders.schedules import ProtocolCache
 from reminders.transports.base import (
     DeliveryUnknown,
     OutgoingText,
@@ -122,7 +122,7 @@ class Dispatcher:
         self.owner = owner or worker_id()
         self.rng = rng or random.Random()
         self.stop = stop or threading.Event()
-        self._quiet_hours: dict[str, QuietHours] = {}
+        self.protocols = ProtocolCache()
 
     def run_once(self) -> DispatchCounts:
         """One pass: expire stale rows, then claim and send batches until none are due.
@@ -151,12 +151,11 @@ class Dispatcher:
         return counts
 
     def _quiet(self, digest: str) -> QuietHours:
-        if digest not in self._quiet_hours:
+        protocol = self.protocols.cached(digest)
+        if protocol is None:
             with self.sessions() as session:
-                version = session.get(ProtocolVersion, digest)
-                protocol = protocol_from_snapshot(version.protocol_id, version.source)
-            self._quiet_hours[digest] = protocol.quiet_hours
-        return self._quiet_hours[digest]
+                protocol = self.protocols.get(session, digest)
+        return protocol.quiet_hours
 
     def _finalise(self, conn: Connection, claim: Claim, now: datetime, **values) -> bool:
         if not finalise(conn, claim, self.owner, now, **values):

@@ -62,7 +62,6 @@ class Inbound:
 class Outcome:
     reply_id: int
     answer: str | None = None  # the text to send back, if we deliberately reply
-    duplicate: bool = False
     flags: tuple[int, ...] = ()
 
 
@@ -146,7 +145,7 @@ class Inbox:
             log.exception("reply #%s could not be processed; flagged for review", reply_id)
             self._flag_unprocessed(reply_id, now)
             return Outcome(reply_id)
-        return outcome if outcome is not None else Outcome(reply_id, duplicate=True)
+        return outcome if outcome is not None else Outcome(reply_id)  # done before: no answer
 
     # --- step 1: keep it -----------------------------------------------------------------
 

@@ -36,6 +36,10 @@ class ProtocolCache:
     def __init__(self):
         self._by_digest: dict[str, Protocol] = {}
 
+    def cached(self, digest: str) -> Protocol | None:
+        """The protocol if it has been read already (no session needed)."""
+        return self._by_digest.get(digest)
+
     def get(self, session: Session, digest: str) -> Protocol:
         protocol = self._by_digest.get(digest)
         if protocol is None:

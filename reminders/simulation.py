@@ -90,8 +90,8 @@ def _play(sessions, protocols, settings, data, enrolled_at, script) -> Result:
     return Result(result, sorted(events, key=lambda e: (e.at, _ORDER[e.status])), sorted(script))
 
 
-_ORDER = {"reply": 1, "answer": 2, "flag": 3}
-_ORDER = {**{s.value: 0 for s in MessageStatus}, **_ORDER}
+# at one instant: the text, then the patient's reply, our answer, and the flags it raised
+_ORDER = {**{s.value: 0 for s in MessageStatus}, "reply": 1, "answer": 2, "flag": 3}
 
 
 def _next(sessions, now: datetime, script: dict[str, str]):

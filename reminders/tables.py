@@ -10,6 +10,7 @@ from reminders.checker import BUDGET_FIRST_NAME
 from reminders.localtime import format_duration
 from reminders.protocol import ProtocolSet
 from reminders.segments import count_segments
+from reminders.transports.base import mask_phone
 
 _PENDING = ("pending", "leased")
 
@@ -124,7 +125,7 @@ def render_flags(flags: list[dict]) -> str:
     for f in flags:
         who = f["resolved_by"] or f["acknowledged_by"] or ""
         rows.append([f["id"], f["priority"], f["kind"], f["status"], who,
-                     f["enrollment_id"] or (f["phone"] and "***" + f["phone"][-4:]) or "-",
+                     f["enrollment_id"] or (f["phone"] and mask_phone(f["phone"])) or "-",
                      f["created_at"][:16].replace("T", " "), _clip(f["reason"], 50),
                      _clip(f["reply_text"], 30) if f["reply_text"] else "-"])
     return table(["id", "priority", "kind", "status", "by", "enrolment", "created (UTC)",
@@ -137,7 +138,7 @@ def render_enrollments(items: list[dict]) -> str:
         tz = ZoneInfo(item["timezone"])
         nxt = next_text(item.get("messages", [])) if "messages" in item else item.get("next")
         sent = sum(m["status"] in ("sent", "delivered") for m in item.get("messages", []))
-        rows.append([item["enrollment_id"], item["first_name"], "***" + item["phone"][-4:],
+        rows.append([item["enrollment_id"], item["first_name"], mask_phone(item["phone"]),
                      item["protocol"], _local(item["injected_at"], tz), item["status"],
                      f"{nxt['step']} {_local(nxt['send_at'], tz)}" if nxt else "-", sent])
     return table(["id", "name", "phone", "protocol", "injected", "status", "next text", "sent"],
