@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from reminders import tables
+from reminders.audit import Actor
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher, utcnow
 from reminders.enrollments import NotFound, Services, cancel, enroll, reschedule
@@ -165,13 +166,13 @@ def cmd_list(args) -> None:
 
 def cmd_reschedule(args) -> None:
     with _services(_settings()) as svc:
-        reschedule(svc, args.id, args.injected_at, utcnow())
+        reschedule(svc, args.id, args.injected_at, utcnow(), Actor(args.by, "cli"))
         _show_enrollment(args, svc, args.id)
 
 
 def cmd_cancel(args) -> None:
     with _services(_settings()) as svc:
-        cancelled = cancel(svc, args.id, args.by, utcnow())
+        cancelled = cancel(svc, args.id, Actor(args.by, "cli"), utcnow())
         if not args.json:
             print(f"enrolment {args.id} cancelled; {cancelled} pending texts withdrawn")
         else:
@@ -207,13 +208,13 @@ def _show_flag(args, svc: Services, flag_id: int, done: str) -> None:
 
 def cmd_ack(args) -> None:
     with _services(_settings()) as svc:
-        acknowledge(svc.sessions, args.id, args.by, utcnow())
+        acknowledge(svc.sessions, args.id, Actor(args.by, "cli"), utcnow())
         _show_flag(args, svc, args.id, f"acknowledged by {args.by.strip()}")
 
 
 def cmd_resolve(args) -> None:
     with _services(_settings()) as svc:
-        resolve(svc.sessions, args.id, args.by, args.note, utcnow())
+        resolve(svc.sessions, args.id, Actor(args.by, "cli"), args.note, utcnow())
         _show_flag(args, svc, args.id, f"resolved by {args.by.strip()}")
 
 
@@ -322,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("reschedule", cmd_reschedule, "correct the injection time and re-plan")
     p.add_argument("id", type=int)
     p.add_argument("--injected-at", required=True, metavar="ISO8601")
+    p.add_argument("--by", default=os.environ.get("USER", "cli"), help="who corrects it")
     p = command("cancel", cmd_cancel, "cancel an enrolment and its pending texts")
     p.add_argument("id", type=int)
     p.add_argument("--by", default=os.environ.get("USER", "cli"), help="who cancels")

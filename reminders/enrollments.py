@@ -9,6 +9,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders.audit import Actor, record
 from reminders.localtime import zone
 from reminders.models import (
     REPLANNABLE,
@@ -77,15 +78,17 @@ def _store_version(session: Session, protocol: Protocol) -> None:
                                     source=dict(protocol.source)))
 
 
-def enroll(svc: Services, data: EnrollmentInput, now: datetime, created_by: str | None = None) -> int:
+def enroll(svc: Services, data: EnrollmentInput, now: datetime, actor: Actor | None = None) -> int:
     """Validate, then write patient, enrolment and its planned texts in one transaction.
 
     Raises ValidationError (nothing written) for bad input, an opted-out number, or a
-    second active enrolment of the same phone without `supersede`.
+    second active enrolment of the same phone without `supersede`. `actor` (default: the
+    staff member who recorded consent, at the CLI) goes to the audit log.
     """
     valid = validate(data, svc.protocols, clinic_timezone=svc.settings.clinic_timezone,
                      default_region=svc.settings.default_region, now=now)
     protocol = valid.protocol
+    actor = actor or Actor(valid.consent_by, "cli")
     try:
         with svc.sessions.begin() as session:
             patient = session.scalars(
@@ -116,7 +119,7 @@ def enroll(svc: Services, data: EnrollmentInput, now: datetime, created_by: str 
                 consent_text=protocol.consent.render(valid.language, _context(
                     svc.settings, valid.first_name))[1],
                 consent_unencrypted_sms=True, status=EnrollmentStatus.ACTIVE,
-                created_by=created_by or valid.consent_by, created_at=now, updated_at=now)
+                created_by=actor.name[:128], created_at=now, updated_at=now)
             session.add(enrollment)
             session.flush()
             for old in active:
@@ -130,6 +133,9 @@ def enroll(svc: Services, data: EnrollmentInput, now: datetime, created_by: str 
                          _context(svc.settings, patient.first_name))
             session.add_all(OutboxMessage(enrollment_id=enrollment.id, created_at=now,
                                           updated_at=now, **_row_values(t)) for t in texts)
+            record(session, actor, "enrolled", now, patient_id=patient.id,
+                   enrollment_id=enrollment.id, detail=protocol.id + (
+                       f"; supersedes {', '.join(str(e.id) for e in active)}" if active else ""))
             return enrollment.id
     except IntegrityError:  # another enrolment of this phone committed first
         raise ValidationError({"phone": "was enrolled by someone else just now; "
@@ -151,7 +157,8 @@ def protocol_of(session: Session, enrollment: Enrollment) -> Protocol:
     return protocol_from_snapshot(enrollment.protocol_id, version.source)
 
 
-def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, now: datetime) -> None:
+def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, now: datetime,
+               actor: Actor) -> None:
     """Correct the injection time: re-plan what has not been sent; never touch what has."""
     with svc.sessions.begin() as session:
         enrollment = _active(session, enrollment_id)
@@ -162,6 +169,9 @@ def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, n
             check_injection_time(new_time, protocol, now)
         except ValueError as exc:
             raise ValidationError({"injected_at": str(exc)}) from None
+        record(session, actor, "rescheduled", now, patient_id=patient.id,
+               enrollment_id=enrollment.id,
+               detail=f"injection time {enrollment.injected_at.isoformat()} → {new_time.isoformat()}")
         enrollment.injected_at = new_time
         enrollment.updated_at = now
         rows = {m.step: m for m in enrollment.messages}
@@ -225,13 +235,16 @@ def resume_after_opt_in(session: Session, patient: Patient, settings: Settings,
     return resumed
 
 
-def cancel(svc: Services, enrollment_id: int, by: str, now: datetime) -> int:
+def cancel(svc: Services, enrollment_id: int, actor: Actor, now: datetime) -> int:
     """Stop an enrolment; its pending texts are cancelled. Returns how many."""
     with svc.sessions.begin() as session:
         enrollment = _active(session, enrollment_id)
         enrollment.status = EnrollmentStatus.CANCELLED
         enrollment.updated_at = now
-        return cancel_pending(session, [enrollment.id], f"enrolment cancelled by {by}", now)
+        count = cancel_pending(session, [enrollment.id], f"enrolment cancelled by {actor.name}", now)
+        record(session, actor, "cancelled", now, patient_id=enrollment.patient_id,
+               enrollment_id=enrollment.id, detail=f"{count} pending texts withdrawn")
+        return count
 
 
 def complete_finished(sessions: sessionmaker[Session], now: datetime) -> int:

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from reminders.audit import Actor, record
 from reminders.enrollments import NotFound
 from reminders.models import Enrollment, Flag, FlagStatus, OutboxMessage, flag_replies
 from reminders.optout import opt_out
@@ -102,8 +103,8 @@ def _flag(session: Session, flag_id: int) -> Flag:
     return flag
 
 
-def acknowledge(sessions: sessionmaker[Session], flag_id: int, by: str, now: datetime) -> None:
-    by = _staff(by)
+def acknowledge(sessions: sessionmaker[Session], flag_id: int, actor: Actor, now: datetime) -> None:
+    by = _staff(actor.name)
     with sessions.begin() as session:
         flag = _flag(session, flag_id)
         if flag.status != FlagStatus.OPEN:
@@ -113,13 +114,14 @@ def acknowledge(sessions: sessionmaker[Session], flag_id: int, by: str, now: dat
         flag.status = FlagStatus.ACKNOWLEDGED
         flag.acknowledged_by, flag.acknowledged_at = by, now
         flag.updated_at = now
+        _audit(session, actor, "acknowledged", flag, now)
 
 
-def resolve(sessions: sessionmaker[Session], flag_id: int, by: str, note: str,
+def resolve(sessions: sessionmaker[Session], flag_id: int, actor: Actor, note: str,
             now: datetime) -> None:
     """Close a flag with its outcome. An open flag may be resolved directly: whoever
     resolves it has also taken it."""
-    by = _staff(by)
+    by = _staff(actor.name)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "is required: say what was done"})
@@ -133,6 +135,14 @@ def resolve(sessions: sessionmaker[Session], flag_id: int, by: str, note: str,
         flag.status = FlagStatus.RESOLVED
         flag.resolved_by, flag.resolved_at, flag.resolution_note = by, now, note
         flag.updated_at = now
+        _audit(session, actor, "resolved", flag, now, note)
+
+
+def _audit(session: Session, actor: Actor, action: str, flag: Flag, now: datetime,
+           detail: str = "") -> None:
+    record(session, Actor(_staff(actor.name), actor.via), action, now,
+           patient_id=flag.patient_id, enrollment_id=flag.enrollment_id, flag_id=flag.id,
+           detail=f"{flag.kind.value} flag {flag.id}" + (f": {detail}" if detail else ""))
 
 
 def flag_refusal(session: Session, message_id: int, code: int | None, error: str,

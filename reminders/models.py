@@ -262,3 +262,83 @@ class Flag(Base):
     reply: Mapped[Reply | None] = relationship(foreign_keys=[reply_id])
     replies: Mapped[list[Reply]] = relationship(secondary=flag_replies,
                                                 order_by="Reply.id")
+
+
+class Role(StrEnum):
+    STAFF = "staff"  # enrols patients, works flags, sees reports
+    ADMIN = "admin"  # also manages accounts and API tokens and reads the audit log
+
+
+class StaffMember(Base):
+    """A person who signs in to the staff pages."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)  # the sign-in name
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id, with its parameters
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A generated one-time password must be replaced at the first sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+
+class ApiToken(Base):
+    """A bearer token for another system (EHR, scheduling). Only its SHA-256 is kept:
+    the token is 256 random bits, so a slow hash would add nothing."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(128))
+    last_used_at: Mapped[datetime | None]
+
+
+class LoginAttempt(Base):
+    """Sign-in attempts, kept to throttle guessing across every web process."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_name_at", "name", "at"),
+                      Index("ix_login_attempts_address_at", "address", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))  # as typed, lower-cased
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class AuditEntry(Base):
+    """Who did what to which patient's record, and when. Written in the same
+    transaction as the change it records; never updated."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(128))  # staff name, token name, CLI user
+    via: Mapped[str] = mapped_column(String(8))  # web, api, cli
+    action: Mapped[str] = mapped_column(String(32))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
+    flag_id: Mapped[int | None] = mapped_column(ForeignKey("flags.id"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Note(Base):
+    """A staff note on an enrolment (a call made, advice given)."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    author: Mapped[str] = mapped_column(String(128))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

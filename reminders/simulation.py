@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from reminders.audit import Actor
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import Services, enroll
@@ -61,7 +62,7 @@ def simulate(protocols: ProtocolSet, settings: Settings, data: EnrollmentInput,
 
 def _play(sessions, protocols, settings, data, enrolled_at, script) -> Result:
     svc = Services(sessions=sessions, protocols=protocols, settings=settings)
-    enrollment_id = enroll(svc, data, enrolled_at, created_by="simulation")
+    enrollment_id = enroll(svc, data, enrolled_at, Actor("simulation", "cli"))
     clock = [enrolled_at]
     dispatcher = Dispatcher(sessions, FakeTransport(), clock=lambda: clock[0], owner="simulation")
     inbox = Inbox(sessions, protocols, settings)

@@ -5,6 +5,7 @@ from datetime import UTC, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from reminders.audit import Actor
 from reminders.enrollments import cancel, complete_finished, enroll, reschedule
 from reminders.models import (
     Enrollment,
@@ -17,6 +18,8 @@ from reminders.models import (
 from reminders.transports.fake import FakeTransport
 from reminders.validation import ValidationError
 from tests.integration.helpers import NOW, counts, dispatcher, form, rows
+
+KIM = Actor("Nurse Kim", "cli")
 
 
 def test_enrolment_writes_patient_enrolment_and_its_plan_together(svc, sessions, hip):
@@ -90,7 +93,7 @@ def test_an_opted_out_number_cannot_be_enrolled(svc, sessions):
     enrollment_id = enroll(svc, form(), NOW)
     with sessions.begin() as session:
         session.execute(update(Patient).values(opted_out_at=NOW))
-    cancel(svc, enrollment_id, "Nurse Kim", NOW)
+    cancel(svc, enrollment_id, Actor("Nurse Kim", "cli"), NOW)
     with pytest.raises(ValidationError, match="opted out"):
         enroll(svc, form(), NOW)
 
@@ -102,7 +105,7 @@ def test_reschedule_replans_pending_texts_and_never_touches_sent_ones(svc, sessi
     before = rows(sessions, enrollment_id)
     assert before["welcome"].status == MessageStatus.SENT
     # staff typed the wrong time: the injection was a day earlier
-    reschedule(svc, enrollment_id, NOW - timedelta(days=1, hours=2), NOW + timedelta(minutes=1))
+    reschedule(svc, enrollment_id, NOW - timedelta(days=1, hours=2), NOW + timedelta(minutes=1), KIM)
     after = rows(sessions, enrollment_id)
     for step in ("welcome", "pain-check"):
         assert after[step].status == MessageStatus.SENT
@@ -120,20 +123,20 @@ def test_reschedule_into_the_future_is_refused_and_changes_nothing(svc, sessions
     enrollment_id = enroll(svc, form(), NOW)
     before = rows(sessions, enrollment_id)
     with pytest.raises(ValidationError, match="injected_at"):
-        reschedule(svc, enrollment_id, NOW + timedelta(days=1), NOW)
+        reschedule(svc, enrollment_id, NOW + timedelta(days=1), NOW, KIM)
     assert {k: (v.send_at, v.status) for k, v in rows(sessions, enrollment_id).items()} == {
         k: (v.send_at, v.status) for k, v in before.items()}
 
 
 def test_cancel_withdraws_every_pending_text_and_nothing_is_sent_after(svc, sessions):
     enrollment_id = enroll(svc, form(), NOW)
-    assert cancel(svc, enrollment_id, "Dr Lee", NOW) == 10
+    assert cancel(svc, enrollment_id, Actor("Dr Lee", "cli"), NOW) == 10
     transport = FakeTransport()
     dispatcher(sessions, NOW + timedelta(days=20), transport).run_once()
     assert transport.sent == []
     assert {m.status for m in rows(sessions, enrollment_id).values()} == {MessageStatus.CANCELLED}
     with pytest.raises(ValidationError, match="cancelled"):
-        cancel(svc, enrollment_id, "Dr Lee", NOW)
+        cancel(svc, enrollment_id, Actor("Dr Lee", "cli"), NOW)
 
 
 def test_a_failure_after_rows_were_flushed_rolls_the_whole_enrolment_back(svc, sessions,

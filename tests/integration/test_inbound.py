@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
+from reminders.audit import Actor
 from reminders.callbacks import record_status
 from reminders.enrollments import enroll
 from reminders.escalation import flag_silence
@@ -250,7 +251,7 @@ def test_acknowledged_flag_is_not_joined_a_new_one_opens(sessions, patient, phon
     answer_of(phone.text("hmm", at=at + timedelta(hours=1)))
     with sessions() as session:
         first = session.scalars(select(Flag)).one().id
-    acknowledge(sessions, first, "Nurse Kim", at + timedelta(hours=2))
+    acknowledge(sessions, first, Actor("Nurse Kim", "cli"), at + timedelta(hours=2))
     answer_of(phone.text("what?", at=at + timedelta(hours=3)))
     assert flags(sessions) == [("needs_review", "acknowledged"), ("needs_review", "open")]
 
@@ -421,12 +422,13 @@ def test_flag_lifecycle_open_acknowledged_resolved(sessions, patient, phone):
     with sessions() as session:
         flag_id = session.scalars(select(Flag)).one().id
     with pytest.raises(ValidationError) as err:
-        resolve(sessions, flag_id, "Nurse Kim", "  ", NOW)
+        resolve(sessions, flag_id, Actor("Nurse Kim", "cli"), "  ", NOW)
     assert "note" in err.value.errors
-    acknowledge(sessions, flag_id, "Nurse Kim", NOW + timedelta(minutes=6))
+    acknowledge(sessions, flag_id, Actor("Nurse Kim", "cli"), NOW + timedelta(minutes=6))
     with pytest.raises(ValidationError):
-        acknowledge(sessions, flag_id, "Dr Lee", NOW + timedelta(minutes=7))
-    resolve(sessions, flag_id, "Dr Lee", "called; no infection, advised ice", NOW + timedelta(hours=1))
+        acknowledge(sessions, flag_id, Actor("Dr Lee", "cli"), NOW + timedelta(minutes=7))
+    resolve(sessions, flag_id, Actor("Dr Lee", "cli"), "called; no infection, advised ice",
+            NOW + timedelta(hours=1))
     with sessions() as session:
         flag = session.get(Flag, flag_id)
         assert flag.status == FlagStatus.RESOLVED

@@ -1,0 +1,202 @@
+"""Staff accounts, sign-in with throttling, and API tokens.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults). Sign-in attempts are stored,
+so the throttle holds across every web process: after `MAX_FAILURES` failed attempts for
+one account, or from one address, within `THROTTLE_WINDOW`, sign-in is refused, even with
+the right password, until the window has moved on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from reminders.audit import Actor, record
+from reminders.models import ApiToken, LoginAttempt, Role, StaffMember
+from reminders.validation import ValidationError
+
+MAX_FAILURES = 5
+THROTTLE_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD = 10
+TOKEN_PREFIX = "rmd_"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so an unknown name costs the same time.
+_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+class LoginRefused(Exception):
+    """Sign-in refused; the message is safe to show (it never says which part was wrong)."""
+
+
+def normalise_name(name: str) -> str:
+    return (name or "").strip().lower()
+
+
+def check_name(name: str, field: str = "name") -> str:
+    name = normalise_name(name)
+    if not _NAME.match(name):
+        raise ValidationError({field: "must be 1 to 64 lower-case letters, digits, '.', '_' or "
+                               "'-', starting with a letter or digit"})
+    return name
+
+
+def check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise ValidationError({"password": f"must be at least {MIN_PASSWORD} characters"})
+    if len(password) > 256:
+        raise ValidationError({"password": "must be at most 256 characters"})
+    return password
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)  # 16 characters, 96 bits
+
+
+def create_staff(sessions: sessionmaker[Session], name: str, password: str, role: Role,
+                 now: datetime, actor: Actor, *, one_time: bool = False) -> StaffMember:
+    name = check_name(name)
+    check_password(password)
+    try:
+        with sessions.begin() as session:
+            member = StaffMember(name=name, password_hash=_hasher.hash(password), role=role,
+                                 active=True, must_change_password=one_time, created_at=now)
+            session.add(member)
+            session.flush()
+            record(session, actor, "staff_created", now, detail=f"{name} ({role.value})")
+            return member
+    except IntegrityError:
+        raise ValidationError({"name": f"{name!r} already has an account"}) from None
+
+
+def has_staff(session: Session) -> bool:
+    return session.scalar(select(func.count(StaffMember.id))) > 0
+
+
+def _failures(session: Session, name: str, address: str, now: datetime) -> int:
+    since = now - THROTTLE_WINDOW
+    by_name = session.scalar(select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.name == name, LoginAttempt.at > since, LoginAttempt.succeeded.is_(False)))
+    by_address = session.scalar(select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.address == address, LoginAttempt.at > since,
+        LoginAttempt.succeeded.is_(False)))
+    return max(by_name, by_address)
+
+
+def authenticate(sessions: sessionmaker[Session], name: str, password: str, address: str,
+                 now: datetime) -> StaffMember:
+    """The staff member, or LoginRefused. Every attempt is recorded."""
+    name = normalise_name(name)[:64]
+    address = (address or "unknown")[:64]
+    with sessions.begin() as session:
+        if _failures(session, name, address, now) >= MAX_FAILURES:
+            # not recorded: a refused attempt must not extend the lock-out forever
+            raise LoginRefused(
+                "Too many failed sign-ins for this account or from this address: sign-in is "
+                f"refused for up to {THROTTLE_WINDOW.seconds // 60} minutes. Try again later.")
+        member = session.scalars(select(StaffMember).where(StaffMember.name == name)).first()
+        ok = _verify(member.password_hash if member else _DUMMY_HASH, password or "")
+        ok = ok and member is not None and member.active
+        session.add(LoginAttempt(name=name, address=address, at=now, succeeded=ok))
+        if not ok:
+            refused = LoginRefused("Wrong name or password.")
+        else:
+            if _hasher.check_needs_rehash(member.password_hash):
+                member.password_hash = _hasher.hash(password)
+            member.last_login_at = now
+            return member
+    raise refused  # after the commit, so the failure is counted
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def set_password(sessions: sessionmaker[Session], staff_id: int, current: str, new: str,
+                 now: datetime) -> None:
+    check_password(new)
+    with sessions.begin() as session:
+        member = session.get(StaffMember, staff_id, with_for_update=True)
+        if member is None or not _verify(member.password_hash, current or ""):
+            raise ValidationError({"current_password": "is not your current password"})
+        if new == current:
+            raise ValidationError({"password": "must differ from the current password"})
+        member.password_hash = _hasher.hash(new)
+        member.must_change_password = False
+        record(session, Actor(member.name, "web"), "password_changed", now)
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewToken:
+    id: int
+    name: str
+    token: str  # shown once; only its digest is stored
+
+
+def create_token(sessions: sessionmaker[Session], name: str, actor: Actor,
+                 now: datetime) -> NewToken:
+    name = check_name(name)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    try:
+        with sessions.begin() as session:
+            row = ApiToken(name=name, token_hash=_digest(token), created_by=actor.name,
+                           created_at=now)
+            session.add(row)
+            session.flush()
+            record(session, actor, "token_created", now, detail=name)
+            return NewToken(row.id, name, token)
+    except IntegrityError:
+        raise ValidationError({"name": f"a token named {name!r} exists; revoke it or "
+                               "choose another name"}) from None
+
+
+def revoke_token(sessions: sessionmaker[Session], name: str, actor: Actor, now: datetime) -> None:
+    with sessions.begin() as session:
+        row = session.scalars(select(ApiToken).where(
+            ApiToken.name == normalise_name(name)).with_for_update()).first()
+        if row is None:
+            raise ValidationError({"name": f"no token named {name!r}"})
+        if row.revoked_at is not None:
+            raise ValidationError({"name": f"token {row.name!r} was already revoked"})
+        row.revoked_at, row.revoked_by = now, actor.name
+        record(session, actor, "token_revoked", now, detail=row.name)
+
+
+def token_owner(sessions: sessionmaker[Session], token: str, now: datetime) -> str | None:
+    """The name of a live token, or None (unknown or revoked)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 128:
+        return None
+    with sessions.begin() as session:
+        row = session.scalars(select(ApiToken).where(
+            ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))).first()
+        if row is None:
+            return None
+        # a write per request would serialise API callers on SQLite: once a minute is enough
+        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+            row.last_used_at = now
+        return row.name
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
+                                                          ApiToken.name)))
+
