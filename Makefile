@@ -22,7 +22,7 @@ contract-tools:
 	else echo "npm not found: contract tests will be skipped"; fi
 
 run: $(STAMP)
-	$(VENV)/bin/reminders init-db
+	$(VENV)/bin/reminders init-db --first-admin
 	$(PY) worker.py
 
 test: $(STAMP) contract-tools

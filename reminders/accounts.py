@@ -38,6 +38,10 @@ class LoginRefused(Exception):
     """Sign-in refused; the message is safe to show (it never says which part was wrong)."""
 
 
+class Throttled(LoginRefused):
+    """Too many recent failures for the account or the address."""
+
+
 def normalise_name(name: str) -> str:
     return (name or "").strip().lower()
 
@@ -100,7 +104,7 @@ def authenticate(sessions: sessionmaker[Session], name: str, password: str, addr
     with sessions.begin() as session:
         if _failures(session, name, address, now) >= MAX_FAILURES:
             # not recorded: a refused attempt must not extend the lock-out forever
-            raise LoginRefused(
+            raise Throttled(
                 "Too many failed sign-ins for this account or from this address: sign-in is "
                 f"refused for up to {THROTTLE_WINDOW.seconds // 60} minutes. Try again later.")
         member = session.scalars(select(StaffMember).where(StaffMember.name == name)).first()

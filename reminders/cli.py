@@ -7,6 +7,7 @@ Settings come from the environment and `.env`. Every command that prints data ta
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from reminders import tables
+from reminders.accounts import create_staff, create_token, generate_password, has_staff, revoke_token
 from reminders.audit import Actor
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher, utcnow
@@ -29,7 +31,7 @@ from reminders.flags import acknowledge, list_flags, resolve
 from reminders.inbound import Inbox, from_form
 from reminders.localtime import zone
 from reminders.migrate import upgrade
-from reminders.models import Enrollment, EnrollmentStatus, Flag, Reply
+from reminders.models import Enrollment, EnrollmentStatus, Flag, Reply, Role
 from reminders.planner import Facts, plan
 from reminders.protocol_loader import ProtocolError
 from reminders.schedules import read_schedules
@@ -77,12 +79,61 @@ def _instant(flag: str, raw: str | None, tz) -> datetime:
 # --- commands -------------------------------------------------------------------------
 
 
+def _operator() -> Actor:
+    return Actor(os.environ.get("USER") or "cli", "cli")
+
+
 def cmd_init_db(args) -> None:
     settings = _settings()
     engine = make_engine(settings.database_url)
-    upgrade(engine)
-    engine.dispose()
-    print(f"database is up to date: {engine.url.render_as_string(hide_password=True)}")
+    try:
+        upgrade(engine)
+        print(f"database is up to date: {engine.url.render_as_string(hide_password=True)}")
+        sessions = session_factory(engine)
+        with sessions() as session:
+            first = args.first_admin and not has_staff(session)
+        if first:
+            password = generate_password()
+            create_staff(sessions, "admin", password, Role.ADMIN, utcnow(), _operator(), one_time=True)
+            print("\nCreated the first staff account. Sign in at "
+                  f"{settings.public_base_url.rstrip('/')}/login as:\n"
+                  f"  name:     admin\n  password: {password}\n"
+                  "This one-time password is shown only now; you choose your own at the first "
+                  "sign-in.\n")
+    finally:
+        engine.dispose()
+
+
+def _read_password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (at least 10 characters): ")
+    if first != getpass.getpass("Password again: "):
+        raise ValidationError({"password": "the two entries differ"})
+    return first
+
+
+def cmd_create_staff(args) -> None:
+    password = _read_password(args)
+    with _services(_settings()) as svc:
+        member = create_staff(svc.sessions, args.name, password,
+                              Role.ADMIN if args.admin else Role.STAFF, utcnow(), _operator())
+    _emit(args, {"id": member.id, "name": member.name, "role": member.role.value},
+          f"staff account {member.name} ({member.role.value}) created")
+
+
+def cmd_create_token(args) -> None:
+    with _services(_settings()) as svc:
+        token = create_token(svc.sessions, args.name, _operator(), utcnow())
+    _emit(args, {"id": token.id, "name": token.name, "token": token.token},
+          f"API token {token.name}: {token.token}\nShown only now: only its hash is kept. "
+          f"Send it as: Authorization: Bearer <token>")
+
+
+def cmd_revoke_token(args) -> None:
+    with _services(_settings()) as svc:
+        revoke_token(svc.sessions, args.name, _operator(), utcnow())
+    _emit(args, {"name": args.name, "revoked": True}, f"API token {args.name} revoked")
 
 
 def cmd_check_schedules(args) -> int:
@@ -300,7 +351,18 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print JSON")
         return p
 
-    command("init-db", cmd_init_db, "create or upgrade the database schema", json_flag=False)
+    p = command("init-db", cmd_init_db, "create or upgrade the database schema", json_flag=False)
+    p.add_argument("--first-admin", action="store_true",
+                   help="on a database without staff accounts, create 'admin' with a one-time "
+                        "password and print it")
+    p = command("create-staff", cmd_create_staff, "create a staff account (asks for the password)")
+    p.add_argument("name", help="sign-in name: lower-case letters, digits, . _ -")
+    p.add_argument("--admin", action="store_true", help="may manage accounts, tokens, audit log")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p = command("create-token", cmd_create_token, "create an API token (printed once)")
+    p.add_argument("name", help="the system that will use it, e.g. ehr")
+    p = command("revoke-token", cmd_revoke_token, "revoke an API token: refused from now on")
+    p.add_argument("name")
     p = command("check-schedules", cmd_check_schedules, "check the protocol file")
     p.add_argument("--file", help="schedules file (default: SCHEDULES_FILE)")
     p = command("plan", cmd_plan, "show what would be sent when (dry run, no database)")

@@ -157,39 +157,95 @@ def protocol_of(session: Session, enrollment: Enrollment) -> Protocol:
     return protocol_from_snapshot(enrollment.protocol_id, version.source)
 
 
+@dataclass(frozen=True)
+class Change:
+    """What correcting the injection time does to one text."""
+
+    step: str
+    action: str  # "move", "add", "cancel", "keep" (sent or in flight: untouched), "same"
+    old_status: str | None
+    old_send_at: datetime | None
+    new_status: str | None
+    new_send_at: datetime | None
+
+
+def _correction(rows: dict[str, OutboxMessage], texts: list[PlannedText]) -> list[Change]:
+    """Pure: the plan `texts` laid over the stored `rows`; sent texts are never touched."""
+    changes = []
+    rows = dict(rows)
+    for text in texts:
+        new_status = MessageStatus.EXPIRED if text.status == EXPIRED else MessageStatus.PENDING
+        row = rows.pop(text.step, None)
+        if row is None:
+            changes.append(Change(text.step, "add", None, None, new_status, text.send_at))
+        elif row.status not in REPLANNABLE:
+            changes.append(Change(text.step, "keep", row.status, row.send_at, row.status, row.send_at))
+        else:
+            same = row.send_at == text.send_at and row.status == new_status
+            changes.append(Change(text.step, "same" if same else "move", row.status, row.send_at,
+                                  new_status, text.send_at))
+    for row in rows.values():  # steps the corrected plan no longer has
+        if row.status in REPLANNABLE:
+            changes.append(Change(row.step, "cancel", row.status, row.send_at,
+                                  MessageStatus.CANCELLED, row.send_at))
+        else:
+            changes.append(Change(row.step, "keep", row.status, row.send_at, row.status, row.send_at))
+    return sorted(changes, key=lambda c: (c.new_send_at or c.old_send_at, c.step))
+
+
+def _corrected_plan(svc: Services, session: Session, enrollment_id: int,
+                    injected_at: str | datetime, now: datetime):
+    enrollment = _active(session, enrollment_id)
+    patient = enrollment.patient
+    protocol = protocol_of(session, enrollment)
+    try:
+        new_time = parse_instant(injected_at, zone(patient.timezone))
+        check_injection_time(new_time, protocol, now)
+    except ValueError as exc:
+        raise ValidationError({"injected_at": str(exc)}) from None
+    old_time = enrollment.injected_at
+    enrollment.injected_at = new_time  # in this transaction only, for facts_of
+    rows = {m.step: m for m in enrollment.messages}
+    introduced = any(m.status in _MAY_HAVE_REACHED for m in rows.values())
+    texts = plan(protocol, facts_of(enrollment, patient), now,
+                 _context(svc.settings, patient.first_name), introduced=introduced)
+    return enrollment, old_time, rows, texts
+
+
+def preview_reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime,
+                       now: datetime) -> list[Change]:
+    """What `reschedule` would do, without doing it (nothing is written)."""
+    with svc.sessions() as session:
+        _, _, rows, texts = _corrected_plan(svc, session, enrollment_id, injected_at, now)
+        changes = _correction(rows, texts)
+        session.rollback()
+        return changes
+
+
 def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, now: datetime,
-               actor: Actor) -> None:
+               actor: Actor) -> list[Change]:
     """Correct the injection time: re-plan what has not been sent; never touch what has."""
     with svc.sessions.begin() as session:
-        enrollment = _active(session, enrollment_id)
-        patient = enrollment.patient
-        protocol = protocol_of(session, enrollment)
-        try:
-            new_time = parse_instant(injected_at, zone(patient.timezone))
-            check_injection_time(new_time, protocol, now)
-        except ValueError as exc:
-            raise ValidationError({"injected_at": str(exc)}) from None
-        record(session, actor, "rescheduled", now, patient_id=patient.id,
+        enrollment, old_time, rows, texts = _corrected_plan(svc, session, enrollment_id,
+                                                            injected_at, now)
+        record(session, actor, "rescheduled", now, patient_id=enrollment.patient_id,
                enrollment_id=enrollment.id,
-               detail=f"injection time {enrollment.injected_at.isoformat()} → {new_time.isoformat()}")
-        enrollment.injected_at = new_time
+               detail=f"injection time {old_time.isoformat()} → {enrollment.injected_at.isoformat()}")
         enrollment.updated_at = now
-        rows = {m.step: m for m in enrollment.messages}
-        introduced = any(m.status in _MAY_HAVE_REACHED for m in rows.values())
-        texts = plan(protocol, facts_of(enrollment, patient), now,
-                     _context(svc.settings, patient.first_name), introduced=introduced)
-        for text in texts:
-            row = rows.pop(text.step, None)
-            if row is None:
+        by_step = {t.step: t for t in texts}
+        changes = _correction(rows, texts)
+        for change in changes:
+            if change.action == "add":
                 session.add(OutboxMessage(enrollment_id=enrollment.id, created_at=now,
-                                          updated_at=now, **_row_values(text)))
-            elif row.status in REPLANNABLE:
-                _rewrite(row, text, now)
-        for row in rows.values():  # steps the corrected plan no longer has
-            if row.status in REPLANNABLE:
+                                          updated_at=now, **_row_values(by_step[change.step])))
+            elif change.action in ("move", "same"):  # "same" may still read differently
+                _rewrite(rows[change.step], by_step[change.step], now)
+            elif change.action == "cancel":
+                row = rows[change.step]
                 row.status = MessageStatus.CANCELLED
                 row.reason = "not in the plan after the injection time was corrected"
                 row.updated_at = now
+        return changes
 
 
 def _rewrite(row: OutboxMessage, text: PlannedText, now: datetime) -> None:

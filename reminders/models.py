@@ -342,3 +342,18 @@ class Note(Base):
     author: Mapped[str] = mapped_column(String(128))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class ImportBatch(Base):
+    """An uploaded procedure list, kept between its preview and its confirmation (each
+    step validates it again: time has passed in between)."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str] = mapped_column(Text)
+    uploaded_by: Mapped[str] = mapped_column(String(128))
+    uploaded_at: Mapped[datetime]
+    imported_at: Mapped[datetime | None]  # None: previewed, not (yet) confirmed
+    enrolled: Mapped[int | None]  # how many enrolments the confirmation made

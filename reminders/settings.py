@@ -44,6 +44,7 @@ class Settings:
     lease_seconds: int = 300  # a claimed row not finalised by then is the reaper's
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    session_idle_minutes: int = 30  # a staff session unused this long is signed out
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -83,6 +84,7 @@ class Settings:
         number("DISPATCH_BATCH", "dispatch_batch", int, 1)
         number("LEASE_SECONDS", "lease_seconds", int, 10)
         number("WEB_PORT", "web_port", int, 1)
+        number("SESSION_IDLE_MINUTES", "session_idle_minutes", int, 1)
 
         has_credentials = bool(values.get("twilio_account_sid") and values.get("twilio_auth_token"))
         transport = env.get("SMS_TRANSPORT", "").strip().lower()

@@ -85,9 +85,12 @@ def parse_instant(raw: str | datetime, tz: ZoneInfo) -> datetime:
             value = datetime.fromisoformat(text)
         except ValueError:
             raise ValueError(f"{raw!r} is not an ISO 8601 date and time") from None
-    if value.tzinfo is None:
-        return resolve_local(value.date(), value.time(), tz)
-    return value.astimezone(ZoneInfo("UTC"))
+    try:
+        if value.tzinfo is None:
+            return resolve_local(value.date(), value.time(), tz)
+        return value.astimezone(ZoneInfo("UTC"))
+    except OverflowError:  # year 1 or 9999 moved across an offset
+        raise ValueError(f"{raw!r} is out of the range of dates") from None
 
 
 def check_injection_time(injected_at: datetime, protocol: Protocol, now: datetime) -> None:
@@ -137,6 +140,8 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
     if not consent_by:
         errors["consent_by"] = ("is required: name the staff member who recorded the "
                                 "patient's consent to texts; nothing is enrolled without it")
+    elif len(consent_by) > 128 or any(ord(c) < 32 for c in consent_by):
+        errors["consent_by"] = "must be a name of at most 128 characters, on one line"
     injected_at = None
     if tz is not None:
         injected_at = check("injected_at", parse_instant, data.injected_at, tz)

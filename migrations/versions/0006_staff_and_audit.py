@@ -1,8 +1,8 @@
-"""staff accounts, API tokens, login attempts, audit log, notes
+"""staff accounts, API tokens, login attempts, audit log, notes, CSV imports
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-21 19:19:25.522499
+Create Date: 2026-11-21 19:20:48.996307
 """
 
 from collections.abc import Sequence
@@ -29,6 +29,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name'),
     sa.UniqueConstraint('token_hash')
+    )
+    op.create_table('import_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('uploaded_by', sa.String(length=128), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('enrolled', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
     )
     op.create_table('login_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -103,4 +113,5 @@ def downgrade() -> None:
         batch_op.drop_index('ix_login_attempts_address_at')
 
     op.drop_table('login_attempts')
+    op.drop_table('import_batches')
     op.drop_table('api_tokens')

@@ -1,11 +1,14 @@
-"""The web app: Twilio webhooks and the health check (staff pages come later)."""
+"""The web app: staff pages, the JSON API, Twilio webhooks and the health check."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
+import secrets
+from datetime import UTC, datetime, timedelta
 
-from flask import Flask
+from flask import Flask, jsonify, request
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
 
 from reminders.db import make_engine, session_factory
 from reminders.inbound import Inbox
@@ -13,22 +16,54 @@ from reminders.protocol import ProtocolSet
 from reminders.schedules import read_schedules
 from reminders.settings import Settings
 
+log = logging.getLogger(__name__)
+MAX_UPLOAD = 8 * 1024 * 1024  # a day's procedure list is far smaller; 10,000 rows is ~1 MB
+
 
 def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None,
                protocols: ProtocolSet | None = None) -> Flask:
     """App factory. `sessions` and `protocols` may be handed in (tests, worker.py)."""
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key or None, MAX_CONTENT_LENGTH=64 * 1024)
+    secret = settings.secret_key
+    if not secret:
+        log.warning("SECRET_KEY is not set: this process made one up, so staff sessions end "
+                    "when it restarts and do not carry across web processes")
+        secret = secrets.token_hex(32)
+    app.config.update(
+        SECRET_KEY=secret,
+        MAX_CONTENT_LENGTH=MAX_UPLOAD,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_base_url.lower().startswith("https://"),
+        SESSION_COOKIE_NAME="reminders_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session (idle timeout)
+    )
     sessions = sessions or session_factory(make_engine(settings.database_url))
     protocols = protocols or read_schedules(settings.schedules_file, settings.placeholders)
     app.extensions["reminders"] = {
         "settings": settings,
         "sessions": sessions,
+        "protocols": protocols,
         "inbox": Inbox(sessions, protocols, settings),
         "clock": lambda: datetime.now(UTC),  # tests replace it with a fixed clock
     }
-    from reminders.web import health, twilio_hooks
+    from reminders.web import api, auth, health, pages, twilio_hooks
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(twilio_hooks.bp)
+    auth.init_app(app)
+    for blueprint in (health.bp, twilio_hooks.bp, auth.bp, api.bp, *pages.blueprints):
+        app.register_blueprint(blueprint)
+    auth.csrf.exempt(twilio_hooks.bp)  # signed by Twilio instead
+    auth.csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing for a forged form to ride on
+    app.register_error_handler(HTTPException, _api_errors_as_json)
+    pages.init_app(app)
     return app
+
+
+def _api_errors_as_json(exc: HTTPException):
+    """A 404 or 405 under /api/ (no route matched, so no blueprint handler ran) in JSON."""
+    if request.path.startswith("/api/"):
+        response = jsonify(error=exc.name.lower().replace(" ", "_"), detail=exc.description)
+        response.status_code = exc.code or 500
+        return response
+    return exc

@@ -10,6 +10,12 @@ from reminders.inbound import from_form
 from reminders.transports.twilio_sms import signature_is_valid, twiml_reply
 
 bp = Blueprint("twilio_hooks", __name__, url_prefix="/twilio")
+MAX_BODY = 64 * 1024  # Twilio's forms are a few hundred bytes
+
+
+@bp.before_request
+def _limit_body():
+    request.max_content_length = MAX_BODY
 
 
 def _signed_form() -> dict[str, str]:

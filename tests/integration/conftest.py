@@ -19,3 +19,6 @@ def cli_env(monkeypatch, tmp_path, db_url):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("DATABASE_URL", db_url)
     return monkeypatch
+
+
+from tests.integration.staff import boss, kim, web  # noqa: E402, F401 (fixtures for the web tests)

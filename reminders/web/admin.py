@@ -1,0 +1,84 @@
+"""Administrators' pages: the audit log, API tokens and staff accounts."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, abort, current_app, flash, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from reminders.accounts import create_staff, create_token, generate_password, list_tokens, revoke_token
+from reminders.audit import entries
+from reminders.models import Role, StaffMember
+from reminders.validation import ValidationError
+from reminders.web.auth import now
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def admin_only(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _sessions():
+    return current_app.extensions["reminders"]["sessions"]
+
+
+@bp.get("/audit")
+@admin_only
+def audit():
+    actor = request.args.get("actor", "").strip()[:128] or None
+    action = request.args.get("action", "").strip()[:32] or None
+    patient = request.args.get("patient", "")
+    before = request.args.get("before", "")
+    with _sessions()() as session:
+        rows = entries(session, actor=actor, action=action,
+                       patient_id=int(patient) if patient.isdigit() and len(patient) < 10 else None,
+                       before_id=int(before) if before.isdigit() and len(before) < 10 else None)
+    return render_template("audit.html", rows=rows, actor=actor or "", action=action or "",
+                           patient=patient)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@admin_only
+def tokens():
+    new_token, errors = None, {}
+    if request.method == "POST":
+        try:
+            if request.form.get("revoke"):
+                revoke_token(_sessions(), request.form["revoke"], current_user.actor, now())
+                flash(f"Token {request.form['revoke']} revoked: it is refused from now on.", "info")
+            else:
+                new_token = create_token(_sessions(), request.form.get("name", ""),
+                                         current_user.actor, now())
+        except ValidationError as exc:
+            errors = exc.errors
+    with _sessions()() as session:
+        rows = list_tokens(session)
+    return render_template("tokens.html", rows=rows, new_token=new_token, errors=errors), (
+        422 if errors else 200)
+
+
+@bp.route("/staff", methods=["GET", "POST"])
+@admin_only
+def staff():
+    created, errors = None, {}
+    if request.method == "POST":
+        password = generate_password()
+        role = Role.ADMIN if request.form.get("admin") == "on" else Role.STAFF
+        try:
+            member = create_staff(_sessions(), request.form.get("name", ""), password, role, now(),
+                                  current_user.actor, one_time=True)
+            created = (member.name, password)
+        except ValidationError as exc:
+            errors = exc.errors
+    with _sessions()() as session:
+        rows = list(session.scalars(select(StaffMember).order_by(StaffMember.name)))
+    return render_template("staff.html", rows=rows, created=created, errors=errors), (
+        422 if errors else 200)

@@ -1,0 +1,191 @@
+"""The JSON API under /api/v1/ for the clinic's EHR or scheduling system.
+
+Bearer tokens only (auth.py checks them before any view runs). Every answer is JSON,
+errors included: `{"error": code, "detail": text}`, and for bad fields (422)
+`{"error": "invalid", "errors": {field: message}}`. The description is openapi.yaml,
+served at /api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+import yaml
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import HTTPException
+
+from reminders.audit import record
+from reminders.enrollments import NotFound, Services, cancel, enroll
+from reminders.flags import list_flags
+from reminders.models import Enrollment
+from reminders.validation import EnrollmentInput, ValidationError
+from reminders.views import enrollment_json, flag_json
+from reminders.web.auth import now
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_ID = 2**31 - 1  # ids above this are no row of ours (and overflow PostgreSQL's integer)
+_STRINGS = ("first_name", "phone", "injected_at", "timezone", "protocol", "consent_by",
+            "language", "side")
+_BOOLS = ("diabetic", "pt_referral", "supersede")
+_REQUIRED = ("first_name", "phone", "injected_at", "protocol", "consent_by")
+FIELDS = frozenset((*_STRINGS, *_BOOLS, "baseline_pain"))
+
+
+@functools.cache
+def openapi() -> dict:
+    text = resources.files("reminders.web").joinpath("openapi.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _services() -> Services:
+    ext = current_app.extensions["reminders"]
+    return Services(ext["sessions"], ext["protocols"], ext["settings"])
+
+
+def _error(status: int, code: str, detail: str, **extra):
+    response = jsonify(error=code, detail=detail, **extra)
+    response.status_code = status
+    return response
+
+
+# The query parameters each operation takes; any other is a mistake worth telling about.
+_QUERY = {"api.flags": frozenset({"include_resolved"})}
+
+
+@bp.before_request
+def _known_query_only():
+    unknown = set(request.args) - _QUERY.get(request.endpoint, frozenset())
+    if unknown:
+        raise ValidationError({name[:64]: "is not a query parameter of this operation"
+                               for name in sorted(unknown)})
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    return _error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
+
+
+@bp.errorhandler(ValidationError)
+def _invalid(exc: ValidationError):
+    return _error(422, "invalid", "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
+                  errors=exc.errors)
+
+
+@bp.errorhandler(NotFound)
+def _not_found(exc: NotFound):
+    return _error(404, "not_found", str(exc))
+
+
+def _enrollment_id(raw: int) -> int:
+    if raw > MAX_ID:
+        raise NotFound(f"no enrolment {raw}")
+    return raw
+
+
+def _json_object() -> dict:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ValidationError({"body": "must be a JSON object (Content-Type: application/json)"})
+    if not isinstance(data, dict):
+        raise ValidationError({"body": "must be a JSON object, not a " + type(data).__name__})
+    return data
+
+
+def _check_clean(field: str, value: str) -> str:
+    if any(ord(c) < 32 for c in value):
+        raise ValidationError({field: "must not contain control characters"})
+    return value
+
+
+def parse_enrollment(data: dict) -> EnrollmentInput:
+    """The request body as an EnrollmentInput; every type error reported at once."""
+    errors: dict[str, str] = {}
+    for field in sorted(set(data) - FIELDS):
+        errors[field] = "is not a field of an enrolment"
+    for field in _REQUIRED:
+        if data.get(field) in (None, ""):
+            errors[field] = "is required"
+    values: dict = {}
+    for field in _STRINGS:
+        value = data.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            errors[field] = "must be a string"
+        else:
+            try:
+                values[field] = _check_clean(field, value)
+            except ValidationError as exc:
+                errors.update(exc.errors)
+    for field in _BOOLS:
+        value = data.get(field, False)
+        if not isinstance(value, bool):
+            errors[field] = "must be true or false"
+        values[field] = value
+    baseline = data.get("baseline_pain")
+    if baseline is not None and (isinstance(baseline, bool) or not isinstance(baseline, int)):
+        errors["baseline_pain"] = "must be a whole number from 0 to 10, or null"
+    if errors:
+        raise ValidationError(errors)
+    return EnrollmentInput(
+        first_name=values["first_name"], phone=values["phone"],
+        injected_at=values["injected_at"], protocol=values["protocol"],
+        consent_by=values["consent_by"], timezone=values.get("timezone"),
+        language=values.get("language") or "en", side=values.get("side"),
+        diabetic=values["diabetic"], pt_referral=values["pt_referral"],
+        baseline_pain=baseline, supersede=values["supersede"])
+
+
+def _enrollment(enrollment_id: int) -> dict:
+    with current_app.extensions["reminders"]["sessions"].begin() as session:
+        enrollment = session.get(Enrollment, enrollment_id, options=[
+            selectinload(Enrollment.messages), selectinload(Enrollment.patient)])
+        if enrollment is None:
+            raise NotFound(f"no enrolment {enrollment_id}")
+        record(session, g.actor, "viewed", now(), patient_id=enrollment.patient_id,
+               enrollment_id=enrollment.id, detail="API")
+        return enrollment_json(enrollment)
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(openapi())
+
+
+@bp.post("/enrollments")
+def create_enrollment():
+    data = parse_enrollment(_json_object())
+    enrollment_id = enroll(_services(), data, now(), g.actor)
+    with current_app.extensions["reminders"]["sessions"]() as session:
+        body = enrollment_json(session.get(Enrollment, enrollment_id))
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_enrollment", enrollment_id=enrollment_id)
+    return response
+
+
+@bp.get("/enrollments/<int:enrollment_id>")
+def get_enrollment(enrollment_id: int):
+    return jsonify(_enrollment(_enrollment_id(enrollment_id)))
+
+
+@bp.post("/enrollments/<int:enrollment_id>/cancel")
+def cancel_enrollment(enrollment_id: int):
+    enrollment_id = _enrollment_id(enrollment_id)
+    try:
+        cancel(_services(), enrollment_id, g.actor, now())
+    except ValidationError as exc:  # not active: a conflict with its state, not bad input
+        return _error(409, "conflict", exc.errors.get("enrollment_id", str(exc)))
+    return jsonify(_enrollment(enrollment_id))
+
+
+@bp.get("/flags")
+def flags():
+    raw = request.args.get("include_resolved", "false")
+    if raw not in ("true", "false"):
+        raise ValidationError({"include_resolved": "must be true or false"})
+    with current_app.extensions["reminders"]["sessions"]() as session:
+        return jsonify([flag_json(f) for f in list_flags(session, include_resolved=raw == "true")])

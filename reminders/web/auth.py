@@ -1,0 +1,211 @@
+"""Who may see what: staff sessions (Flask-Login), bearer tokens for the API, CSRF on
+every form, and the one guard that turns every other request away.
+
+Only these endpoints answer without a session or a token: the sign-in page, /healthz,
+the Twilio webhooks (they check Twilio's signature instead) and the static assets (CSS,
+JavaScript: no patient data). Everything else, including routes added later, is closed
+by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from reminders.accounts import LoginRefused, Throttled, authenticate, set_password, token_owner
+from reminders.audit import Actor
+from reminders.models import Role, StaffMember
+from reminders.validation import ValidationError
+
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "health.healthz", "twilio_hooks.inbound",
+                              "twilio_hooks.status", "static"})
+
+bp = Blueprint("auth", __name__)
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+@dataclass(frozen=True, eq=False)
+class StaffUser(UserMixin):
+    """The signed-in staff member, detached from any database session."""
+
+    id: int
+    name: str
+    role: Role
+    must_change_password: bool
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.name, "web")
+
+
+def _ext() -> dict:
+    return current_app.extensions["reminders"]
+
+
+def now() -> datetime:
+    return _ext()["clock"]()
+
+
+@login_manager.user_loader
+def _load(user_id: str) -> StaffUser | None:
+    if not user_id.isdigit():
+        return None
+    with _ext()["sessions"]() as db:
+        member = db.get(StaffMember, int(user_id))
+        if member is None or not member.active:
+            return None
+        return StaffUser(member.id, member.name, member.role, member.must_change_password)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_guard)  # first: a stranger is sent to sign in, not told about CSRF
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see patient information."
+    login_manager.session_protection = "strong"
+    app.register_error_handler(CSRFError, _csrf_refused)
+    app.context_processor(lambda: {"current_user": current_user})
+
+
+def _api_request() -> bool:
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def _guard():
+    """Runs before every request: the single place access is decided."""
+    idle_out = _end_idle_session()
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if _api_request():
+        return _bearer()
+    if idle_out:
+        flash(f"You were signed out after {idle_out} minutes without activity. "
+              "Please sign in again.", "info")
+        return redirect(url_for("auth.login", next=_local_path(request.full_path)))
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    session["seen"] = now().timestamp()
+    session.permanent = True
+    if current_user.must_change_password and request.endpoint not in ("auth.password",
+                                                                      "auth.logout"):
+        return redirect(url_for("auth.password"))
+    return None
+
+
+def _end_idle_session() -> int | None:
+    """Sign out a session unused for longer than the idle timeout; its minutes if so.
+    Checked on every request (the sign-in page too) without loading the user."""
+    seen = session.get("seen")
+    idle = current_app.permanent_session_lifetime
+    if seen is None or now().timestamp() - seen <= idle.total_seconds():
+        return None
+    logout_user()
+    session.clear()
+    return int(idle.total_seconds() // 60)
+
+
+def _bearer():
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    name = None
+    if scheme.lower() == "bearer" and token.strip():
+        name = token_owner(_ext()["sessions"], token.strip(), now())
+    if name is None:
+        response = jsonify(error="unauthorized",
+                           detail="send a valid API token: Authorization: Bearer <token>")
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="reminders"'
+        return response
+    g.actor = Actor(name, "api")
+    return None
+
+
+def _csrf_refused(error: CSRFError):
+    if _api_request():
+        return jsonify(error="csrf", detail=error.description), 400
+    return render_template("error.html", title="Form expired",
+                           message="The form was missing its security token or it had "
+                           "expired. Go back, reload the page and try again; nothing was "
+                           "saved."), 400
+
+
+def _local_path(target: str | None) -> str | None:
+    """Only a path on this site may be a redirect target after sign-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target.rstrip("?") or None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("patients.index"))
+    error, status = None, 200
+    name = ""
+    if request.method == "POST":
+        name = request.form.get("name", "")
+        try:
+            member = authenticate(_ext()["sessions"], name, request.form.get("password", ""),
+                                  request.remote_addr or "unknown", now())
+        except LoginRefused as exc:
+            error, status = str(exc), 429 if isinstance(exc, Throttled) else 401
+        else:
+            session.clear()  # a fresh session at sign-in: no fixation
+            login_user(StaffUser(member.id, member.name, member.role,
+                                 member.must_change_password))
+            session["seen"] = now().timestamp()
+            session.permanent = True
+            return redirect(_local_path(request.args.get("next")) or url_for("patients.index"))
+    return render_template("login.html", error=error, name=name), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        new = request.form.get("password", "")
+        if new != request.form.get("confirm", ""):
+            errors["confirm"] = "does not match the new password"
+        else:
+            try:
+                set_password(_ext()["sessions"], current_user.id,
+                             request.form.get("current_password", ""), new, now())
+            except ValidationError as exc:
+                errors = exc.errors
+            else:
+                flash("Your password is changed.", "info")
+                return redirect(url_for("patients.index"))
+    return render_template("password.html", errors=errors), (422 if errors else 200)

@@ -1,0 +1,43 @@
+"""The staff pages: blueprints, template helpers and the navigation counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from reminders.models import Flag, FlagStatus
+from reminders.web import admin, enrol, flag_queue, patients
+
+blueprints = (patients.bp, enrol.bp, flag_queue.bp, admin.bp)
+
+
+def local(instant: datetime | None, tz: str | ZoneInfo | None = None,
+          fmt: str = "%a %d %b %H:%M") -> str:
+    """An instant as wall-clock time in `tz` (default: the clinic's zone)."""
+    if instant is None:
+        return "—"
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(
+        tz or current_app.extensions["reminders"]["settings"].clinic_timezone)
+    return instant.astimezone(zone).strftime(fmt)
+
+
+def _nav() -> dict:
+    if not current_user.is_authenticated:
+        return {}
+    with current_app.extensions["reminders"]["sessions"]() as session:
+        counts = dict(session.execute(select(Flag.status, func.count(Flag.id))
+                                      .where(Flag.status != FlagStatus.RESOLVED)
+                                      .group_by(Flag.status)).all())
+    return {"nav_open_flags": counts.get(FlagStatus.OPEN, 0),
+            "nav_acknowledged_flags": counts.get(FlagStatus.ACKNOWLEDGED, 0)}
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(local, "local")
+    app.context_processor(_nav)
+    app.context_processor(lambda: {"clinic_name": app.extensions["reminders"]["settings"].clinic_name,
+                                   "endpoints": app.view_functions})

@@ -1,0 +1,173 @@
+"""The patients page (who is enrolled, how each is doing) and one patient's page: the
+timeline, the pain chart and the actions staff take on the record."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from reminders.audit import record
+from reminders.corrections import add_note, change_phone, mark_opted_out, resend
+from reminders.enrollments import (
+    NotFound,
+    Services,
+    cancel,
+    preview_reschedule,
+    protocol_of,
+    reschedule,
+)
+from reminders.flags import list_flags
+from reminders.models import Enrollment, Note, Reply
+from reminders.roster import FILTERS, day_number, search
+from reminders.trajectory import trajectory
+from reminders.validation import ValidationError
+from reminders.web.auth import now
+
+bp = Blueprint("patients", __name__)
+MAX_ID = 2**31 - 1
+
+
+def _svc() -> Services:
+    ext = current_app.extensions["reminders"]
+    return Services(ext["sessions"], ext["protocols"], ext["settings"])
+
+
+@bp.get("/")
+def index():
+    query = request.args.get("q", "")[:64]
+    show = request.args.get("show", "active")
+    if show not in FILTERS:
+        show = "active"
+    with _svc().sessions() as session:
+        rows = search(session, now(), query=query, show=show)
+    return render_template("patients.html", rows=rows, query=query, show=show, filters=FILTERS)
+
+
+def _timeline(enrollment: Enrollment, replies: list[Reply], flags, notes: list[Note]) -> list[dict]:
+    """Texts, replies, flags and notes in the order they happened (or will)."""
+    items = [{"kind": "text", "at": m.sent_at or m.send_at, "anchor": f"text-{m.id}", "item": m}
+             for m in enrollment.messages]
+    items += [{"kind": "reply", "at": r.received_at, "anchor": f"reply-{r.id}", "item": r}
+              for r in replies]
+    items += [{"kind": "flag", "at": f.created_at, "anchor": f"flag-{f.id}", "item": f}
+              for f in flags]
+    items += [{"kind": "note", "at": n.created_at, "anchor": f"note-{n.id}", "item": n}
+              for n in notes]
+    order = {"text": 0, "reply": 1, "flag": 2, "note": 3}
+    return sorted(items, key=lambda i: (i["at"], order[i["kind"]]))
+
+
+@bp.get("/enrollments/<int:enrollment_id>")
+def detail(enrollment_id: int):
+    if enrollment_id > MAX_ID:
+        abort(404)
+    at = now()
+    with _svc().sessions.begin() as session:
+        enrollment = session.get(Enrollment, enrollment_id, options=[
+            selectinload(Enrollment.messages), selectinload(Enrollment.patient)])
+        if enrollment is None:
+            abort(404)
+        replies = list(session.scalars(select(Reply).options(selectinload(Reply.question))
+                                       .where(Reply.enrollment_id == enrollment_id)
+                                       .order_by(Reply.id)))
+        flags = list_flags(session, include_resolved=True, enrollment_id=enrollment_id)
+        notes = list(session.scalars(select(Note).where(Note.enrollment_id == enrollment_id)
+                                     .order_by(Note.id)))
+        protocol = protocol_of(session, enrollment)
+        record(session, current_user.actor, "viewed", at, patient_id=enrollment.patient_id,
+               enrollment_id=enrollment.id)
+        others = list(session.scalars(select(Enrollment.id).where(
+            Enrollment.patient_id == enrollment.patient_id, Enrollment.id != enrollment.id)
+            .order_by(Enrollment.id.desc())))
+    tz = ZoneInfo(enrollment.patient.timezone)
+    chart = trajectory(enrollment.injected_at, enrollment.baseline_pain, protocol.improvement,
+                       [(r.received_at, r.score, r.question.step if r.question else None)
+                        for r in replies if r.score is not None])
+    return render_template(
+        "patient.html", e=enrollment, p=enrollment.patient, tz=tz, replies=replies,
+        flags=flags, timeline=_timeline(enrollment, replies, flags, notes), chart=chart,
+        day=day_number(enrollment.injected_at, at, tz), protocol=protocol, others=others,
+        local_injected=enrollment.injected_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"))
+
+
+def _back(enrollment_id: int, anchor: str = ""):
+    return redirect(url_for("patients.detail", enrollment_id=enrollment_id) + anchor)
+
+
+def _act(enrollment_id: int, action, done: str):
+    """Run a staff action; its error goes back to the page as a message, nothing saved."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        flash("Not done: " + "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in exc.errors.items()),
+              "error")
+        return _back(enrollment_id, "#actions")
+    except NotFound:
+        abort(404)
+    flash(done.format(result=result), "info")
+    return _back(enrollment_id)
+
+
+@bp.post("/enrollments/<int:enrollment_id>/cancel")
+def cancel_enrollment(enrollment_id: int):
+    return _act(enrollment_id, lambda: cancel(_svc(), enrollment_id, current_user.actor, now()),
+                "Enrolment cancelled; {result} pending texts withdrawn.")
+
+
+@bp.post("/enrollments/<int:enrollment_id>/phone")
+def phone(enrollment_id: int):
+    return _act(enrollment_id, lambda: change_phone(
+        _svc(), enrollment_id, request.form.get("phone", ""), current_user.actor, now()),
+        "Phone number changed to {result}; texts still to come go there.")
+
+
+@bp.post("/enrollments/<int:enrollment_id>/opt-out")
+def opt_out(enrollment_id: int):
+    return _act(enrollment_id, lambda: mark_opted_out(_svc(), enrollment_id, current_user.actor,
+                                                      now()),
+                "Marked as opted out; {result} pending texts withdrawn.")
+
+
+@bp.post("/enrollments/<int:enrollment_id>/notes")
+def note(enrollment_id: int):
+    return _act(enrollment_id, lambda: add_note(_svc(), enrollment_id, request.form.get("note", ""),
+                                                current_user.actor, now()),
+                "Note added.")
+
+
+@bp.post("/enrollments/<int:enrollment_id>/messages/<int:message_id>/resend")
+def resend_text(enrollment_id: int, message_id: int):
+    def action():
+        at, timezone = resend(_svc(), enrollment_id, message_id, current_user.actor, now())
+        return at.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
+
+    return _act(enrollment_id, action, "The text goes again at {result} (patient's time).")
+
+
+@bp.post("/enrollments/<int:enrollment_id>/reschedule")
+def reschedule_enrollment(enrollment_id: int):
+    """First answer: what would change. With confirm=yes: the change itself."""
+    injected_at = request.form.get("injected_at", "")
+    svc = _svc()
+    try:
+        if request.form.get("confirm") != "yes":
+            changes = preview_reschedule(svc, enrollment_id, injected_at, now())
+            with svc.sessions() as session:
+                enrollment = session.get(Enrollment, enrollment_id)
+                tz = ZoneInfo(enrollment.patient.timezone)
+            return render_template("reschedule.html", changes=changes, injected_at=injected_at,
+                                   enrollment_id=enrollment_id, tz=tz)
+        changes = reschedule(svc, enrollment_id, injected_at, now(), current_user.actor)
+    except ValidationError as exc:
+        flash("Not changed: " + "; ".join(f"{k.replace('_', ' ')}: {v}"
+                                          for k, v in exc.errors.items()), "error")
+        return _back(enrollment_id, "#actions")
+    except NotFound:
+        abort(404)
+    moved = sum(c.action in ("move", "add", "cancel") for c in changes)
+    flash(f"Injection time corrected; {moved} texts re-planned, sent ones untouched.", "info")
+    return _back(enrollment_id)

@@ -1,0 +1,98 @@
+"""Browser tests: Playwright driving Debian's Chromium against the app served on
+loopback. Where /usr/bin/chromium is missing they are skipped, saying so (CI, which
+forbids skips, installs it). Screenshots go to test-artifacts/ (REMINDERS_ARTIFACTS)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from reminders.accounts import create_staff
+from reminders.audit import Actor
+from reminders.db import make_engine, session_factory
+from reminders.migrate import upgrade
+from reminders.models import Role
+from reminders.settings import PROJECT_ROOT
+from reminders.web import create_app
+from tests.integration.helpers import NOW
+from tests.integration.staff import PASSWORD, SECRET
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(os.environ.get("REMINDERS_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
+TWILIO_TOKEN = "browser-test-token"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic", "--disable-dev-shm-usage"]
+
+
+@dataclass
+class Live:
+    url: str
+    app: object
+    sessions: object
+    clock: list
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, settings, protocols):
+    """The web app on a free loopback port, on its own SQLite file and a clock tests set."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}")
+    upgrade(engine)
+    sessions = session_factory(engine)
+    create_staff(sessions, "kim", PASSWORD, Role.STAFF, NOW, Actor("test", "cli"))
+    app = create_app(replace(settings, secret_key=SECRET), sessions, protocols)
+    clock = [NOW]
+    app.extensions["reminders"]["clock"] = lambda: clock[0]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    # the webhooks check signatures against the URL Twilio calls: this server's
+    app.extensions["reminders"]["settings"] = replace(
+        settings, secret_key=SECRET, public_base_url=url, twilio_auth_token=TWILIO_TOKEN)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield Live(url, app, sessions, clock)
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: browser tests skipped "
+                    "(apt-get install chromium; .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, live):
+    """One signed-in staff member's tab (a tablet-sized window), for the whole module."""
+    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=live.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/login")
+    page.get_by_label("Name").fill("kim")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live.url}/")
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

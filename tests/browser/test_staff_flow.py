@@ -1,0 +1,134 @@
+"""A nurse's day in a real browser: sign in, enrol with the live preview, follow the
+timeline, see a reply and its flag arrive, work the flag, correct the injection time.
+The tests run in order and share one signed-in tab and one database."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from playwright.sync_api import expect
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from twilio.request_validator import RequestValidator
+
+from reminders.models import Enrollment, Flag, FlagStatus
+from tests.browser.conftest import TWILIO_TOKEN, shot
+from tests.integration.helpers import NOW, dispatcher
+
+PHONE = "+13125550161"
+
+
+def text_from_patient(live, body: str, sid: str) -> requests.Response:
+    """The patient's reply as Twilio delivers it: a signed form post to the webhook."""
+    params = {"MessageSid": sid, "AccountSid": "ACtest", "From": PHONE, "To": "+13125550199",
+              "Body": body, "NumMedia": "0"}
+    url = f"{live.url}/twilio/inbound"
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, params)
+    return requests.post(url, data=params, headers={"X-Twilio-Signature": signature}, timeout=10)
+
+
+def _enrollment(live) -> Enrollment:
+    with live.sessions() as session:
+        return session.scalars(select(Enrollment).options(
+            selectinload(Enrollment.patient), selectinload(Enrollment.messages))
+            .order_by(Enrollment.id.desc())).first()
+
+
+def test_enrol_with_the_live_preview(page, live):
+    page.goto("/enrol")
+    expect(page.get_by_label("Injection time")).to_have_value("2026-06-01T12:00")  # now, clinic time
+    page.get_by_label("First name").fill("Ana")
+    page.get_by_label("Mobile number").fill("12")
+    expect(page.locator("#phone-error")).to_contain_text("not a valid phone number")
+    page.get_by_label("Mobile number").fill("312 555 0161")
+    expect(page.locator("#phone-e164")).to_have_text(f"Will text {PHONE}")
+    expect(page.locator("#phone-error")).to_have_count(0)
+    # a day late, the day-0 texts are struck out in the preview …
+    page.get_by_label("Injection time").fill("2026-05-31T10:50")
+    expect(page.locator('#plan tr.expired[data-step="pain-check"]')).to_be_visible()
+    # … and with the real time, 70 minutes ago, nothing is
+    page.get_by_label("Injection time").fill("2026-06-01T10:50")
+    expect(page.locator("#plan tr.expired")).to_have_count(0)
+    expect(page.locator('#plan tr[data-step="day10-check"]')).to_contain_text("Thu 11 Jun 10:00")
+    page.get_by_label("Pain before the injection").fill("7")
+    page.get_by_label("First name").fill("")
+    page.get_by_role("button", name="Enrol").click()
+    expect(page.locator("#consent-error")).to_contain_text("agreed to receive texts")
+    expect(page.locator("#first_name-error")).to_contain_text("first name")
+    page.get_by_label("Mobile number").fill("(312) 555-0161")  # the other errors stay up
+    expect(page.locator("#phone-e164")).to_have_text(f"Will text {PHONE}")
+    expect(page.locator("#first_name-error")).to_contain_text("first name")
+    assert _enrollment(live) is None  # nothing saved on error
+    page.get_by_label("First name").fill("Ana")
+    page.locator("#consent").check()
+    expect(page.locator("#consent-error")).to_have_count(0)  # the preview caught up
+    expect(page.locator("#first_name-error")).to_have_count(0)
+    shot(page, "enrol-page")
+    page.get_by_role("button", name="Enrol").click()
+    page.wait_for_url(re.compile(r"/enrollments/\d+$"))
+    enrollment = _enrollment(live)
+    assert enrollment.consent_by == "kim" and enrollment.patient.phone == PHONE
+
+
+def test_the_texts_are_on_the_timeline(page, live):
+    enrollment = _enrollment(live)
+    dispatcher(live.sessions, NOW).run_once()  # welcome and the pain check are due now
+    page.goto(f"/enrollments/{enrollment.id}")
+    expect(page.locator('#timeline li.text[data-status="sent"]')).to_have_count(2)
+    pending = page.locator('#timeline li.text[data-status="pending"]')
+    expect(pending.first).to_be_visible()
+    assert pending.count() == len(enrollment.messages) - 2
+
+
+def test_a_reply_and_its_flag_appear_on_the_timeline_with_the_chart(page, live):
+    enrollment = _enrollment(live)
+    assert text_from_patient(live, "3", "SM" + "1" * 32).status_code == 200
+    answer = text_from_patient(live, "I have a fever and it is swollen", "SM" + "2" * 32)
+    assert answer.status_code == 200 and "<Message>" in answer.text  # the red-flag advice
+    page.goto(f"/enrollments/{enrollment.id}")
+    expect(page.locator("#timeline li.reply").last).to_contain_text("fever")
+    expect(page.locator("#timeline li.flag")).to_contain_text("red flag")
+    expect(page.locator("#diagnostic")).to_contain_text("pain 3")
+    page.wait_for_function("window.painChart && window.painChart.data.datasets[0].data.length === 1")
+    assert page.evaluate("window.painChart.data.datasets.map(d => d.label)") == [
+        "Reported pain (0-10)", "Baseline 7", "Improved at or below 5.0"]
+    shot(page, "patient-page")
+
+
+def test_acknowledge_and_resolve_the_flag(page, live):
+    page.goto("/")
+    expect(page.locator("#nav-flags .badge")).to_have_text("1")
+    page.get_by_role("link", name=re.compile("^Flags")).click()
+    card = page.locator('article[data-kind="red_flag"]')
+    expect(card).to_contain_text("fever")
+    shot(page, "flag-queue")
+    card.get_by_role("button", name=re.compile("Acknowledge")).click()
+    expect(page.locator('article[data-kind="red_flag"]')).to_have_attribute("data-status", "acknowledged")
+    expect(page.locator("#nav-flags .badge")).to_have_text("0")
+    card = page.locator('article[data-kind="red_flag"]')
+    card.get_by_label("Outcome").fill("Called: seen in clinic today, no infection.")
+    card.get_by_role("button", name="Resolve").click()
+    expect(page.locator("#no-flags")).to_be_visible()
+    with live.sessions() as session:
+        flag = session.scalars(select(Flag)).one()
+        assert flag.status == FlagStatus.RESOLVED and flag.resolved_by == "kim"
+    # the reply that raised it is linked from the flag log
+    page.goto("/flags?resolved=1")
+    page.get_by_role("link", name=re.compile("Ana, enrolment")).click()
+    assert re.search(r"#reply-\d+$", page.url)
+    expect(page.locator("#" + page.url.split("#")[1])).to_contain_text("fever")
+
+
+def test_correct_the_injection_time_seeing_the_change_first(page, live):
+    enrollment = _enrollment(live)
+    page.goto(f"/enrollments/{enrollment.id}")
+    page.get_by_text("Correct the injection time").click()
+    page.get_by_label(re.compile("^Injection time")).fill("2026-06-01T10:20")
+    page.get_by_role("button", name="Show what will change").click()
+    expect(page.locator("#changes tr.change-move").first).to_be_visible()
+    expect(page.locator("#changes tr.change-keep")).to_have_count(2)  # the two sent texts
+    assert _enrollment(live).injected_at == enrollment.injected_at  # not yet
+    page.get_by_role("button", name="Apply the correction").click()
+    expect(page.locator(".flash-info")).to_contain_text("Injection time corrected")
+    assert _enrollment(live).injected_at.isoformat() == "2026-06-01T15:20:00+00:00"
