@@ -15,13 +15,14 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from reminders import tables
+from reminders import importer, tables
 from reminders.accounts import create_staff, create_token, generate_password, has_staff, revoke_token
 from reminders.audit import Actor
 from reminders.db import make_engine, session_factory
@@ -128,6 +129,29 @@ def cmd_create_token(args) -> None:
     _emit(args, {"id": token.id, "name": token.name, "token": token.token},
           f"API token {token.name}: {token.token}\nShown only now: only its hash is kept. "
           f"Send it as: Authorization: Bearer <token>")
+
+
+def cmd_import(args) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise ValidationError({"file": f"cannot read {args.file}: {exc.strerror}"}) from None
+    with _services(_settings()) as svc:
+        if args.dry_run:
+            report, ids = importer.preview(svc, data, utcnow()), []
+        else:
+            report, ids = importer.import_csv(svc, data, utcnow(), _operator(), args.file)
+    result = {**report.as_json(), "enrolled": ids, "dry_run": args.dry_run}
+    lines = [f"error: {e}" for e in report.file_errors]
+    lines += [f"line {r.line}: {field}: {message}" for r in report.rejected
+              for field, message in r.errors.items()]
+    if not report.file_errors:
+        verb = "would enrol" if args.dry_run else "enrolled"
+        count = len(report.accepted) if args.dry_run else len(ids)
+        lines.append(f"{verb} {count}; rejected {len(report.rejected)}"
+                     + (" (not enrolled)" if report.rejected else ""))
+    _emit(args, result, "\n".join(lines))
+    return EXIT_INPUT if report.file_errors or report.rejected else 0
 
 
 def cmd_revoke_token(args) -> None:
@@ -361,6 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p = command("create-token", cmd_create_token, "create an API token (printed once)")
     p.add_argument("name", help="the system that will use it, e.g. ehr")
+    p = command("import", cmd_import, "enrol the patients of a CSV procedure list")
+    p.add_argument("file", help="CSV with a header row (see the README for the columns)")
+    p.add_argument("--dry-run", action="store_true", help="check every row, enrol nothing")
     p = command("revoke-token", cmd_revoke_token, "revoke an API token: refused from now on")
     p.add_argument("name")
     p = command("check-schedules", cmd_check_schedules, "check the protocol file")

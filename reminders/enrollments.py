@@ -28,6 +28,7 @@ from reminders.settings import Settings
 from reminders.validation import (
     EnrollmentInput,
     ValidationError,
+    ValidEnrollment,
     check_injection_time,
     parse_instant,
     validate,
@@ -87,59 +88,66 @@ def enroll(svc: Services, data: EnrollmentInput, now: datetime, actor: Actor | N
     """
     valid = validate(data, svc.protocols, clinic_timezone=svc.settings.clinic_timezone,
                      default_region=svc.settings.default_region, now=now)
-    protocol = valid.protocol
-    actor = actor or Actor(valid.consent_by, "cli")
     try:
         with svc.sessions.begin() as session:
-            patient = session.scalars(
-                select(Patient).where(Patient.phone == valid.phone).with_for_update()).first()
-            if patient is not None and patient.opted_out_at is not None:
-                raise ValidationError({"phone": "this number has opted out (STOP); the patient "
-                                       "must text START before they can be enrolled again"})
-            active = [] if patient is None else list(session.scalars(
-                select(Enrollment).where(Enrollment.patient_id == patient.id,
-                                         Enrollment.status == EnrollmentStatus.ACTIVE)))
-            if active and not valid.supersede:
-                ids = ", ".join(str(e.id) for e in active)
-                raise ValidationError({"phone": f"already has an active enrolment ({ids}); "
-                                       "supersede it (--supersede) to replace it"})
-            if patient is None:
-                patient = Patient(phone=valid.phone, created_at=now)
-                session.add(patient)
-            patient.first_name = valid.first_name
-            patient.language = valid.language
-            patient.timezone = valid.timezone.key
-            patient.updated_at = now
-            _store_version(session, protocol)
-            enrollment = Enrollment(
-                patient=patient, protocol_id=protocol.id, protocol_digest=protocol.digest,
-                injected_at=valid.injected_at, side=valid.side, diabetic=valid.diabetic,
-                pt_referral=valid.pt_referral, baseline_pain=valid.baseline_pain,
-                consent_by=valid.consent_by, consent_at=now,
-                consent_text=protocol.consent.render(valid.language, _context(
-                    svc.settings, valid.first_name))[1],
-                consent_unencrypted_sms=True, status=EnrollmentStatus.ACTIVE,
-                created_by=actor.name[:128], created_at=now, updated_at=now)
-            session.add(enrollment)
-            session.flush()
-            for old in active:
-                old.status = EnrollmentStatus.SUPERSEDED
-                old.superseded_by_id = enrollment.id
-                old.updated_at = now
-            if active:
-                cancel_pending(session, [e.id for e in active],
-                                f"superseded by enrolment {enrollment.id}", now)
-            texts = plan(protocol, facts_of(enrollment, patient), now,
-                         _context(svc.settings, patient.first_name))
-            session.add_all(OutboxMessage(enrollment_id=enrollment.id, created_at=now,
-                                          updated_at=now, **_row_values(t)) for t in texts)
-            record(session, actor, "enrolled", now, patient_id=patient.id,
-                   enrollment_id=enrollment.id, detail=protocol.id + (
-                       f"; supersedes {', '.join(str(e.id) for e in active)}" if active else ""))
-            return enrollment.id
+            return enroll_valid(session, svc.settings, valid, now,
+                                actor or Actor(valid.consent_by, "cli"))
     except IntegrityError:  # another enrolment of this phone committed first
         raise ValidationError({"phone": "was enrolled by someone else just now; "
                                "check the list and try again"}) from None
+
+
+def enroll_valid(session: Session, settings: Settings, valid: ValidEnrollment, now: datetime,
+                 actor: Actor) -> int:
+    """Write one checked enrolment in the caller's transaction (a CSV import enrols many
+    in one). Raises ValidationError for an opted-out number or an active enrolment."""
+    protocol = valid.protocol
+    patient = session.scalars(
+        select(Patient).where(Patient.phone == valid.phone).with_for_update()).first()
+    if patient is not None and patient.opted_out_at is not None:
+        raise ValidationError({"phone": "this number has opted out (STOP); the patient "
+                               "must text START before they can be enrolled again"})
+    active = [] if patient is None else list(session.scalars(
+        select(Enrollment).where(Enrollment.patient_id == patient.id,
+                                 Enrollment.status == EnrollmentStatus.ACTIVE)))
+    if active and not valid.supersede:
+        ids = ", ".join(str(e.id) for e in active)
+        raise ValidationError({"phone": f"already has an active enrolment ({ids}); "
+                               "supersede it (--supersede) to replace it"})
+    if patient is None:
+        patient = Patient(phone=valid.phone, created_at=now)
+        session.add(patient)
+    patient.first_name = valid.first_name
+    patient.language = valid.language
+    patient.timezone = valid.timezone.key
+    patient.updated_at = now
+    _store_version(session, protocol)
+    enrollment = Enrollment(
+        patient=patient, protocol_id=protocol.id, protocol_digest=protocol.digest,
+        injected_at=valid.injected_at, side=valid.side, diabetic=valid.diabetic,
+        pt_referral=valid.pt_referral, baseline_pain=valid.baseline_pain,
+        consent_by=valid.consent_by, consent_at=now,
+        consent_text=protocol.consent.render(valid.language, _context(
+            settings, valid.first_name))[1],
+        consent_unencrypted_sms=True, status=EnrollmentStatus.ACTIVE,
+        created_by=actor.name[:128], created_at=now, updated_at=now)
+    session.add(enrollment)
+    session.flush()
+    for old in active:
+        old.status = EnrollmentStatus.SUPERSEDED
+        old.superseded_by_id = enrollment.id
+        old.updated_at = now
+    if active:
+        cancel_pending(session, [e.id for e in active],
+                       f"superseded by enrolment {enrollment.id}", now)
+    texts = plan(protocol, facts_of(enrollment, patient), now,
+                 _context(settings, patient.first_name))
+    session.add_all(OutboxMessage(enrollment_id=enrollment.id, created_at=now,
+                                  updated_at=now, **_row_values(t)) for t in texts)
+    record(session, actor, "enrolled", now, patient_id=patient.id,
+           enrollment_id=enrollment.id, detail=protocol.id + (
+               f"; supersedes {', '.join(str(e.id) for e in active)}" if active else ""))
+    return enrollment.id
 
 
 def _active(session: Session, enrollment_id: int) -> Enrollment:

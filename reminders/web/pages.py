@@ -10,9 +10,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from reminders.models import Flag, FlagStatus
-from reminders.web import admin, enrol, flag_queue, patients
+from reminders.web import admin, enrol, flag_queue, imports, patients, reports
 
-blueprints = (patients.bp, enrol.bp, flag_queue.bp, admin.bp)
+blueprints = (patients.bp, enrol.bp, flag_queue.bp, reports.bp, imports.bp, admin.bp)
 
 
 def local(instant: datetime | None, tz: str | ZoneInfo | None = None,
@@ -39,5 +39,4 @@ def _nav() -> dict:
 def init_app(app: Flask) -> None:
     app.add_template_filter(local, "local")
     app.context_processor(_nav)
-    app.context_processor(lambda: {"clinic_name": app.extensions["reminders"]["settings"].clinic_name,
-                                   "endpoints": app.view_functions})
+    app.context_processor(lambda: {"clinic_name": app.extensions["reminders"]["settings"].clinic_name})

@@ -4,7 +4,10 @@ The tests run in order and share one signed-in tab and one database."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from pathlib import Path
 
 import requests
 from playwright.sync_api import expect
@@ -132,3 +135,37 @@ def test_correct_the_injection_time_seeing_the_change_first(page, live):
     page.get_by_role("button", name="Apply the correction").click()
     expect(page.locator(".flash-info")).to_contain_text("Injection time corrected")
     assert _enrollment(live).injected_at.isoformat() == "2026-06-01T15:20:00+00:00"
+
+
+def test_import_a_csv_with_one_bad_row(page, live, tmp_path):
+    path = tmp_path / "monday.csv"
+    path.write_text("first_name,phone,injected_at,protocol,consent_by\n"
+                    "Bo,(312) 555-0162,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n"
+                    "Cy,555-01,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n"
+                    "Di,(312) 555-0164,2026-06-01 09:30,hip-joint-injection,Nurse Kim\n")
+    page.goto("/")
+    page.get_by_role("link", name="Import").click()
+    expect(page.locator("#template-link")).to_be_visible()
+    page.get_by_label("CSV file").set_input_files(str(path))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#import-summary")).to_have_text("2 will be enrolled; 1 rejected.")
+    expect(page.locator('#rejected tr[data-line="3"]')).to_contain_text("not a valid phone number")
+    with live.sessions() as session:  # nothing enrolled before the confirmation
+        assert session.scalars(select(Enrollment).where(Enrollment.id > 1)).all() == []
+    page.get_by_role("button", name=re.compile("Enrol 2 patients")).click()
+    expect(page.locator(".flash-info")).to_contain_text("2 patients enrolled; 1 rejected rows were not")
+    expect(page.locator("#patients")).to_contain_text("Bo")
+    expect(page.locator("#patients")).to_contain_text("Di")
+
+
+def test_export_the_enrolments_as_csv(page, live):
+    page.goto("/reports")
+    expect(page.locator("#outcomes")).to_contain_text("hip-joint-injection")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export enrolments (CSV)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("enrolments-")
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
+    assert sorted(r["first_name"] for r in rows) == ["Ana", "Bo", "Di"]
+    ana = next(r for r in rows if r["first_name"] == "Ana")
+    assert ana["phone"] == PHONE and ana["diagnostic_responder"] == "yes"

@@ -1,0 +1,163 @@
+"""Outcomes for the reports page and the CSV exports: per enrolment (did pain improve by
+day 10, was the anaesthetic-window response a diagnostic response, did the patient stop
+answering or opt out), and counted by protocol and month."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from reminders.models import (
+    Enrollment,
+    EnrollmentStatus,
+    Flag,
+    FlagStatus,
+    OutboxMessage,
+    ProtocolVersion,
+    Reply,
+)
+from reminders.protocol import Improvement
+from reminders.schedules import protocol_from_snapshot
+from reminders.triage import FlagKind, improved
+
+COUNTS = ("enrolled", "completed", "improved_by_day10", "diagnostic_responders",
+          "no_response", "opted_out")
+
+
+@dataclass(frozen=True)
+class EnrollmentOutcome:
+    enrollment: Enrollment
+    month: str  # YYYY-MM of the injection, clinic time
+    day10_answer: str | None  # better / same / worse, or the score, as the patient said
+    improved_by_day10: bool | None  # None: no usable day-10 answer
+    no_response: bool
+    opted_out: bool
+    open_flags: int
+
+
+def day10_improved(relief: str | None, score: int | None, baseline: int | None,
+                   threshold: Improvement) -> bool | None:
+    """Pure, as triage judges the day-10 answer: BETTER, or a score that dropped from the
+    baseline by the protocol's threshold. None when the answer cannot tell."""
+    if relief is not None:
+        return relief == "better"
+    if score is None or baseline is None:
+        return None
+    return improved(baseline, score, threshold)
+
+
+def outcomes(session: Session, clinic_timezone: str) -> list[EnrollmentOutcome]:
+    """Every enrolment but superseded ones (their successor counts), oldest first."""
+    clinic = ZoneInfo(clinic_timezone)
+    enrollments = list(session.scalars(
+        select(Enrollment).options(selectinload(Enrollment.patient))
+        .where(Enrollment.status != EnrollmentStatus.SUPERSEDED)
+        .order_by(Enrollment.injected_at, Enrollment.id)))
+    snapshots = {v.digest: protocol_from_snapshot(v.protocol_id, v.source)
+                 for v in session.scalars(select(ProtocolVersion))}
+    answers: dict[int, Reply] = {}
+    for reply, step, digest in session.execute(
+            select(Reply, OutboxMessage.step, Enrollment.protocol_digest)
+            .join(OutboxMessage, Reply.question_id == OutboxMessage.id)
+            .join(Enrollment, Reply.enrollment_id == Enrollment.id).order_by(Reply.id)):
+        escalating = {s.id for s in snapshots[digest].steps if s.escalates}
+        if step in escalating and (reply.relief is not None or reply.score is not None):
+            answers[reply.enrollment_id] = reply  # the latest usable answer wins
+    flags: dict[int, list[Flag]] = defaultdict(list)
+    for flag in session.scalars(select(Flag).where(Flag.enrollment_id.is_not(None))):
+        flags[flag.enrollment_id].append(flag)
+    result = []
+    for e in enrollments:
+        answer = answers.get(e.id)
+        kinds = {f.kind for f in flags[e.id]}
+        opted_at = e.patient.opted_out_at
+        result.append(EnrollmentOutcome(
+            enrollment=e, month=e.injected_at.astimezone(clinic).strftime("%Y-%m"),
+            day10_answer=None if answer is None else (answer.relief or str(answer.score)),
+            improved_by_day10=None if answer is None else day10_improved(
+                answer.relief, answer.score, e.baseline_pain,
+                snapshots[e.protocol_digest].improvement),
+            no_response=FlagKind.NO_RESPONSE in kinds,
+            opted_out=FlagKind.OPTED_OUT in kinds or (opted_at is not None
+                                                      and opted_at >= e.created_at),
+            open_flags=sum(f.status != FlagStatus.RESOLVED for f in flags[e.id])))
+    return result
+
+
+def by_protocol_and_month(items: Iterable[EnrollmentOutcome]) -> list[dict]:
+    """Pure: the counts of COUNTS per (protocol, month), newest month first."""
+    table: dict[tuple[str, str], dict[str, int]] = {}
+    for o in items:
+        row = table.setdefault((o.enrollment.protocol_id, o.month), dict.fromkeys(COUNTS, 0))
+        row["enrolled"] += 1
+        row["completed"] += o.enrollment.status == EnrollmentStatus.COMPLETED
+        row["improved_by_day10"] += o.improved_by_day10 is True
+        row["diagnostic_responders"] += o.enrollment.diagnostic_relief_met is True
+        row["no_response"] += o.no_response
+        row["opted_out"] += o.opted_out
+    return [{"protocol": p, "month": m, **counts}
+            for (p, m), counts in sorted(table.items(), key=lambda kv: (kv[0][1], kv[0][0]),
+                                         reverse=True)]
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (phone numbers keep their +)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not text[1:2].isdigit()):
+        return "'" + text
+    return text
+
+
+def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+ENROLLMENT_COLUMNS = [
+    "enrollment_id", "first_name", "phone", "protocol", "injected_at", "timezone", "status",
+    "baseline_pain", "anaesthetic_pain", "diagnostic_relief_percent", "diagnostic_responder",
+    "day10_answer", "improved_by_day10", "no_response", "opted_out", "open_flags",
+    "consent_by", "created_by"]
+
+
+def enrollments_csv(items: Iterable[EnrollmentOutcome]) -> str:
+    def yes(value: bool | None) -> str:
+        return "" if value is None else ("yes" if value else "no")
+
+    return to_csv(ENROLLMENT_COLUMNS, (
+        [o.enrollment.id, o.enrollment.patient.first_name, o.enrollment.patient.phone,
+         o.enrollment.protocol_id, o.enrollment.injected_at.isoformat(),
+         o.enrollment.patient.timezone, o.enrollment.status.value, o.enrollment.baseline_pain,
+         o.enrollment.anaesthetic_pain, o.enrollment.diagnostic_relief_percent,
+         yes(o.enrollment.diagnostic_relief_met), o.day10_answer, yes(o.improved_by_day10),
+         yes(o.no_response), yes(o.opted_out), o.open_flags, o.enrollment.consent_by,
+         o.enrollment.created_by] for o in items))
+
+
+FLAG_COLUMNS = ["flag_id", "kind", "priority", "status", "enrollment_id", "first_name", "phone",
+                "reason", "reply_text", "created_at", "acknowledged_by", "acknowledged_at",
+                "resolved_by", "resolved_at", "resolution_note"]
+
+
+def flags_csv(flags: Iterable[Flag]) -> str:
+    def iso(instant) -> str | None:
+        return instant.isoformat() if instant else None
+
+    return to_csv(FLAG_COLUMNS, (
+        [f.id, f.kind.value, f.priority.value, f.status.value, f.enrollment_id,
+         f.enrollment.patient.first_name if f.enrollment else None,
+         f.enrollment.patient.phone if f.enrollment else f.phone, f.reason,
+         f.reply.body if f.reply else None, iso(f.created_at), f.acknowledged_by,
+         iso(f.acknowledged_at), f.resolved_by, iso(f.resolved_at), f.resolution_note]
+        for f in flags))

@@ -1,0 +1,57 @@
+"""Reports: outcomes by protocol and month (a table and a chart) and the CSV exports of
+enrolments with their outcomes and of the flag log. Every export is in the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template
+from flask_login import current_user
+
+from reminders import reports
+from reminders.audit import record
+from reminders.flags import list_flags
+from reminders.web.auth import now
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _ext():
+    return current_app.extensions["reminders"]
+
+
+@bp.get("")
+def index():
+    with _ext()["sessions"]() as session:
+        rows = reports.by_protocol_and_month(
+            reports.outcomes(session, _ext()["settings"].clinic_timezone))
+    return render_template("reports.html", rows=rows, counts=reports.COUNTS)
+
+
+def _download(text: str, name: str) -> Response:
+    stamp = now().strftime("%Y%m%d-%H%M")
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={name}-{stamp}.csv",
+        "Cache-Control": "no-store"})  # patient data: not kept in shared caches
+
+
+@bp.get("/enrollments.csv")
+def enrollments_csv():
+    with _ext()["sessions"].begin() as session:
+        items = reports.outcomes(session, _ext()["settings"].clinic_timezone)
+        record(session, current_user.actor, "exported", now(),
+               detail=f"enrolments CSV: {len(items)} enrolments")
+        text = reports.enrollments_csv(items)
+    return _download(text, "enrolments")
+
+
+@bp.get("/flags.csv")
+def flags_csv():
+    with _ext()["sessions"].begin() as session:
+        flags = list_flags(session, include_resolved=True)
+        for flag in flags:
+            _ = flag.enrollment and flag.enrollment.patient
+        record(session, current_user.actor, "exported", now(),
+               detail=f"flag log CSV: {len(flags)} flags")
+        text = reports.flags_csv(flags)
+    return _download(text, "flag-log")
+
+
