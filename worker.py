@@ -35,7 +35,6 @@ log = logging.getLogger("reminders.worker")
 WEB_THREADS = 8
 
 NEXT_STEPS = """\
-Next, in another terminal:
   .venv/bin/reminders enroll --first-name Alex --phone "(312) 555-0101" \\
       --injected-at "$(date -Iseconds)" --consent-by "Nurse Kim"
   .venv/bin/reminders list                 # who is enrolled, what goes out next
@@ -122,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
              engine.url.render_as_string(hide_password=True), settings.dispatch_interval,
              dispatcher.owner)
     if transport.name == "console":
+        if server is not None:
+            print(f"Staff pages: sign in at http://{host}:{port}/login\nOr, in another terminal:")
+        else:
+            print("Next, in another terminal:")
         print(NEXT_STEPS, flush=True)
     scheduler.start()
     for stopper in stoppers:  # the batch in flight finishes before the process exits

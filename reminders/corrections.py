@@ -8,6 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
 from reminders.enrollments import NotFound, Services, protocol_of
@@ -27,7 +29,7 @@ MAX_NOTE = 2000
 RESENDABLE = (MessageStatus.FAILED, MessageStatus.UNDELIVERED)
 
 
-def _enrollment(session, enrollment_id: int) -> Enrollment:
+def _enrollment(session: Session, enrollment_id: int) -> Enrollment:
     enrollment = session.get(Enrollment, enrollment_id, with_for_update=True)
     if enrollment is None:
         raise NotFound(f"no enrolment {enrollment_id}")
@@ -42,19 +44,28 @@ def change_phone(svc: Services, enrollment_id: int, phone: str, actor: Actor,
         new = normalise_phone(phone or "", svc.settings.default_region)
     except ValueError as exc:
         raise ValidationError({"phone": str(exc)}) from None
-    with svc.sessions.begin() as session:
-        patient = _enrollment(session, enrollment_id).patient
-        if new == patient.phone:
-            raise ValidationError({"phone": "is the number we already have"})
-        other = session.scalars(select(Patient).where(Patient.phone == new)).first()
-        if other is not None:
-            raise ValidationError({"phone": f"{new} belongs to another patient "
-                                   f"(patient {other.id}); check the number"})
-        old = patient.phone
-        patient.phone, patient.updated_at = new, now
-        record(session, actor, "phone_changed", now, patient_id=patient.id,
-               enrollment_id=enrollment_id, detail=f"{mask_phone(old)} → {mask_phone(new)}")
-        return new
+    try:
+        with svc.sessions.begin() as session:
+            return _change_phone(session, enrollment_id, new, actor, now)
+    except IntegrityError:  # another patient got this number a moment ago
+        raise ValidationError({"phone": f"{new} was just given to another patient; "
+                               "check the number"}) from None
+
+
+def _change_phone(session: Session, enrollment_id: int, new: str, actor: Actor,
+                  now: datetime) -> str:
+    patient = _enrollment(session, enrollment_id).patient
+    if new == patient.phone:
+        raise ValidationError({"phone": "is the number we already have"})
+    other = session.scalars(select(Patient).where(Patient.phone == new)).first()
+    if other is not None:
+        raise ValidationError({"phone": f"{new} belongs to another patient "
+                               f"(patient {other.id}); check the number"})
+    old = patient.phone
+    patient.phone, patient.updated_at = new, now
+    record(session, actor, "phone_changed", now, patient_id=patient.id,
+           enrollment_id=enrollment_id, detail=f"{mask_phone(old)} → {mask_phone(new)}")
+    return new
 
 
 def mark_opted_out(svc: Services, enrollment_id: int, actor: Actor, now: datetime) -> int:

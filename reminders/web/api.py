@@ -139,14 +139,15 @@ def parse_enrollment(data: dict) -> EnrollmentInput:
         baseline_pain=baseline, supersede=values["supersede"])
 
 
-def _enrollment(enrollment_id: int) -> dict:
+def _enrollment(enrollment_id: int, *, viewed: bool) -> dict:
     with current_app.extensions["reminders"]["sessions"].begin() as session:
         enrollment = session.get(Enrollment, enrollment_id, options=[
             selectinload(Enrollment.messages), selectinload(Enrollment.patient)])
         if enrollment is None:
             raise NotFound(f"no enrolment {enrollment_id}")
-        record(session, g.actor, "viewed", now(), patient_id=enrollment.patient_id,
-               enrollment_id=enrollment.id, detail="API")
+        if viewed:
+            record(session, g.actor, "viewed", now(), patient_id=enrollment.patient_id,
+                   enrollment_id=enrollment.id, detail="API")
         return enrollment_json(enrollment)
 
 
@@ -159,9 +160,7 @@ def openapi_json():
 def create_enrollment():
     data = parse_enrollment(_json_object())
     enrollment_id = enroll(_services(), data, now(), g.actor)
-    with current_app.extensions["reminders"]["sessions"]() as session:
-        body = enrollment_json(session.get(Enrollment, enrollment_id))
-    response = jsonify(body)
+    response = jsonify(_enrollment(enrollment_id, viewed=False))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_enrollment", enrollment_id=enrollment_id)
     return response
@@ -169,7 +168,7 @@ def create_enrollment():
 
 @bp.get("/enrollments/<int:enrollment_id>")
 def get_enrollment(enrollment_id: int):
-    return jsonify(_enrollment(_enrollment_id(enrollment_id)))
+    return jsonify(_enrollment(_enrollment_id(enrollment_id), viewed=True))
 
 
 @bp.post("/enrollments/<int:enrollment_id>/cancel")
@@ -179,7 +178,7 @@ def cancel_enrollment(enrollment_id: int):
         cancel(_services(), enrollment_id, g.actor, now())
     except ValidationError as exc:  # not active: a conflict with its state, not bad input
         return _error(409, "conflict", exc.errors.get("enrollment_id", str(exc)))
-    return jsonify(_enrollment(enrollment_id))
+    return jsonify(_enrollment(enrollment_id, viewed=False))  # the cancel is audited
 
 
 @bp.get("/flags")

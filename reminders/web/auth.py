@@ -87,7 +87,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see patient information."
     login_manager.session_protection = "strong"
     app.register_error_handler(CSRFError, _csrf_refused)
-    app.context_processor(lambda: {"current_user": current_user})
 
 
 def _api_request() -> bool:
