@@ -116,6 +116,10 @@ def seed(db: Database, *, enrolments: int, due: int, now: datetime, chunk: int =
     if due:
         add_due(db, due, now)
     if db.backend == "postgresql":
+        with db.engine.begin() as conn:  # rows were inserted with their ids: move the sequences on
+            for table in ("patients", "enrollments", "outbox"):
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT max(id) FROM {table}))")
         with db.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             conn.exec_driver_sql("VACUUM ANALYZE")

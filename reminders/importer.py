@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -33,6 +34,7 @@ from reminders.validation import (
     validate,
 )
 
+log = logging.getLogger(__name__)
 REQUIRED = ("first_name", "phone", "injected_at", "protocol", "consent_by")
 OPTIONAL = ("timezone", "language", "side", "diabetic", "pt_referral", "baseline_pain",
             "supersede")
@@ -222,7 +224,10 @@ def import_csv(svc: Services, data: bytes, now: datetime, actor: Actor,
     except ValidationError:
         failed.valid = None
         return report, []
-    except IntegrityError:  # a phone enrolled by someone else between the check and here
+    except IntegrityError as exc:  # a phone enrolled by someone else between check and write
+        # the constraint's name only: the driver's message would quote a phone number
+        log.warning("CSV import rolled back: %s", getattr(getattr(exc.orig, "diag", None),
+                                                           "constraint_name", type(exc.orig).__name__))
         report.file_errors.append("a patient in the file was enrolled by someone else just "
                                   "now; nothing was imported: check the list and try again")
         return report, []

@@ -24,7 +24,7 @@ def improvement_line(baseline: int | None, threshold: Improvement) -> float | No
         return None
     by_points = baseline - threshold.points
     by_percent = baseline * (1 - threshold.percent / 100) if baseline > 0 else by_points
-    return max(by_points, by_percent)
+    return round(max(by_points, by_percent), 2)
 
 
 def trajectory(injected_at: datetime, baseline: int | None, threshold: Improvement,

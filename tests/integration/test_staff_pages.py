@@ -5,6 +5,7 @@ chart, the actions on the record, the flag queue and the audit log."""
 import json
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -346,3 +347,32 @@ def test_the_flag_queue_puts_the_most_urgent_first(kim):
     html = page(kim.get("/flags"))
     kinds = re.findall(r'data-kind="(\w+)"', html)
     assert kinds[0] == "red_flag"
+
+
+class _Fields(HTMLParser):
+    """The form controls of a page, and the ids its labels name."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls, self.labelled = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "label" and attrs.get("for"):
+            self.labelled.add(attrs["for"])
+        elif tag in ("input", "select", "textarea") and attrs.get("type") not in (
+                "hidden", "submit", "button"):
+            self.controls.append(attrs)
+
+
+def test_every_input_on_every_page_has_a_label(boss, sessions):
+    enrollment_id = enrol(boss)
+    text_from(boss, "fever")
+    pages = ["/", "/enrol", f"/enrollments/{enrollment_id}", "/flags", "/import",
+             "/admin/audit", "/admin/tokens", "/admin/staff", "/password"]
+    for path in pages:
+        parser = _Fields()
+        parser.feed(page(boss.get(path)))
+        assert parser.controls, path
+        for control in parser.controls:
+            assert control.get("id") in parser.labelled or control.get("aria-label"), (path, control)

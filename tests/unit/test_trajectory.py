@@ -1,0 +1,29 @@
+"""The pain chart's data (pure)."""
+
+from datetime import timedelta
+
+from reminders.protocol import Improvement
+from reminders.trajectory import improvement_line, trajectory
+from tests.conftest import utc
+
+THRESHOLD = Improvement(points=2, percent=30)
+
+
+def test_the_improvement_line_is_the_easier_of_points_and_percent():
+    assert improvement_line(7, THRESHOLD) == 5  # 2 points beat 30 % (4.9)
+    assert improvement_line(10, THRESHOLD) == 8  # 2 points (8) beat 30 % (7)
+    assert improvement_line(3, THRESHOLD) == 2.1  # a drop of 1 is 33 %: a 2 counts
+    assert improvement_line(0, THRESHOLD) == -2  # nothing to improve: no score is under it
+    assert improvement_line(None, THRESHOLD) is None
+
+
+def test_scores_are_placed_by_days_since_the_injection_in_order():
+    injected = utc(2026, 6, 1, 15)
+    data = trajectory(injected, 8, THRESHOLD, [
+        (injected + timedelta(days=10, hours=1), 4, "day10-check"),
+        (injected + timedelta(hours=1), 2, "pain-check"),
+    ])
+    assert [(p["day"], p["score"], p["label"]) for p in data["points"]] == [
+        (round(1 / 24, 3), 2, "pain-check"), (round(10 + 1 / 24, 3), 4, "day10-check")]
+    assert data["baseline"] == 8 and data["threshold"] == 6
+    assert data["last_day"] == round(10 + 1 / 24, 3) + 0.5
