@@ -59,25 +59,26 @@ def _consent_by(form) -> str:
     return current_user.name if form.get("consent") == "on" else ""
 
 
-def _errors(form, at: datetime) -> tuple[dict[str, str], object | None]:
+def _errors(form, at: datetime) -> dict[str, str]:
+    """What is wrong with the form, by field (the consent box stands for consent_by)."""
     svc = _svc()
     try:
-        valid = validate(_input(form, _consent_by(form)), svc.protocols,
-                         clinic_timezone=svc.settings.clinic_timezone,
-                         default_region=svc.settings.default_region, now=at)
+        validate(_input(form, _consent_by(form)), svc.protocols,
+                 clinic_timezone=svc.settings.clinic_timezone,
+                 default_region=svc.settings.default_region, now=at)
     except ValidationError as exc:
         errors = dict(exc.errors)
         if "consent_by" in errors:
             errors["consent"] = "tick to confirm the patient agreed to receive texts"
             del errors["consent_by"]
-        return errors, None
-    return {}, valid
+        return errors
+    return {}
 
 
 def preview_data(form, at: datetime) -> dict:
     """Field errors, the phone in E.164, the consent wording and the plan as it stands."""
     svc = _svc()
-    errors, _ = _errors(form, at)
+    errors = _errors(form, at)
     facts_ok = not {"protocol", "timezone", "injected_at", "language", "side"} & set(errors)
     data = {"errors": errors, "phone": None, "texts": [], "consent_text": "", "timezone": None}
     if "phone" not in errors and form.get("phone"):
@@ -138,7 +139,7 @@ def preview():
 @bp.post("")
 def submit():
     at = now()
-    errors, _ = _errors(request.form, at)
+    errors = _errors(request.form, at)
     if not errors:
         try:
             enrollment_id = enroll(_svc(), _input(request.form, _consent_by(request.form)), at,
