@@ -142,6 +142,31 @@ def set_password(sessions: sessionmaker[Session], staff_id: int, current: str, n
         record(session, Actor(member.name, "web"), "password_changed", now)
 
 
+def manage_staff(sessions: sessionmaker[Session], name: str, action: str, actor: Actor,
+                 now: datetime) -> str | None:
+    """An admin's change to an account: "deactivate" (signed out at its next request),
+    "reactivate", or "reset" (a new one-time password, returned). Not one's own account."""
+    if action not in ("deactivate", "reactivate", "reset"):
+        raise ValidationError({"action": f"{action!r} is not deactivate, reactivate or reset"})
+    if normalise_name(name) == normalise_name(actor.name):
+        raise ValidationError({"name": "you cannot change your own account here"})
+    with sessions.begin() as session:
+        member = session.scalars(select(StaffMember).where(
+            StaffMember.name == normalise_name(name)).with_for_update()).first()
+        if member is None:
+            raise ValidationError({"name": f"no account named {name!r}"})
+        password = None
+        if action == "reset":
+            password = generate_password()
+            member.password_hash = _hasher.hash(password)
+            member.must_change_password = True
+        else:
+            member.active = action == "reactivate"
+        record(session, actor, f"staff_{action}d" if action != "reset" else "staff_password_reset",
+               now, detail=member.name)
+        return password
+
+
 # --- API tokens ---------------------------------------------------------------------------
 
 

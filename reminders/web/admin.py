@@ -8,7 +8,14 @@ from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from reminders.accounts import create_staff, create_token, generate_password, list_tokens, revoke_token
+from reminders.accounts import (
+    create_staff,
+    create_token,
+    generate_password,
+    list_tokens,
+    manage_staff,
+    revoke_token,
+)
 from reminders.audit import entries
 from reminders.models import Role, StaffMember
 from reminders.validation import ValidationError
@@ -70,12 +77,21 @@ def tokens():
 def staff():
     created, errors = None, {}
     if request.method == "POST":
-        password = generate_password()
-        role = Role.ADMIN if request.form.get("admin") == "on" else Role.STAFF
         try:
-            member = create_staff(_sessions(), request.form.get("name", ""), password, role, now(),
-                                  current_user.actor, one_time=True)
-            created = (member.name, password)
+            if request.form.get("action"):
+                name = request.form.get("account", "")
+                password = manage_staff(_sessions(), name, request.form["action"],
+                                        current_user.actor, now())
+                if password:
+                    created = (name, password)
+                else:
+                    flash(f"Account {name} {request.form['action']}d.", "info")
+            else:
+                password = generate_password()
+                role = Role.ADMIN if request.form.get("admin") == "on" else Role.STAFF
+                member = create_staff(_sessions(), request.form.get("name", ""), password, role,
+                                      now(), current_user.actor, one_time=True)
+                created = (member.name, password)
         except ValidationError as exc:
             errors = exc.errors
     with _sessions()() as session:

@@ -239,3 +239,30 @@ def test_an_api_token_does_not_open_the_staff_pages_and_a_staff_session_does_not
     app, _ = web
     assert app.test_client().get("/", headers={"Authorization": f"Bearer {token}"}).status_code == 302
     assert kim.get("/api/v1/flags").status_code == 401
+
+
+def test_an_admin_deactivates_an_account_and_its_session_ends_at_once(web, kim, boss, sessions):
+    boss.get("/admin/staff")
+    assert b"Account kim deactivated" in boss.post(
+        "/admin/staff", {"account": "kim", "action": "deactivate"}, follow_redirects=True).data
+    assert kim.get("/").status_code == 302  # signed out at the next request
+    app, clock = web
+    assert Staff(app, clock, address="10.1.1.1").login("kim", PASSWORD).status_code == 401
+    boss.post("/admin/staff", {"account": "kim", "action": "reactivate"})
+    assert Staff(app, clock, address="10.1.1.2").login("kim", PASSWORD).status_code == 302
+    own = boss.post("/admin/staff", {"account": "boss", "action": "deactivate"})
+    assert own.status_code == 422 and b"your own account" in own.data
+    with sessions() as session:
+        actions = [a.action for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions[-2:] == ["staff_deactivated", "staff_reactivated"]
+
+
+def test_an_admin_gives_a_forgotten_password_a_new_one_time_one(web, boss):
+    boss.get("/admin/staff")
+    page = boss.post("/admin/staff", {"account": "kim", "action": "reset"})
+    password = page.get_data(as_text=True).split("<pre><code>")[1].split("</code>")[0]
+    app, clock = web
+    assert Staff(app, clock, address="10.1.1.3").login("kim", PASSWORD).status_code == 401
+    fresh = Staff(app, clock, address="10.1.1.4")
+    assert fresh.login("kim", password).status_code == 302
+    assert fresh.get("/flags").headers["Location"] == "/password"
