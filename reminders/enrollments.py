@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
@@ -203,6 +204,8 @@ def _correction(rows: dict[str, OutboxMessage], texts: list[PlannedText]) -> lis
 
 def _corrected_plan(svc: Services, session: Session, enrollment_id: int,
                     injected_at: str | datetime, now: datetime):
+    """The enrolment, the checked new injection time, its rows by step and the plan from
+    that time. Writes nothing."""
     enrollment = _active(session, enrollment_id)
     patient = enrollment.patient
     protocol = protocol_of(session, enrollment)
@@ -211,35 +214,32 @@ def _corrected_plan(svc: Services, session: Session, enrollment_id: int,
         check_injection_time(new_time, protocol, now)
     except ValueError as exc:
         raise ValidationError({"injected_at": str(exc)}) from None
-    old_time = enrollment.injected_at
-    enrollment.injected_at = new_time  # in this transaction only, for facts_of
     rows = {m.step: m for m in enrollment.messages}
     introduced = any(m.status in _MAY_HAVE_REACHED for m in rows.values())
-    texts = plan(protocol, facts_of(enrollment, patient), now,
-                 _context(svc.settings, patient.first_name), introduced=introduced)
-    return enrollment, old_time, rows, texts
+    facts = replace(facts_of(enrollment, patient), injected_at=new_time)
+    texts = plan(protocol, facts, now, _context(svc.settings, patient.first_name),
+                 introduced=introduced)
+    return enrollment, new_time, rows, texts
 
 
 def preview_reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime,
-                       now: datetime) -> list[Change]:
-    """What `reschedule` would do, without doing it (nothing is written)."""
+                       now: datetime) -> tuple[list[Change], ZoneInfo]:
+    """What `reschedule` would do, without doing it, and the patient's zone to show it in."""
     with svc.sessions() as session:
-        _, _, rows, texts = _corrected_plan(svc, session, enrollment_id, injected_at, now)
-        changes = _correction(rows, texts)
-        session.rollback()
-        return changes
+        enrollment, _, rows, texts = _corrected_plan(svc, session, enrollment_id, injected_at, now)
+        return _correction(rows, texts), zone(enrollment.patient.timezone)
 
 
 def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, now: datetime,
                actor: Actor) -> list[Change]:
     """Correct the injection time: re-plan what has not been sent; never touch what has."""
     with svc.sessions.begin() as session:
-        enrollment, old_time, rows, texts = _corrected_plan(svc, session, enrollment_id,
+        enrollment, new_time, rows, texts = _corrected_plan(svc, session, enrollment_id,
                                                             injected_at, now)
         record(session, actor, "rescheduled", now, patient_id=enrollment.patient_id,
                enrollment_id=enrollment.id,
-               detail=f"injection time {old_time.isoformat()} → {enrollment.injected_at.isoformat()}")
-        enrollment.updated_at = now
+               detail=f"injection time {enrollment.injected_at.isoformat()} → {new_time.isoformat()}")
+        enrollment.injected_at, enrollment.updated_at = new_time, now
         by_step = {t.step: t for t in texts}
         changes = _correction(rows, texts)
         for change in changes:

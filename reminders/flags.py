@@ -77,8 +77,10 @@ def _rank(priority: Priority) -> int:
 
 def list_flags(session: Session, *, include_resolved: bool = False,
                enrollment_id: int | None = None) -> list[Flag]:
-    """Most urgent first, then oldest first."""
-    query = (select(Flag).options(selectinload(Flag.replies), selectinload(Flag.reply))
+    """Most urgent first, then oldest first; each with its replies, enrolment and patient
+    loaded (the pages and exports read them after the session closes)."""
+    query = (select(Flag).options(selectinload(Flag.replies), selectinload(Flag.reply),
+                                  selectinload(Flag.enrollment).selectinload(Enrollment.patient))
              .order_by(_PRIORITY_ORDER, Flag.created_at, Flag.id))
     if not include_resolved:
         query = query.where(Flag.status != FlagStatus.RESOLVED)

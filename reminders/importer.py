@@ -208,21 +208,19 @@ def import_csv(svc: Services, data: bytes, now: datetime, actor: Actor,
     if report.file_errors or not report.accepted:
         return report, []
     ids: list[int] = []
-    failed: Row | None = None
     try:
         with svc.sessions.begin() as session:
             for row in report.accepted:
                 try:
                     ids.append(enroll_valid(session, svc.settings, row.valid, now, actor))
                 except ValidationError as exc:
-                    failed = row
-                    row.errors.update(exc.errors)
+                    row.errors.update(exc.errors)  # now rejected; the transaction rolls back
+                    row.valid = None
                     raise
             record(session, actor, "imported", now,
                    detail=f"{filename or 'CSV'}: {len(ids)} enrolled, "
                           f"{len(report.rejected)} rejected")
     except ValidationError:
-        failed.valid = None
         return report, []
     except IntegrityError as exc:  # a phone enrolled by someone else between check and write
         # the constraint's name only: the driver's message would quote a phone number

@@ -6,11 +6,12 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, jsonify, request
+from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
 from reminders.db import make_engine, session_factory
+from reminders.enrollments import Services
 from reminders.inbound import Inbox
 from reminders.protocol import ProtocolSet
 from reminders.schedules import read_schedules
@@ -45,25 +46,19 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         "settings": settings,
         "sessions": sessions,
         "protocols": protocols,
+        "services": Services(sessions, protocols, settings),
         "inbox": Inbox(sessions, protocols, settings),
         "clock": lambda: datetime.now(UTC),  # tests replace it with a fixed clock
     }
     from reminders.web import api, auth, health, pages, twilio_hooks
+    from reminders.web.current import IdConverter
 
+    app.url_map.converters["id"] = IdConverter
     auth.init_app(app)
     for blueprint in (health.bp, twilio_hooks.bp, auth.bp, api.bp, *pages.blueprints):
         app.register_blueprint(blueprint)
     auth.csrf.exempt(twilio_hooks.bp)  # signed by Twilio instead
     auth.csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing for a forged form to ride on
-    app.register_error_handler(HTTPException, _api_errors_as_json)
+    app.register_error_handler(HTTPException, api.http_error)
     pages.init_app(app)
     return app
-
-
-def _api_errors_as_json(exc: HTTPException):
-    """A 404 or 405 under /api/ (no route matched, so no blueprint handler ran) in JSON."""
-    if request.path.startswith("/api/"):
-        response = jsonify(error=exc.name.lower().replace(" ", "_"), detail=exc.description)
-        response.status_code = exc.code or 500
-        return response
-    return exc

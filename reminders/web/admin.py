@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, abort, current_app, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from reminders.accounts import (
 from reminders.audit import entries
 from reminders.models import Role, StaffMember
 from reminders.validation import ValidationError
-from reminders.web.auth import now
+from reminders.web.current import now, sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -33,10 +33,6 @@ def admin_only(view):
     return wrapper
 
 
-def _sessions():
-    return current_app.extensions["reminders"]["sessions"]
-
-
 @bp.get("/audit")
 @admin_only
 def audit():
@@ -44,7 +40,7 @@ def audit():
     action = request.args.get("action", "").strip()[:32] or None
     patient = request.args.get("patient", "")
     before = request.args.get("before", "")
-    with _sessions()() as session:
+    with sessions()() as session:
         rows = entries(session, actor=actor, action=action,
                        patient_id=int(patient) if patient.isdigit() and len(patient) < 10 else None,
                        before_id=int(before) if before.isdigit() and len(before) < 10 else None)
@@ -59,14 +55,14 @@ def tokens():
     if request.method == "POST":
         try:
             if request.form.get("revoke"):
-                revoke_token(_sessions(), request.form["revoke"], current_user.actor, now())
+                revoke_token(sessions(), request.form["revoke"], current_user.actor, now())
                 flash(f"Token {request.form['revoke']} revoked: it is refused from now on.", "info")
             else:
-                new_token = create_token(_sessions(), request.form.get("name", ""),
+                new_token = create_token(sessions(), request.form.get("name", ""),
                                          current_user.actor, now())
         except ValidationError as exc:
             errors = exc.errors
-    with _sessions()() as session:
+    with sessions()() as session:
         rows = list_tokens(session)
     return render_template("tokens.html", rows=rows, new_token=new_token, errors=errors), (
         422 if errors else 200)
@@ -80,7 +76,7 @@ def staff():
         try:
             if request.form.get("action"):
                 name = request.form.get("account", "")
-                password = manage_staff(_sessions(), name, request.form["action"],
+                password = manage_staff(sessions(), name, request.form["action"],
                                         current_user.actor, now())
                 if password:
                     created = (name, password)
@@ -89,12 +85,12 @@ def staff():
             else:
                 password = generate_password()
                 role = Role.ADMIN if request.form.get("admin") == "on" else Role.STAFF
-                member = create_staff(_sessions(), request.form.get("name", ""), password, role,
+                member = create_staff(sessions(), request.form.get("name", ""), password, role,
                                       now(), current_user.actor, one_time=True)
                 created = (member.name, password)
         except ValidationError as exc:
             errors = exc.errors
-    with _sessions()() as session:
+    with sessions()() as session:
         rows = list(session.scalars(select(StaffMember).order_by(StaffMember.name)))
     return render_template("staff.html", rows=rows, created=created, errors=errors), (
         422 if errors else 200)

@@ -12,21 +12,20 @@ import functools
 from importlib import resources
 
 import yaml
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from reminders.audit import record
-from reminders.enrollments import NotFound, Services, cancel, enroll
+from reminders.enrollments import NotFound, cancel, enroll
 from reminders.flags import list_flags
 from reminders.models import Enrollment
 from reminders.validation import EnrollmentInput, ValidationError
 from reminders.views import enrollment_json, flag_json
-from reminders.web.auth import now
+from reminders.web.current import now, services, sessions
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-MAX_ID = 2**31 - 1  # ids above this are no row of ours (and overflow PostgreSQL's integer)
 _STRINGS = ("first_name", "phone", "injected_at", "timezone", "protocol", "consent_by",
             "language", "side")
 _BOOLS = ("diabetic", "pt_referral", "supersede")
@@ -38,11 +37,6 @@ FIELDS = frozenset((*_STRINGS, *_BOOLS, "baseline_pain"))
 def openapi() -> dict:
     text = resources.files("reminders.web").joinpath("openapi.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
-
-
-def _services() -> Services:
-    ext = current_app.extensions["reminders"]
-    return Services(ext["sessions"], ext["protocols"], ext["settings"])
 
 
 def _error(status: int, code: str, detail: str, **extra):
@@ -63,8 +57,11 @@ def _known_query_only():
                                for name in sorted(unknown)})
 
 
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
+def http_error(exc: HTTPException):
+    """The app's handler for HTTP errors: JSON under /api/ (a 404 of an unknown path or
+    id, a 405, a 413), Flask's own page elsewhere."""
+    if not request.path.startswith("/api/"):
+        return exc
     return _error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
 
 
@@ -79,12 +76,6 @@ def _not_found(exc: NotFound):
     return _error(404, "not_found", str(exc))
 
 
-def _enrollment_id(raw: int) -> int:
-    if raw > MAX_ID:
-        raise NotFound(f"no enrolment {raw}")
-    return raw
-
-
 def _json_object() -> dict:
     data = request.get_json(silent=True)
     if data is None:
@@ -92,12 +83,6 @@ def _json_object() -> dict:
     if not isinstance(data, dict):
         raise ValidationError({"body": "must be a JSON object, not a " + type(data).__name__})
     return data
-
-
-def _check_clean(field: str, value: str) -> str:
-    if any(ord(c) < 32 for c in value):
-        raise ValidationError({field: "must not contain control characters"})
-    return value
 
 
 def parse_enrollment(data: dict) -> EnrollmentInput:
@@ -115,11 +100,10 @@ def parse_enrollment(data: dict) -> EnrollmentInput:
             continue
         if not isinstance(value, str):
             errors[field] = "must be a string"
+        elif any(ord(c) < 32 for c in value):
+            errors[field] = "must not contain control characters"
         else:
-            try:
-                values[field] = _check_clean(field, value)
-            except ValidationError as exc:
-                errors.update(exc.errors)
+            values[field] = value
     for field in _BOOLS:
         value = data.get(field, False)
         if not isinstance(value, bool):
@@ -140,7 +124,7 @@ def parse_enrollment(data: dict) -> EnrollmentInput:
 
 
 def _enrollment(enrollment_id: int, *, viewed: bool) -> dict:
-    with current_app.extensions["reminders"]["sessions"].begin() as session:
+    with sessions().begin() as session:
         enrollment = session.get(Enrollment, enrollment_id, options=[
             selectinload(Enrollment.messages), selectinload(Enrollment.patient)])
         if enrollment is None:
@@ -159,23 +143,22 @@ def openapi_json():
 @bp.post("/enrollments")
 def create_enrollment():
     data = parse_enrollment(_json_object())
-    enrollment_id = enroll(_services(), data, now(), g.actor)
+    enrollment_id = enroll(services(), data, now(), g.actor)
     response = jsonify(_enrollment(enrollment_id, viewed=False))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_enrollment", enrollment_id=enrollment_id)
     return response
 
 
-@bp.get("/enrollments/<int:enrollment_id>")
+@bp.get("/enrollments/<id:enrollment_id>")
 def get_enrollment(enrollment_id: int):
-    return jsonify(_enrollment(_enrollment_id(enrollment_id), viewed=True))
+    return jsonify(_enrollment(enrollment_id, viewed=True))
 
 
-@bp.post("/enrollments/<int:enrollment_id>/cancel")
+@bp.post("/enrollments/<id:enrollment_id>/cancel")
 def cancel_enrollment(enrollment_id: int):
-    enrollment_id = _enrollment_id(enrollment_id)
     try:
-        cancel(_services(), enrollment_id, g.actor, now())
+        cancel(services(), enrollment_id, g.actor, now())
     except ValidationError as exc:  # not active: a conflict with its state, not bad input
         return _error(409, "conflict", exc.errors.get("enrollment_id", str(exc)))
     return jsonify(_enrollment(enrollment_id, viewed=False))  # the cancel is audited
@@ -186,5 +169,5 @@ def flags():
     raw = request.args.get("include_resolved", "false")
     if raw not in ("true", "false"):
         raise ValidationError({"include_resolved": "must be true or false"})
-    with current_app.extensions["reminders"]["sessions"]() as session:
+    with sessions()() as session:
         return jsonify([flag_json(f) for f in list_flags(session, include_resolved=raw == "true")])

@@ -10,7 +10,6 @@ by default.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -33,6 +32,7 @@ from reminders.accounts import LoginRefused, Throttled, authenticate, set_passwo
 from reminders.audit import Actor
 from reminders.models import Role, StaffMember
 from reminders.validation import ValidationError
+from reminders.web.current import now, sessions
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "health.healthz", "twilio_hooks.inbound",
                               "twilio_hooks.status", "static"})
@@ -60,19 +60,11 @@ class StaffUser(UserMixin):
         return Actor(self.name, "web")
 
 
-def _ext() -> dict:
-    return current_app.extensions["reminders"]
-
-
-def now() -> datetime:
-    return _ext()["clock"]()
-
-
 @login_manager.user_loader
 def _load(user_id: str) -> StaffUser | None:
     if not user_id.isdigit():
         return None
-    with _ext()["sessions"]() as db:
+    with sessions()() as db:
         member = db.get(StaffMember, int(user_id))
         if member is None or not member.active:
             return None
@@ -130,7 +122,7 @@ def _bearer():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     name = None
     if scheme.lower() == "bearer" and token.strip():
-        name = token_owner(_ext()["sessions"], token.strip(), now())
+        name = token_owner(sessions(), token.strip(), now())
     if name is None:
         response = jsonify(error="unauthorized",
                            detail="send a valid API token: Authorization: Bearer <token>")
@@ -169,7 +161,7 @@ def login():
     if request.method == "POST":
         name = request.form.get("name", "")
         try:
-            member = authenticate(_ext()["sessions"], name, request.form.get("password", ""),
+            member = authenticate(sessions(), name, request.form.get("password", ""),
                                   request.remote_addr or "unknown", now())
         except LoginRefused as exc:
             error, status = str(exc), 429 if isinstance(exc, Throttled) else 401
@@ -200,7 +192,7 @@ def password():
             errors["confirm"] = "does not match the new password"
         else:
             try:
-                set_password(_ext()["sessions"], current_user.id,
+                set_password(sessions(), current_user.id,
                              request.form.get("current_password", ""), new, now())
             except ValidationError as exc:
                 errors = exc.errors

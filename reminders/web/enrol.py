@@ -6,13 +6,14 @@ writes nothing unless every field is right.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from reminders.enrollments import Services, enroll
+from reminders.enrollments import enroll
 from reminders.planner import EXPIRED, Facts, plan
 from reminders.validation import (
     EnrollmentInput,
@@ -21,7 +22,7 @@ from reminders.validation import (
     parse_instant,
     validate,
 )
-from reminders.web.auth import now
+from reminders.web.current import now, services
 
 bp = Blueprint("enrol", __name__, url_prefix="/enrol")
 
@@ -30,14 +31,9 @@ COMMON_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "Americ
                 "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu")
 
 
-def _svc() -> Services:
-    ext = current_app.extensions["reminders"]
-    return Services(ext["sessions"], ext["protocols"], ext["settings"])
-
-
 def _injected_at(raw: str) -> str | datetime:
     """Staff type the injection time as clinic time, wherever the patient lives."""
-    clinic = current_app.extensions["reminders"]["settings"].clinic_timezone
+    clinic = services().settings.clinic_timezone
     try:
         return parse_instant(raw, ZoneInfo(clinic))
     except ValueError:
@@ -61,7 +57,7 @@ def _consent_by(form) -> str:
 
 def _errors(form, at: datetime) -> dict[str, str]:
     """What is wrong with the form, by field (the consent box stands for consent_by)."""
-    svc = _svc()
+    svc = services()
     try:
         validate(_input(form, _consent_by(form)), svc.protocols,
                  clinic_timezone=svc.settings.clinic_timezone,
@@ -77,7 +73,7 @@ def _errors(form, at: datetime) -> dict[str, str]:
 
 def preview_data(form, at: datetime) -> dict:
     """Field errors, the phone in E.164, the consent wording and the plan as it stands."""
-    svc = _svc()
+    svc = services()
     errors = _errors(form, at)
     facts_ok = not {"protocol", "timezone", "injected_at", "language", "side"} & set(errors)
     data = {"errors": errors, "phone": None, "texts": [], "consent_text": "", "timezone": None}
@@ -104,19 +100,24 @@ def preview_data(form, at: datetime) -> dict:
 
 
 def _defaults() -> dict:
-    settings = current_app.extensions["reminders"]["settings"]
+    settings = services().settings
     local_now = now().astimezone(ZoneInfo(settings.clinic_timezone))
-    protocols = list(current_app.extensions["reminders"]["protocols"].protocols)
+    protocols = list(services().protocols.protocols)
     return {"injected_at": local_now.strftime("%Y-%m-%dT%H:%M"), "timezone": settings.clinic_timezone,
             "language": "en", "protocol": protocols[0] if protocols else ""}
 
 
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    """Every IANA zone, the common ones first (read from the tz database once)."""
+    return (*COMMON_ZONES, *sorted(available_timezones() - set(COMMON_ZONES)))
+
+
 def _page(form, preview: dict, status: int = 200):
-    ext = current_app.extensions["reminders"]
-    zones = [*COMMON_ZONES, *sorted(available_timezones() - set(COMMON_ZONES))]
+    svc = services()
     return render_template("enrol.html", form=form, errors=preview["errors"], preview=preview,
-                           protocols=ext["protocols"].protocols.values(), zones=zones,
-                           clinic_timezone=ext["settings"].clinic_timezone), status
+                           protocols=svc.protocols.protocols.values(), zones=_zones(),
+                           clinic_timezone=svc.settings.clinic_timezone), status
 
 
 @bp.get("")
@@ -142,7 +143,7 @@ def submit():
     errors = _errors(request.form, at)
     if not errors:
         try:
-            enrollment_id = enroll(_svc(), _input(request.form, _consent_by(request.form)), at,
+            enrollment_id = enroll(services(), _input(request.form, _consent_by(request.form)), at,
                                    current_user.actor)
         except ValidationError as exc:  # opted-out number, an active enrolment, a race
             errors = exc.errors

@@ -3,28 +3,22 @@ acknowledge a flag (they are on it) and resolve it with an outcome note."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from reminders.enrollments import NotFound
 from reminders.flags import acknowledge, list_flags, resolve
 from reminders.validation import ValidationError
-from reminders.web.auth import now
+from reminders.web.current import now, refusal, sessions
 
 bp = Blueprint("flag_queue", __name__, url_prefix="/flags")
-
-
-def _sessions():
-    return current_app.extensions["reminders"]["sessions"]
 
 
 @bp.get("")
 def index():
     show_resolved = request.args.get("resolved") == "1"
-    with _sessions()() as session:
+    with sessions()() as session:
         flags = list_flags(session, include_resolved=show_resolved)
-        for flag in flags:  # loaded here, read by the template after the session closes
-            _ = flag.enrollment and flag.enrollment.patient
     return render_template("flags.html", flags=flags, now=now(), show_resolved=show_resolved)
 
 
@@ -32,8 +26,7 @@ def _work(flag_id: int, action, done: str):
     try:
         action()
     except ValidationError as exc:
-        flash("Not done: " + "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in exc.errors.items()),
-              "error")
+        flash(refusal("Not done: ", exc.errors), "error")
     except NotFound:
         abort(404)
     else:
@@ -41,14 +34,14 @@ def _work(flag_id: int, action, done: str):
     return redirect(url_for("flag_queue.index") + f"#flag-{flag_id}")
 
 
-@bp.post("/<int:flag_id>/acknowledge")
+@bp.post("/<id:flag_id>/acknowledge")
 def ack(flag_id: int):
-    return _work(flag_id, lambda: acknowledge(_sessions(), flag_id, current_user.actor, now()),
+    return _work(flag_id, lambda: acknowledge(sessions(), flag_id, current_user.actor, now()),
                  f"Flag {flag_id} is yours.")
 
 
-@bp.post("/<int:flag_id>/resolve")
+@bp.post("/<id:flag_id>/resolve")
 def done(flag_id: int):
-    return _work(flag_id, lambda: resolve(_sessions(), flag_id, current_user.actor,
+    return _work(flag_id, lambda: resolve(sessions(), flag_id, current_user.actor,
                                           request.form.get("note", ""), now()),
                  f"Flag {flag_id} resolved.")

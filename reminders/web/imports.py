@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,18 +15,12 @@ from flask import (
 )
 from flask_login import current_user
 
-from reminders.enrollments import Services
 from reminders.importer import COLUMNS, OPTIONAL, REQUIRED, TEMPLATE, import_csv, preview
 from reminders.models import ImportBatch
-from reminders.web.auth import now
+from reminders.web.current import now, services
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 SHOWN = 200  # accepted rows listed on the preview page; the rest are counted
-
-
-def _svc() -> Services:
-    ext = current_app.extensions["reminders"]
-    return Services(ext["sessions"], ext["protocols"], ext["settings"])
 
 
 @bp.get("")
@@ -49,10 +42,10 @@ def check():
         return redirect(url_for("imports.upload"))
     data = file.read()
     file.close()
-    report = preview(_svc(), data, now())
+    report = preview(services(), data, now())
     batch_id = None
     if not report.file_errors and report.accepted:
-        with _svc().sessions.begin() as session:
+        with services().sessions.begin() as session:
             batch = ImportBatch(filename=file.filename[:255], content=data.decode("utf-8-sig"),
                                 uploaded_by=current_user.name, uploaded_at=now())
             session.add(batch)
@@ -63,11 +56,11 @@ def check():
                            columns=COLUMNS), 422 if report.file_errors else 200
 
 
-@bp.post("/<int:batch_id>/confirm")
+@bp.post("/<id:batch_id>/confirm")
 def confirm(batch_id: int):
-    svc = _svc()
+    svc = services()
     with svc.sessions() as session:
-        batch = session.get(ImportBatch, batch_id) if batch_id < 2**31 else None
+        batch = session.get(ImportBatch, batch_id)
         if batch is None or batch.uploaded_by != current_user.name:
             abort(404)
         if batch.imported_at is not None:

@@ -5,35 +5,22 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from reminders.audit import record
 from reminders.corrections import add_note, change_phone, mark_opted_out, resend
-from reminders.enrollments import (
-    NotFound,
-    Services,
-    cancel,
-    preview_reschedule,
-    protocol_of,
-    reschedule,
-)
+from reminders.enrollments import NotFound, cancel, preview_reschedule, protocol_of, reschedule
 from reminders.flags import list_flags
 from reminders.models import Enrollment, Note, Reply
 from reminders.roster import FILTERS, day_number, search
 from reminders.trajectory import trajectory
 from reminders.validation import ValidationError
-from reminders.web.auth import now
+from reminders.web.current import now, refusal, services
 
 bp = Blueprint("patients", __name__)
-MAX_ID = 2**31 - 1
-
-
-def _svc() -> Services:
-    ext = current_app.extensions["reminders"]
-    return Services(ext["sessions"], ext["protocols"], ext["settings"])
 
 
 @bp.get("/")
@@ -42,7 +29,7 @@ def index():
     show = request.args.get("show", "active")
     if show not in FILTERS:
         show = "active"
-    with _svc().sessions() as session:
+    with services().sessions() as session:
         rows = search(session, now(), query=query, show=show)
     return render_template("patients.html", rows=rows, query=query, show=show, filters=FILTERS)
 
@@ -61,12 +48,10 @@ def _timeline(enrollment: Enrollment, replies: list[Reply], flags, notes: list[N
     return sorted(items, key=lambda i: (i["at"], order[i["kind"]]))
 
 
-@bp.get("/enrollments/<int:enrollment_id>")
+@bp.get("/enrollments/<id:enrollment_id>")
 def detail(enrollment_id: int):
-    if enrollment_id > MAX_ID:
-        abort(404)
     at = now()
-    with _svc().sessions.begin() as session:
+    with services().sessions.begin() as session:
         enrollment = session.get(Enrollment, enrollment_id, options=[
             selectinload(Enrollment.messages), selectinload(Enrollment.patient)])
         if enrollment is None:
@@ -103,8 +88,7 @@ def _act(enrollment_id: int, action, done: str):
     try:
         result = action()
     except ValidationError as exc:
-        flash("Not done: " + "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in exc.errors.items()),
-              "error")
+        flash(refusal("Not done: ", exc.errors), "error")
         return _back(enrollment_id, "#actions")
     except NotFound:
         abort(404)
@@ -112,59 +96,55 @@ def _act(enrollment_id: int, action, done: str):
     return _back(enrollment_id)
 
 
-@bp.post("/enrollments/<int:enrollment_id>/cancel")
+@bp.post("/enrollments/<id:enrollment_id>/cancel")
 def cancel_enrollment(enrollment_id: int):
-    return _act(enrollment_id, lambda: cancel(_svc(), enrollment_id, current_user.actor, now()),
+    return _act(enrollment_id, lambda: cancel(services(), enrollment_id, current_user.actor, now()),
                 "Enrolment cancelled; {result} pending texts withdrawn.")
 
 
-@bp.post("/enrollments/<int:enrollment_id>/phone")
+@bp.post("/enrollments/<id:enrollment_id>/phone")
 def phone(enrollment_id: int):
     return _act(enrollment_id, lambda: change_phone(
-        _svc(), enrollment_id, request.form.get("phone", ""), current_user.actor, now()),
+        services(), enrollment_id, request.form.get("phone", ""), current_user.actor, now()),
         "Phone number changed to {result}; texts still to come go there.")
 
 
-@bp.post("/enrollments/<int:enrollment_id>/opt-out")
+@bp.post("/enrollments/<id:enrollment_id>/opt-out")
 def opt_out(enrollment_id: int):
-    return _act(enrollment_id, lambda: mark_opted_out(_svc(), enrollment_id, current_user.actor,
+    return _act(enrollment_id, lambda: mark_opted_out(services(), enrollment_id, current_user.actor,
                                                       now()),
                 "Marked as opted out; {result} pending texts withdrawn.")
 
 
-@bp.post("/enrollments/<int:enrollment_id>/notes")
+@bp.post("/enrollments/<id:enrollment_id>/notes")
 def note(enrollment_id: int):
-    return _act(enrollment_id, lambda: add_note(_svc(), enrollment_id, request.form.get("note", ""),
+    return _act(enrollment_id, lambda: add_note(services(), enrollment_id, request.form.get("note", ""),
                                                 current_user.actor, now()),
                 "Note added.")
 
 
-@bp.post("/enrollments/<int:enrollment_id>/messages/<int:message_id>/resend")
+@bp.post("/enrollments/<id:enrollment_id>/messages/<id:message_id>/resend")
 def resend_text(enrollment_id: int, message_id: int):
     def action():
-        at, timezone = resend(_svc(), enrollment_id, message_id, current_user.actor, now())
+        at, timezone = resend(services(), enrollment_id, message_id, current_user.actor, now())
         return at.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
 
     return _act(enrollment_id, action, "The text goes again at {result} (patient's time).")
 
 
-@bp.post("/enrollments/<int:enrollment_id>/reschedule")
+@bp.post("/enrollments/<id:enrollment_id>/reschedule")
 def reschedule_enrollment(enrollment_id: int):
     """First answer: what would change. With confirm=yes: the change itself."""
     injected_at = request.form.get("injected_at", "")
-    svc = _svc()
+    svc = services()
     try:
         if request.form.get("confirm") != "yes":
-            changes = preview_reschedule(svc, enrollment_id, injected_at, now())
-            with svc.sessions() as session:
-                enrollment = session.get(Enrollment, enrollment_id)
-                tz = ZoneInfo(enrollment.patient.timezone)
+            changes, tz = preview_reschedule(svc, enrollment_id, injected_at, now())
             return render_template("reschedule.html", changes=changes, injected_at=injected_at,
                                    enrollment_id=enrollment_id, tz=tz)
         changes = reschedule(svc, enrollment_id, injected_at, now(), current_user.actor)
     except ValidationError as exc:
-        flash("Not changed: " + "; ".join(f"{k.replace('_', ' ')}: {v}"
-                                          for k, v in exc.errors.items()), "error")
+        flash(refusal("Not changed: ", exc.errors), "error")
         return _back(enrollment_id, "#actions")
     except NotFound:
         abort(404)

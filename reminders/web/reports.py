@@ -3,26 +3,26 @@ enrolments with their outcomes and of the flag log. Every export is in the audit
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, render_template
 from flask_login import current_user
 
 from reminders import reports
 from reminders.audit import record
 from reminders.flags import list_flags
-from reminders.web.auth import now
+from reminders.web.current import now, services, sessions
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-def _ext():
-    return current_app.extensions["reminders"]
+def _clinic_zone() -> str:
+    return services().settings.clinic_timezone
 
 
 @bp.get("")
 def index():
-    with _ext()["sessions"]() as session:
+    with sessions()() as session:
         rows = reports.by_protocol_and_month(
-            reports.outcomes(session, _ext()["settings"].clinic_timezone))
+            reports.outcomes(session, _clinic_zone()))
     return render_template("reports.html", rows=rows, counts=reports.COUNTS)
 
 
@@ -35,8 +35,8 @@ def _download(text: str, name: str) -> Response:
 
 @bp.get("/enrollments.csv")
 def enrollments_csv():
-    with _ext()["sessions"].begin() as session:
-        items = reports.outcomes(session, _ext()["settings"].clinic_timezone)
+    with sessions().begin() as session:
+        items = reports.outcomes(session, _clinic_zone())
         record(session, current_user.actor, "exported", now(),
                detail=f"enrolments CSV: {len(items)} enrolments")
         text = reports.enrollments_csv(items)
@@ -45,10 +45,8 @@ def enrollments_csv():
 
 @bp.get("/flags.csv")
 def flags_csv():
-    with _ext()["sessions"].begin() as session:
+    with sessions().begin() as session:
         flags = list_flags(session, include_resolved=True)
-        for flag in flags:
-            _ = flag.enrollment and flag.enrollment.patient
         record(session, current_user.actor, "exported", now(),
                detail=f"flag log CSV: {len(flags)} flags")
         text = reports.flags_csv(flags)

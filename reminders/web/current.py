@@ -1,0 +1,39 @@
+"""What a request's code reads from the app it runs in: the services, the clock, and the
+way a refused action is worded for staff. One place, so views do not each rebuild them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.routing import IntegerConverter
+
+from reminders.enrollments import Services
+
+MAX_ID = 2**31 - 1  # the database's integer keys; a larger id in a URL is no row (404)
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a row id; anything above MAX_ID does not match the route (404)
+    instead of overflowing PostgreSQL's integer."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+def services() -> Services:
+    return current_app.extensions["reminders"]["services"]
+
+
+def sessions() -> sessionmaker[Session]:
+    return services().sessions
+
+
+def now() -> datetime:
+    return current_app.extensions["reminders"]["clock"]()
+
+
+def refusal(prefix: str, errors: dict[str, str]) -> str:
+    """A ValidationError's fields as one line for a flash message."""
+    return prefix + "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in errors.items())
