@@ -22,7 +22,7 @@ from dotenv import find_dotenv, load_dotenv
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from reminders import importer, tables
+from reminders import importer, reply_commands, tables
 from reminders.accounts import create_staff, create_token, generate_password, has_staff, revoke_token
 from reminders.audit import Actor
 from reminders.db import make_engine, session_factory
@@ -438,6 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline-pain", metavar="0-10", default=None)
     p.add_argument("--reply", action="append", default=[], metavar='STEP="TEXT"',
                    help="the patient's reply to a step's text (repeatable), e.g. day10-check=same")
+    reply_commands.register(command, _settings)
     return parser
 
 

@@ -71,6 +71,17 @@ def raise_flag(conn: Connection, request: FlagRequest, now: datetime, *,
     return flag_id
 
 
+def close_opt_out_flags(conn: Connection, patient_id: int, now: datetime, note: str) -> int:
+    """Resolve the patient's open or acknowledged opt-out flags (they opted back in), in
+    the caller's transaction; how many were closed."""
+    result = conn.execute(
+        update(Flag).where(Flag.patient_id == patient_id, Flag.kind == FlagKind.OPTED_OUT,
+                           Flag.status != FlagStatus.RESOLVED)
+        .values(status=FlagStatus.RESOLVED, resolved_by="system", resolved_at=now,
+                resolution_note=note, updated_at=now))
+    return result.rowcount
+
+
 def _rank(priority: Priority) -> int:
     return list(Priority).index(priority)
 

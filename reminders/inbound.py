@@ -22,8 +22,11 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders.core.reading.findings import Finding, Reading, What
+from reminders.core.reading.parser import parse_reply
+from reminders.core.reading.vocabulary import ReadingRules, Vocabulary
 from reminders.enrollments import resume_after_opt_in
-from reminders.flags import raise_flag
+from reminders.flags import close_opt_out_flags, raise_flag
 from reminders.models import (
     Enrollment,
     EnrollmentStatus,
@@ -34,17 +37,25 @@ from reminders.models import (
 )
 from reminders.optout import opt_out
 from reminders.protocol import Protocol, ProtocolSet, ReplyKind
-from reminders.reply_parser import Kind, Reading, parse_reply
 from reminders.schedules import ProtocolCache
 from reminders.settings import Settings
 from reminders.transports.base import mask_phone
-from reminders.triage import FlagKind, FlagRequest, Priority, Question, relief_percent, triage
+from reminders.triage import (
+    FlagKind,
+    FlagRequest,
+    Priority,
+    Question,
+    describe,
+    relief_percent,
+    triage,
+)
 
 log = logging.getLogger(__name__)
 
 # Twilio's Advanced Opt-Out tells us which keyword list a message matched (its own and
-# the clinic's custom words, in any language): that decides over our own reading.
-_OPT_OUT_TYPES = {"stop": "stop", "start": "start", "help": "help"}
+# the clinic's custom words, in any language): that is a finding too.
+_OPT_OUT_TYPES = {"stop": "opt_out", "start": "opt_in", "help": "help"}
+_KEYWORDS = {"opt_out": "stop", "opt_in": "start", "help": "help", "call": "call"}
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,7 @@ _CLAIM = (update(Reply).where(Reply.id == bindparam("reply_id"), Reply.processed
 _RECORD = update(Reply).where(Reply.id == bindparam("reply_id"))
 _FIND = (select(Patient.id.label("patient_id"), Patient.phone, Patient.first_name,
                 Patient.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
-                Enrollment.protocol_digest, Enrollment.baseline_pain)
+                Enrollment.protocol_id, Enrollment.protocol_digest, Enrollment.baseline_pain)
          .join(Enrollment, Enrollment.patient_id == Patient.id)
          .where(Patient.phone == bindparam("phone"))
          # the active enrolment, else the latest one
@@ -130,11 +141,16 @@ class Inbox:
         self.sessions = sessions
         self.settings = settings
         self.protocols = ProtocolCache()
-        # a sender we do not know may still be a patient on a new phone: look for every
-        # protocol's red-flag words, so such a text is flagged as the most urgent review
-        self.all_red_flags = {
-            f"{pid}:{lang}": words for pid, protocol in protocols.protocols.items()
-            for lang, words in protocol.red_flags.items()}
+        # Replies are read with the protocol file as it is now, whatever version planned
+        # the texts: a term a clinic adds counts for every patient at the next start.
+        self.current = dict(protocols.protocols)
+        # a sender we do not know may still be a patient on a new phone: read for every
+        # protocol's symptoms, so such a text is flagged as the most urgent review
+        merged = {s.id: s for p in protocols.protocols.values() for s in p.reading.symptoms}
+        first = next(iter(protocols.protocols.values()), None)
+        self.stranger_vocabulary = Vocabulary(ReadingRules(
+            tuple(merged.values()), *((first.reading.fever, first.reading.blood_sugar)
+                                      if first else ())))
 
     def receive(self, message: Inbound, now: datetime) -> Outcome:
         # A repeated MessageSid is processed only if its first delivery never got that far.
@@ -193,29 +209,34 @@ class Inbox:
 
     def _from_stranger(self, conn: Connection, received, phone: str | None,
                        now: datetime) -> tuple[Outcome, dict]:
-        reading = parse_reply(received.body, self.all_red_flags)
+        vocabulary = self.stranger_vocabulary
+        reading = parse_reply(received.body, vocabulary)
         reason = "text from a number that is not a patient's"
-        if reading.red_flags:
-            reason += "; red-flag words: " + ", ".join(reading.red_flags)
-        priority = Priority.HIGH if reading.red_flags else Priority.NORMAL
+        red = [s for s in reading.symptoms
+               if vocabulary.symptoms.get(s) is None or vocabulary.symptoms[s].flag == "red_flag"]
+        if red:
+            reason += "; reports " + ", ".join(vocabulary.label(s) for s in red)
+        priority = Priority.HIGH if red else Priority.NORMAL
         flag_id = raise_flag(conn, FlagRequest(FlagKind.NEEDS_REVIEW, priority, reason), now,
                              phone=phone or received.from_number, reply_id=received.id)
         log.info("reply #%s from unknown number %s: flagged for review", received.id,
                  mask_phone(received.from_number))
-        return Outcome(received.id, flags=(flag_id,)), _reading_values(reading)  # no answer
+        return Outcome(received.id, flags=(flag_id,)), _reading_values(reading, vocabulary)
 
     def _from_patient(self, session: Session, received, found, now: datetime
                       ) -> tuple[Outcome, dict]:
         """`found`: the patient, with their active enrolment or else their latest one."""
         conn = session.connection()
         protocol = self.protocols.get(session, found.protocol_digest)
-        reading = _override(parse_reply(received.body, protocol.red_flags), received.raw)
+        vocabulary = (self.current.get(found.protocol_id) or protocol).vocabulary
+        reading = _override(parse_reply(received.body, vocabulary), received.raw)
         question_row = (open_question(conn, found.id, now)
                         if found.status == EnrollmentStatus.ACTIVE else None)
         question = _question(protocol, question_row)
-        decision = triage(reading, question, protocol.improvement, found.baseline_pain)
+        decision = triage(reading, question, protocol.improvement, found.baseline_pain,
+                          vocabulary.symptoms)
         question_id = question_row.id if question_row else None
-        values = {**_reading_values(reading), "patient_id": found.patient_id,
+        values = {**_reading_values(reading, vocabulary), "patient_id": found.patient_id,
                   "enrollment_id": found.id, "question_id": question_id}
 
         opted_out = found.opted_out_at is not None
@@ -230,6 +251,8 @@ class Inbox:
             patient.opted_out_at = None
             resumed = resume_after_opt_in(session, patient, self.settings, now)
             session.flush()
+            close_opt_out_flags(conn, found.patient_id, now,
+                                "patient opted back in by text: texts resumed")
             log.info("reply #%s: patient %s opted back in; %s texts re-planned", received.id,
                      mask_phone(found.phone), resumed)
 
@@ -237,19 +260,20 @@ class Inbox:
                             patient_id=found.patient_id, message_id=question_id,
                             reply_id=received.id)
                  for request in decision.flags]
-        if (question and question.expects == ReplyKind.PAIN_SCORE and reading.score is not None
-                and reading.kind in (Kind.SCORE, Kind.RELIEF)):
+        if question and question.expects == ReplyKind.PAIN_SCORE and reading.score is not None:
             conn.execute(_DIAGNOSTIC, {"enrollment_id": found.id, **_diagnostic_response(
                 found.baseline_pain, protocol, reading.score)})
 
         answer = None
-        # an opted-out number gets nothing from us (the carrier would refuse it anyway)
-        if decision.answer and not opted_out:
+        # An opted-out number gets nothing from us, but for the red-flag answer: a patient
+        # who reports a fever while asking to stop is still told whom to call (a reply to
+        # their own message, which the carrier lets through unless they sent a keyword).
+        if decision.answer and (not opted_out or decision.answer == "red_flag"):
             context = {**self.settings.placeholders, "first_name": found.first_name}
             answer = protocol.answers[decision.answer].render(found.language, context)[1]
             values.update(response_kind=decision.answer, response_text=answer)
         log.info("reply #%s from %s: %s%s%s", received.id, mask_phone(found.phone),
-                 reading.kind, f", answered ({decision.answer})" if answer else "",
+                 reading.summary, f", answered ({decision.answer})" if answer else "",
                  "".join(f", flag {r.kind.value}" for r in decision.flags))
         return Outcome(received.id, answer=answer, flags=tuple(flags)), values
 
@@ -264,19 +288,25 @@ class Inbox:
             log.exception("reply #%s: could not flag it either", reply_id)
 
 
-def _reading_values(reading: Reading) -> dict:
-    return {"kind": reading.kind.value, "score": reading.score, "relief": reading.relief,
-            "yes_no": reading.answer, "keyword": reading.keyword,
-            "red_flags": list(reading.red_flags), "confidence": reading.confidence}
+def _reading_values(reading: Reading, vocabulary: Vocabulary) -> dict:
+    """The reading as stored: a summary in the old columns, and every finding with its
+    plain words for staff ("fever: said no — 'no fever'")."""
+    requests = [_KEYWORDS[r] for r in reading.values(What.REQUEST)]
+    labels = vocabulary.labels
+    return {"kind": reading.summary, "score": reading.score, "relief": reading.relief,
+            "yes_no": reading.answer, "keyword": requests[0] if requests else None,
+            "red_flags": reading.symptoms, "confidence": None,
+            "findings": [{**f.as_json(), "text": describe(f, labels)} for f in reading.findings]}
 
 
 def _override(reading: Reading, raw: bytes) -> Reading:
     """Twilio's OptOutType (read from the stored request, so a retry sees it too)."""
     values = parse_qs(raw.decode("utf-8", "replace")).get("OptOutType") or [""]
-    keyword = _OPT_OUT_TYPES.get(values[0].strip().lower())
-    if keyword is None or keyword == reading.keyword:
+    request = _OPT_OUT_TYPES.get(values[0].strip().lower())
+    if request is None or request in reading.requests:
         return reading
-    return Reading(Kind.KEYWORD, keyword=keyword, red_flags=reading.red_flags, confidence=1.0)
+    said = Finding(What.REQUEST, request, 0, 0, "", detail={"provider": "OptOutType"})
+    return Reading((said, *reading.findings))
 
 
 def _question(protocol: Protocol, row) -> Question | None:

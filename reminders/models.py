@@ -214,13 +214,37 @@ class Reply(Base):
     relief: Mapped[str | None] = mapped_column(String(8))
     yes_no: Mapped[str | None] = mapped_column(String(4))
     keyword: Mapped[str | None] = mapped_column(String(8))
-    red_flags: Mapped[list | None] = mapped_column(JSON)
+    red_flags: Mapped[list | None] = mapped_column(JSON)  # the symptoms reported (concept ids)
     confidence: Mapped[float | None] = mapped_column(Double)
+    # Every finding (core.reading.findings.Finding.as_json): what was read, from which words.
+    findings: Mapped[list | None] = mapped_column(JSON)
     response_kind: Mapped[str | None] = mapped_column(String(16))  # the answer we sent back
     response_text: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[datetime | None]  # None: stored, not yet understood (retried)
 
     question: Mapped[OutboxMessage | None] = relationship()
+    corrections: Mapped[list[ReplyCorrection]] = relationship(order_by="ReplyCorrection.id",
+                                                              back_populates="reply")
+
+
+class ReplyCorrection(Base):
+    """A staff member's reading of a reply: what it should have raised. Each one is test
+    data (`reminders export-replies --labelled`) and a vote on the automatic reading."""
+
+    __tablename__ = "reply_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id"), index=True)
+    by: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
+    agrees: Mapped[bool] = mapped_column(Boolean)  # the automatic reading was right
+    flags: Mapped[list] = mapped_column(JSON)  # the flag kinds it should have raised
+    score: Mapped[int | None]  # the pain score it meant, if any
+    relief: Mapped[str | None] = mapped_column(String(16))  # better | same | worse | no_effect
+    opt_out: Mapped[bool] = mapped_column(Boolean)  # whether it asked to stop the texts
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    reply: Mapped[Reply] = relationship(back_populates="corrections")
 
 
 flag_replies = Table(

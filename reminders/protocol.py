@@ -6,6 +6,7 @@ docs/protocol.md for the file format.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -13,6 +14,7 @@ from enum import StrEnum
 from string import Formatter
 from typing import Any
 
+from reminders.core.reading.vocabulary import ReadingRules, Vocabulary
 from reminders.localtime import QuietHours, format_duration
 
 DEFAULT_LANGUAGE = "en"
@@ -123,13 +125,18 @@ class Protocol:
     quiet_hours: QuietHours
     improvement: Improvement
     diagnostic_relief_percent: int
-    red_flags: Mapping[str, tuple[str, ...]]
+    reading: ReadingRules  # the symptoms and thresholds replies are read for
     answers: Mapping[str, Template]
     intro: Template
     consent: Template
     steps: tuple[Step, ...]
     digest: str  # sha256 of the protocol's source data: identifies the version used
     source: Mapping[str, Any]  # the protocol's data as loaded, kept with each enrolment
+
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The reply reader's compiled phrase index (built on first use, then kept)."""
+        return Vocabulary(self.reading)
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

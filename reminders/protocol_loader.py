@@ -29,6 +29,7 @@ from reminders.protocol import (
     Template,
     Timing,
 )
+from reminders.symptom_loader import load_symptoms
 
 TCPA_EARLIEST, TCPA_LATEST = "08:00", "21:00"
 ANSWER_KINDS = ("help", "red_flag", "no_improvement")
@@ -76,8 +77,12 @@ def load_protocols(data: Any, budget_context: Mapping[str, str] | None) -> Proto
 
 def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
     required = {"name", "languages", "duration", "quiet_hours", "improvement",
-                "diagnostic_relief", "red_flags", "answers", "intro", "consent", "steps"}
-    data = check.mapping(raw, path, required, set())
+                "diagnostic_relief", "answers", "intro", "consent", "steps"}
+    # `red_flags` (a flat word list) is how snapshots from before symptom concepts read.
+    legacy = isinstance(raw, Mapping) and "red_flags" in raw
+    data = check.mapping(raw, path, required,
+                         {"red_flags"} if legacy else {"symptoms", "fever_temperature",
+                                                      "blood_sugar_threshold"})
     if not data:
         return None
     errors_before = len(check.errors)
@@ -91,7 +96,7 @@ def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
     percent = check.integer(imp.get("percent"), f"{path}.improvement.percent", 1, 100)
     diag = check.mapping(data.get("diagnostic_relief"), f"{path}.diagnostic_relief", {"percent"}, set())
     diag_percent = check.integer(diag.get("percent"), f"{path}.diagnostic_relief.percent", 1, 100)
-    red_flags = _red_flags(check, data.get("red_flags"), f"{path}.red_flags", languages)
+    reading = load_symptoms(check, data, path, languages)
     answers_raw = check.mapping(data.get("answers"), f"{path}.answers", set(ANSWER_KINDS), set())
     answers = {
         kind: check.template(answers_raw[kind], f"{path}.answers.{kind}", languages)
@@ -107,7 +112,7 @@ def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
     return Protocol(
         id=pid, name=str(data["name"]), duration=duration, quiet_hours=quiet,
         improvement=Improvement(points=points, percent=percent),
-        diagnostic_relief_percent=diag_percent, red_flags=red_flags, answers=answers,
+        diagnostic_relief_percent=diag_percent, reading=reading, answers=answers,
         intro=intro, consent=consent, steps=steps, digest=_digest(raw), source=raw,
     )
 
@@ -133,17 +138,6 @@ def _quiet_hours(check: Checker, value: Any, path: str) -> QuietHours | None:
                     f"{TCPA_EARLIEST}–{TCPA_LATEST} (TCPA) and start before it ends")
         return None
     return QuietHours(start, end)
-
-
-def _red_flags(check: Checker, value: Any, path: str, languages) -> dict[str, tuple[str, ...]]:
-    data = check.mapping(value, path, {DEFAULT_LANGUAGE}, set(languages))
-    words: dict[str, tuple[str, ...]] = {}
-    for lang, raw in data.items():
-        if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w.strip() for w in raw):
-            check.error(f"{path}.{lang}", "must be a non-empty list of words or phrases")
-            continue
-        words[lang] = tuple(w.strip().lower() for w in raw)
-    return words
 
 
 def _check_introduces(check: Checker, template: Template, path: str) -> None:

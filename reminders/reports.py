@@ -85,8 +85,8 @@ def outcomes(session: Session, clinic_timezone: str) -> list[EnrollmentOutcome]:
                 answer.relief, answer.score, e.baseline_pain,
                 snapshots[e.protocol_digest].improvement),
             no_response=FlagKind.NO_RESPONSE in kinds,
-            opted_out=FlagKind.OPTED_OUT in kinds or (opted_at is not None
-                                                      and opted_at >= e.created_at),
+            # opted out now: a patient who opted back in (START) is not counted
+            opted_out=opted_at is not None and opted_at >= e.created_at,
             open_flags=sum(f.status != FlagStatus.RESOLVED for f in flags[e.id])))
     return result
 

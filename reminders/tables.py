@@ -98,6 +98,10 @@ def render_enrollment(data: dict) -> str:
 
 
 def render_reading(reply: dict) -> str:
+    """Each finding in plain words ("fever: said no — 'no fever'"); replies stored before
+    findings show their summary."""
+    if reply.get("findings"):
+        return "; ".join(f.get("text") or f["value"] for f in reply["findings"])
     bits = [reply["kind"] or "not processed"]
     for key in ("score", "relief", "yes_no", "keyword"):
         if reply.get(key) is not None:

@@ -1,22 +1,33 @@
-"""Triage (pure): what a parsed reply means for the clinic and what the patient is told.
+"""Triage (pure): what a reading means for the clinic and what the patient is told.
 
-Rules from the brief §3 (Replies, Escalation), thresholds from the protocol:
-- STOP and its revocations opt the patient out (staff get an informational flag: call
-  instead); START/UNSTOP, and YES when no question is open, opt back in; HELP is answered.
-- Red-flag words raise an urgent flag and get the red-flag answer, whatever is asked.
-- Day 10 ("escalates"): SAME or WORSE, or a score that has not dropped from the baseline
-  by the protocol's threshold, raises "no improvement" and gets its answer.
-- WORSE (or a score above the baseline) on any relief check raises "worsening".
-- Anything not understood, ambiguous, or answering no open question needs review.
+Every finding is acted on (the brief §3, Replies and Escalation):
+- A request to stop opts the patient out (staff get an informational flag: call instead);
+  START and its plain-word forms, and YES when no question is open, opt back in; HELP is
+  answered. A request is never all a message says: what else it carries is acted on too.
+- A symptom the patient reports for themselves (or may be reporting: the safe side) raises
+  its concept's flag: a red flag is urgent and gets the red-flag answer whatever is asked,
+  with an opt-out in the same message too. Denied, resolved, hypothetical and someone
+  else's symptoms are recorded and raise nothing.
+- Day 10 ("escalates"): same, no effect, worse, or a score that has not dropped from the
+  baseline by the protocol's threshold raises "no improvement" and gets its answer.
+- Worse, or a score above the baseline, on any check raises "worsening". On the pain check
+  (the anaesthetic window, when the joint should be numb) a score above the baseline is
+  flagged at normal priority: no diagnostic response, and more pain than before.
+- What cannot be read without guessing (a range, two scores, a decimal, a percentage, a
+  relief word that disagrees with the score against the baseline, better and worse at
+  once), a question for the clinic, anything not understood and an answer to no open
+  question go to a person: at high priority on the day-10 check, normal otherwise.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reminders.core.reading.findings import Assertion, Finding, Reading, Unclear, What
+from reminders.core.reading.vocabulary import Symptom
 from reminders.protocol import Improvement, ReplyKind
-from reminders.reply_parser import Kind, Reading
 
 
 class FlagKind(StrEnum):
@@ -34,6 +45,9 @@ class Priority(StrEnum):
     HIGH = "high"
     NORMAL = "normal"
     INFO = "info"
+
+
+_RANK = [Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.INFO]
 
 
 @dataclass(frozen=True)
@@ -74,62 +88,205 @@ def relief_percent(baseline: int | None, score: int | None) -> float | None:
     return round((baseline - score) * 100 / baseline, 1)
 
 
-def _flag(kind: FlagKind, priority: Priority, reason: str) -> FlagRequest:
-    return FlagRequest(kind, priority, reason)
+_UNCLEAR_WORDS = {
+    Unclear.RANGE: "a range, not one score", Unclear.SCORES_DIFFER: "two different scores",
+    Unclear.DECIMAL: "a score with a decimal", Unclear.PERCENT: "a percentage",
+    Unclear.OFF_SCALE: "a number off the 0-10 scale",
+    Unclear.RELIEF_CONFLICT: "better and not better at once",
+    Unclear.UNKNOWN_NUMBER: "a number that is not a score",
+    Unclear.NOT_UNDERSTOOD: "not understood",
+}
 
 
-def _answer_to_question(reading: Reading, question: Question, threshold: Improvement,
-                        baseline: int | None) -> tuple[list[FlagRequest], str | None]:
-    review = [_flag(FlagKind.NEEDS_REVIEW, Priority.NORMAL,
-                    f"reply to {question.step} was not a {question.expects.value} answer")]
-    if question.expects == ReplyKind.PAIN_SCORE:
-        return ([], None) if reading.score is not None else (review, None)
-    if question.expects == ReplyKind.YES_NO:
-        return ([], None) if reading.answer else (review, None)
-    # RELIEF: better / same / worse, or a score compared with the baseline
-    if reading.relief is None and reading.score is None:
-        return review, None
-    if reading.relief is None and baseline is None:
-        return [_flag(FlagKind.NEEDS_REVIEW, Priority.NORMAL,
-                      f"score {reading.score} on {question.step}, and no baseline to compare")], None
-    worse = reading.relief == "worse" or (
-        reading.relief is None and reading.score > baseline)
-    not_improved = reading.relief in ("same", "worse") or (
-        reading.relief is None and not improved(baseline, reading.score, threshold))
-    flags = []
-    if worse:
-        flags.append(_flag(FlagKind.WORSENING, Priority.HIGH, f"worse on {question.step}"))
-    if question.escalates and not_improved:
-        flags.append(_flag(FlagKind.NO_IMPROVEMENT, Priority.HIGH,
-                           "no improvement by day 10: consider further diagnostic tests"))
-        return flags, "no_improvement"
-    return flags, None
+class _Flags:
+    """Flag requests as triage collects them: one per kind, reasons joined."""
+
+    def __init__(self):
+        self._by_kind: dict[FlagKind, tuple[Priority, list[str]]] = {}
+
+    def add(self, kind: FlagKind, priority: Priority, reason: str) -> None:
+        old_priority, reasons = self._by_kind.get(kind, (priority, []))
+        if reason not in reasons:
+            reasons.append(reason)
+        self._by_kind[kind] = (min(old_priority, priority, key=_RANK.index), reasons)
+
+    def __contains__(self, kind: FlagKind) -> bool:
+        return kind in self._by_kind
+
+    def requests(self) -> tuple[FlagRequest, ...]:
+        return tuple(FlagRequest(kind, priority, "; ".join(reasons))
+                     for kind, (priority, reasons) in self._by_kind.items())
 
 
 def triage(reading: Reading, question: Question | None, threshold: Improvement,
-           baseline: int | None) -> Decision:
-    if reading.keyword == "stop":
-        return Decision(flags=(_flag(FlagKind.OPTED_OUT, Priority.INFO,
-                                     "patient opted out of texts: call instead"),),
-                        consent="opt_out")
-    if reading.keyword == "start" or (question is None and reading.answer == "yes"):
-        return Decision(consent="opt_in")
-    if reading.keyword == "help":
-        return Decision(answer="help")
-    flags: list[FlagRequest] = []
-    answer = None
-    if reading.red_flags:
-        flags.append(_flag(FlagKind.RED_FLAG, Priority.URGENT,
-                           "red-flag words: " + ", ".join(reading.red_flags)))
-        answer = "red_flag"  # whatever question is open
-    if reading.kind == Kind.RED_FLAG:
-        return Decision(flags=tuple(flags), answer=answer)
-    if reading.kind in (Kind.AMBIGUOUS, Kind.UNKNOWN):
-        what = "ambiguous" if reading.kind == Kind.AMBIGUOUS else "not understood"
-        flags.append(_flag(FlagKind.NEEDS_REVIEW, Priority.NORMAL, f"reply {what}"))
-        return Decision(flags=tuple(flags), answer=answer)
-    if question is None:
-        flags.append(_flag(FlagKind.NEEDS_REVIEW, Priority.NORMAL, "reply to no open question"))
-        return Decision(flags=tuple(flags), answer=answer)
-    more, question_answer = _answer_to_question(reading, question, threshold, baseline)
-    return Decision(flags=tuple(flags + more), answer=answer or question_answer)
+           baseline: int | None, symptoms: Mapping[str, Symptom] | None = None) -> Decision:
+    flags = _Flags()
+    review = Priority.HIGH if question and question.escalates else Priority.NORMAL
+    requests = reading.requests
+    consent = None
+    if "opt_out" in requests:
+        consent = "opt_out"
+        flags.add(FlagKind.OPTED_OUT, Priority.INFO, "patient opted out of texts: call instead")
+        if "opt_in" in requests:
+            flags.add(FlagKind.NEEDS_REVIEW, review, "asked both to stop and to start texts")
+    elif "opt_in" in requests or (question is None and reading.answer == "yes"):
+        consent = "opt_in"
+    red = _symptoms(reading, question, symptoms or {}, flags, review)
+
+    substance = [f for f in reading.findings
+                 if f.what not in (What.REQUEST, What.SYMPTOM, What.NUMBER)
+                 and not (f.what == What.UNCLEAR and f.value == Unclear.NOT_UNDERSTOOD)]
+    answer_found = False
+    no_improvement = False
+    if question is not None:
+        answer_found, no_improvement = _answer(reading, question, threshold, baseline, flags,
+                                               review)
+    for finding in reading.of(What.UNCLEAR):
+        if finding.value == Unclear.NOT_UNDERSTOOD and (requests or red):
+            continue
+        if (finding.value == Unclear.RELIEF_CONFLICT and question is not None
+                and question.expects == ReplyKind.PAIN_SCORE and reading.score is not None):
+            continue  # the pain check asked for a number, and got one
+        if finding.value == Unclear.UNKNOWN_NUMBER and answer_found:
+            continue
+        flags.add(FlagKind.NEEDS_REVIEW, review, f"{_UNCLEAR_WORDS[Unclear(finding.value)]}: "
+                  f"'{finding.words}'")
+    if reading.of(What.QUESTION):
+        flags.add(FlagKind.NEEDS_REVIEW, review, "the patient asks a question")
+    if "call" in requests:
+        flags.add(FlagKind.NEEDS_REVIEW, Priority.HIGH, "the patient asks for a call")
+    for finding in reading.of(What.REQUEST, affirmed=False):
+        if finding.value == "opt_out" and finding.assertion in (Assertion.HYPOTHETICAL,
+                                                                Assertion.OTHER_PERSON):
+            flags.add(FlagKind.NEEDS_REVIEW, review, "mentions stopping the texts without "
+                      f"asking to ({finding.assertion.value.replace('_', ' ')}): "
+                      f"'{finding.words}'")
+    if question is None and substance and not (requests or red or consent == "opt_in"):
+        flags.add(FlagKind.NEEDS_REVIEW, Priority.NORMAL, "reply to no open question")
+    elif question is not None and not answer_found and not (requests or red):
+        flags.add(FlagKind.NEEDS_REVIEW, review,
+                  f"reply to {question.step} is not a {question.expects.value} answer")
+
+    answer = ("red_flag" if red else "no_improvement" if no_improvement
+              else "help" if "help" in requests else None)
+    return Decision(flags=flags.requests(), answer=answer, consent=consent)
+
+
+def _symptoms(reading: Reading, question: Question | None, symptoms: Mapping[str, Symptom],
+              flags: _Flags, review: Priority) -> bool:
+    """Raise each reported symptom's flag; whether a red flag was raised."""
+    red = False
+    for finding in reading.of(What.SYMPTOM):
+        symptom = symptoms.get(finding.value)
+        label = symptom.label if symptom else finding.value.replace("_", " ")
+        reason = f"{label}: '{finding.words}'"
+        if symptom is None or symptom.flag == "red_flag":
+            flags.add(FlagKind.RED_FLAG, Priority.URGENT, reason)
+            red = True
+        elif not (question and question.step in symptom.expected_at):
+            priority = min(Priority(symptom.priority), review, key=_RANK.index)
+            flags.add(FlagKind.NEEDS_REVIEW, priority, reason)
+    return red
+
+
+def _answer(reading: Reading, question: Question, threshold: Improvement,
+            baseline: int | None, flags: _Flags, review: Priority) -> tuple[bool, bool]:
+    """Flags from the answer to the open question: (an answer was found, no improvement)."""
+    if question.expects == ReplyKind.YES_NO:
+        return reading.answer is not None, False
+    score = reading.score
+    directions = set(reading.values(What.RELIEF))
+    step = question.step
+    conflict = (_disagrees(directions, score, baseline, threshold)
+                if score is not None and baseline is not None else None)
+    if conflict:
+        flags.add(FlagKind.NEEDS_REVIEW, review, f"{conflict} on {step}")
+    if question.expects == ReplyKind.PAIN_SCORE:
+        if "worse" in directions or (score is not None and baseline is not None
+                                     and score > baseline):
+            flags.add(FlagKind.WORSENING, Priority.NORMAL,
+                      f"more pain than before the injection on {step}")
+        return score is not None or bool(directions) or bool(_possible_scores(reading)), False
+    # RELIEF: better / same / worse, or a score compared with the baseline
+    possible = _possible_scores(reading) if score is None else {score}
+    if not possible and not directions:
+        return False, False
+    if possible and baseline is None and not directions and question.escalates:
+        flags.add(FlagKind.NEEDS_REVIEW, review, f"score on {step}, and no baseline to compare")
+        return True, False
+    by_score = bool(possible) and baseline is not None
+    worse_by_score = by_score and all(v > baseline for v in possible)
+    if ("worse" in directions and not conflict) or worse_by_score:
+        flags.add(FlagKind.WORSENING, Priority.HIGH, f"worse on {step}")
+    against = directions & {"same", "worse", "no_effect", "not_worse"}
+    if by_score:  # the score, against the baseline, decides (the brief §3)
+        not_improved = not any(improved(baseline, v, threshold) for v in possible)
+    else:
+        not_improved = (bool(against) and "better" not in directions) or (
+            "better" in directions and _small_percent(reading, threshold))
+    if question.escalates and not_improved:
+        flags.add(FlagKind.NO_IMPROVEMENT, Priority.HIGH,
+                  "no improvement by day 10: consider further diagnostic tests")
+        return True, True
+    return True, False
+
+
+def _possible_scores(reading: Reading) -> set[int]:
+    """Every score an unclear reply could mean ("6 or 7", "4.5"): when all of them lead to
+    the same flag, that flag is raised (and the reply still goes to a person)."""
+    values: set[int] = set()
+    for finding in reading.of(What.UNCLEAR):
+        values.update(int(v) for v in finding.detail.get("values", ()))
+    return values
+
+
+def _small_percent(reading: Reading, threshold: Improvement) -> bool:
+    """"10% better": a percentage of relief under the protocol's improvement threshold."""
+    percents = [float(f.detail.get("value", 0)) for f in reading.of(What.UNCLEAR)
+                if f.value == Unclear.PERCENT]
+    return bool(percents) and all(p < threshold.percent for p in percents)
+
+
+def _disagrees(directions: set[str], score: int, baseline: int, threshold: Improvement) -> str | None:
+    """Why a relief word and the score against the baseline cannot both be true, if so."""
+    if "better" in directions and score >= baseline:
+        return f"says better but the score {score} is not below the baseline {baseline}"
+    if directions & {"same", "no_effect"} and improved(baseline, score, threshold) \
+            and "better" not in directions:
+        return f"says no change but the score {score} is well below the baseline {baseline}"
+    if "worse" in directions and score <= baseline:
+        return f"says worse but the score {score} is not above the baseline {baseline}"
+    return None
+
+
+def describe(finding: Finding, labels: Mapping[str, str] | None = None) -> str:
+    """A finding in a nurse's words: "fever: said no — 'no fever'"."""
+    labels = labels or {}
+    quoted = f" — '{finding.words}'" if finding.words else ""
+    said = {"present": "reported", "possible": "maybe (read as reported)",
+            "negated": "said no", "resolved": "gone now", "hypothetical": "asked about, not reported",
+            "other_person": "someone else's"}[finding.assertion.value]
+    what = finding.what
+    if what == What.SYMPTOM:
+        label = labels.get(finding.value, finding.value.replace("_", " "))
+        if finding.detail.get("temperature"):
+            return f"{label}: temperature {finding.detail['value']} °{finding.detail['unit']}{quoted}"
+        return f"{label}: {said}{quoted}"
+    if what == What.REQUEST:
+        name = {"opt_out": "asked to stop the texts", "opt_in": "asked for the texts again",
+                "help": "asked for help", "call": "asked for a call"}[finding.value]
+        return (name if finding.assertion.value == "present" else f"{name}: {said}") + quoted
+    if what == What.SCORE:
+        earlier = " (earlier)" if finding.detail.get("previous") else ""
+        return f"pain score {finding.value}{earlier}{quoted}"
+    if what == What.NUMBER:
+        value = finding.detail.get("value", "")
+        unit = f" °{finding.detail['unit']}" if finding.detail.get("unit") else ""
+        return f"{value}{unit}: {finding.value.replace('_', ' ')}, not a score{quoted}"
+    if what == What.RELIEF:
+        return f"{finding.value.replace('_', ' ')}{quoted}"
+    if what == What.ANSWER:
+        return f"answered {finding.value}{quoted}"
+    if what == What.QUESTION:
+        return f"a question{quoted}"
+    return f"unclear: {_UNCLEAR_WORDS.get(Unclear(finding.value), finding.value)}{quoted}"

@@ -56,6 +56,8 @@ def reply_json(reply: Reply) -> dict:
             "kind": reply.kind, "score": reply.score, "relief": reply.relief,
             "yes_no": reply.yes_no, "keyword": reply.keyword,
             "red_flags": reply.red_flags or [], "confidence": reply.confidence,
+            # every finding, with its words and, in "text", its plain-words reading
+            "findings": reply.findings or [],
             "response_kind": reply.response_kind, "response_text": reply.response_text}
 
 

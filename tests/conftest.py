@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from reminders.settings import PROJECT_ROOT, Settings
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PG_SCHEMA = "reminders_test"
+# One schema per test run (this process): two suites on one server never drop each
+# other's tables. Dropped when the run ends.
+PG_SCHEMA = f"reminders_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 FORBID_SKIPS = os.environ.get("REMINDERS_FORBID_SKIPS") == "1"
 
 
@@ -53,10 +56,10 @@ def protocols(settings, schedules_data):
 
 
 @functools.cache
-def load_shipped_red_flags() -> dict:
-    """The shipped protocol's red-flag words, for tests that cannot take fixtures."""
+def load_shipped_protocol():
+    """The shipped protocol, for tests that cannot take fixtures (hypothesis)."""
     data = yaml.safe_load((PROJECT_ROOT / "schedules.yaml").read_text(encoding="utf-8"))
-    return load_protocols(data, Settings().placeholders).get("hip-joint-injection").red_flags
+    return load_protocols(data, Settings().placeholders).get("hip-joint-injection")
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +79,8 @@ def postgres_engine():
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}")
     upgrade(engine)
     yield engine
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
     engine.dispose()
 
 

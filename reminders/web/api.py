@@ -55,6 +55,11 @@ def _known_query_only():
     if unknown:
         raise ValidationError({name[:64]: "is not a query parameter of this operation"
                                for name in sorted(unknown)})
+    # "?include_resolved=true&include_resolved=maybe" is not one value: refuse it rather
+    # than read the first and ignore the rest (the description says each is a string)
+    repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
+    if repeated:
+        raise ValidationError({name[:64]: "is given more than once" for name in repeated})
 
 
 def http_error(exc: HTTPException):

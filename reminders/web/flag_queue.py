@@ -8,6 +8,8 @@ from flask_login import current_user
 
 from reminders.enrollments import NotFound
 from reminders.flags import acknowledge, list_flags, resolve
+from reminders.models import Flag, FlagStatus
+from reminders.reply_labels import StaffReading, record_reading
 from reminders.validation import ValidationError
 from reminders.web.current import now, refusal, sessions
 
@@ -42,6 +44,21 @@ def ack(flag_id: int):
 
 @bp.post("/<id:flag_id>/resolve")
 def done(flag_id: int):
-    return _work(flag_id, lambda: resolve(sessions(), flag_id, current_user.actor,
-                                          request.form.get("note", ""), now()),
-                 f"Flag {flag_id} resolved.")
+    """Resolve; staff may say at the same time whether the reply was read right (a wrong
+    reading is recorded on the patient page, where the reply's form opens)."""
+    reading = request.form.get("reading", "")
+    response = _work(flag_id, lambda: resolve(sessions(), flag_id, current_user.actor,
+                                              request.form.get("note", ""), now()),
+                     f"Flag {flag_id} resolved.")
+    with sessions()() as session:
+        flag = session.get(Flag, flag_id)
+        resolved = flag is not None and flag.status == FlagStatus.RESOLVED
+        reply_id, enrollment_id = (flag.reply_id, flag.enrollment_id) if flag else (None, None)
+    if not resolved or reply_id is None or enrollment_id is None or reading not in ("right", "wrong"):
+        return response
+    if reading == "right":
+        record_reading(sessions(), reply_id, StaffReading(agrees=True), current_user.actor, now())
+        return response
+    flash("Record the right reading of the reply below.", "info")
+    return redirect(url_for("patients.detail", enrollment_id=enrollment_id, read=reply_id)
+                    + f"#reading-{reply_id}")

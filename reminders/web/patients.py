@@ -15,6 +15,7 @@ from reminders.corrections import add_note, change_phone, mark_opted_out, resend
 from reminders.enrollments import NotFound, cancel, preview_reschedule, protocol_of, reschedule
 from reminders.flags import list_flags
 from reminders.models import Enrollment, Note, Reply
+from reminders.reply_labels import parse_reading, record_reading
 from reminders.roster import FILTERS, day_number, search
 from reminders.trajectory import trajectory
 from reminders.validation import ValidationError
@@ -56,7 +57,8 @@ def detail(enrollment_id: int):
             selectinload(Enrollment.messages), selectinload(Enrollment.patient)])
         if enrollment is None:
             abort(404)
-        replies = list(session.scalars(select(Reply).options(selectinload(Reply.question))
+        replies = list(session.scalars(select(Reply).options(selectinload(Reply.question),
+                                                             selectinload(Reply.corrections))
                                        .where(Reply.enrollment_id == enrollment_id)
                                        .order_by(Reply.id)))
         flags = list_flags(session, include_resolved=True, enrollment_id=enrollment_id)
@@ -76,7 +78,32 @@ def detail(enrollment_id: int):
         "patient.html", e=enrollment, p=enrollment.patient, tz=tz, replies=replies,
         flags=flags, timeline=_timeline(enrollment, replies, flags, notes), chart=chart,
         day=day_number(enrollment.injected_at, at, tz), protocol=protocol, others=others,
-        local_injected=enrollment.injected_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"))
+        local_injected=enrollment.injected_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        reading_flags=READING_FLAGS, open_reading=request.args.get("read", type=int))
+
+
+# What a staff reading can say a reply should have raised, in a nurse's words.
+READING_FLAGS = (("red_flag", "Red flag (urgent)"), ("no_improvement", "No improvement by day 10"),
+                 ("worsening", "Worsening"), ("needs_review", "Needs a person to read it"))
+
+
+@bp.post("/enrollments/<id:enrollment_id>/replies/<id:reply_id>/reading")
+def read_reply(enrollment_id: int, reply_id: int):
+    """A staff member's reading of a reply: right as read, or what it should have raised."""
+    form = {**request.form, "flags": request.form.getlist("flags")}
+    try:
+        reading = parse_reading(form)
+        with services().sessions() as session:
+            reply = session.get(Reply, reply_id)
+            if reply is None or reply.enrollment_id != enrollment_id:
+                abort(404)
+        record_reading(services().sessions, reply_id, reading, current_user.actor, now())
+    except ValidationError as exc:
+        flash(refusal("Not recorded: ", exc.errors), "error")
+        return redirect(url_for("patients.detail", enrollment_id=enrollment_id, read=reply_id)
+                        + f"#reading-{reply_id}")
+    flash("Reading recorded. It is part of the clinic's labelled replies now.", "info")
+    return _back(enrollment_id, f"#reply-{reply_id}")
 
 
 def _back(enrollment_id: int, anchor: str = ""):

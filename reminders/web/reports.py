@@ -9,6 +9,7 @@ from flask_login import current_user
 from reminders import reports
 from reminders.audit import record
 from reminders.flags import list_flags
+from reminders.reply_labels import agreement, export_labelled
 from reminders.web.current import now, services, sessions
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -23,7 +24,9 @@ def index():
     with sessions()() as session:
         rows = reports.by_protocol_and_month(
             reports.outcomes(session, _clinic_zone()))
-    return render_template("reports.html", rows=rows, counts=reports.COUNTS)
+        agreed, read = agreement(session)
+    return render_template("reports.html", rows=rows, counts=reports.COUNTS, agreed=agreed,
+                           read=read)
 
 
 def _download(text: str, name: str) -> Response:
@@ -41,6 +44,16 @@ def enrollments_csv():
                detail=f"enrolments CSV: {len(items)} enrolments")
         text = reports.enrollments_csv(items)
     return _download(text, "enrolments")
+
+
+@bp.get("/replies.tsv")
+def replies_tsv():
+    """The replies staff have read, as a labelled corpus (docs/reply-corpus.md)."""
+    text, _ = export_labelled(sessions(), current_user.actor, now())
+    stamp = now().strftime("%Y%m%d-%H%M")
+    return Response(text, mimetype="text/tab-separated-values", headers={
+        "Content-Disposition": f"attachment; filename=labelled-replies-{stamp}.tsv",
+        "Cache-Control": "no-store"})
 
 
 @bp.get("/flags.csv")

@@ -22,3 +22,4 @@ def cli_env(monkeypatch, tmp_path, db_url):
 
 
 from tests.integration.staff import boss, kim, web  # noqa: E402, F401 (fixtures for the web tests)
+from tests.integration.texting import patient, phone  # noqa: E402, F401 (fixtures: a texting patient)

@@ -177,7 +177,7 @@ def test_reply_flags_ack_resolve_and_show(cli_env, capsys):
     code, out, err = run(capsys, "reply", "--from", "(312) 555-0101", "my hip is swollen", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert data["reply"]["red_flags"] == ["swollen"] and "911" in data["answer"]
+    assert data["reply"]["red_flags"] == ["swelling"] and "911" in data["answer"]
     (flag,) = data["flags"]
     assert flag.keys() >= FLAG_KEYS
     assert (flag["kind"], flag["priority"], flag["status"]) == ("red_flag", "urgent", "open")

@@ -1,111 +1,34 @@
 """POST /twilio/inbound, signed, on SQLite and PostgreSQL: replies are kept, answered where
 they should be, and turn into the right flags (and only those)."""
 
-from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import parse_qs
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from reminders.audit import Actor
 from reminders.callbacks import record_status
 from reminders.enrollments import enroll
 from reminders.escalation import flag_silence
-from reminders.models import Enrollment, Flag, FlagStatus, MessageStatus, OutboxMessage, Patient, Reply
+from reminders.models import Enrollment, Flag, FlagStatus, MessageStatus, Patient, Reply
 from reminders.transports.base import TransportError
 from reminders.transports.fake import FakeTransport
-from reminders.web import create_app
 from tests.integration.helpers import NOW, dispatcher, form, rows
-
-BASE = "https://clinic.example"
-TOKEN = "inbound-test-token"
-PATIENT = "+13125550101"
-STRANGER = "+13125550177"
-
-
-class Phone:
-    """The patient's phone and the clinic's webhook, on a clock the test moves."""
-
-    def __init__(self, client, clock):
-        self.client, self.clock, self.sids = client, clock, 0
-
-    def text(self, body, *, sender=PATIENT, sid=None, extra=None, signature=None, at=None):
-        if at is not None:
-            self.clock[0] = at
-        self.sids += 1
-        params = {"MessageSid": sid or f"SMtest{self.sids:026d}", "AccountSid": "ACtest",
-                  "From": sender, "To": "+13125550199", "Body": body, "NumMedia": "0",
-                  **(extra or {})}
-        url = f"{BASE}/twilio/inbound"
-        if signature is None:
-            signature = RequestValidator(TOKEN).compute_signature(url, params)
-        return self.client.post("/twilio/inbound", data=params,
-                                headers={"X-Twilio-Signature": signature})
-
-
-@pytest.fixture
-def phone(sessions, settings, protocols):
-    app = create_app(replace(settings, public_base_url=BASE, twilio_auth_token=TOKEN),
-                     sessions, protocols)
-    clock = [NOW]
-    app.extensions["reminders"]["clock"] = lambda: clock[0]
-    return Phone(app.test_client(), clock)
-
-
-def answer_of(response) -> str | None:
-    """The text of the TwiML <Message>, or None for an empty <Response/>."""
-    assert response.status_code == 200, response.data
-    assert response.mimetype == "text/xml"
-    body = response.get_data(as_text=True)
-    if "<Message>" not in body:
-        assert body.endswith("<Response />")
-        return None
-    return body.split("<Message>")[1].split("</Message>")[0].replace("&#x27;", "'").replace("&apos;", "'")
-
-
-def flags(sessions) -> list[tuple[str, str]]:
-    with sessions() as session:
-        return sorted((f.kind.value, f.status.value) for f in session.scalars(select(Flag)))
-
-
-def kinds(sessions) -> list[str]:
-    return sorted(kind for kind, _ in flags(sessions))
-
-
-def replies(sessions) -> list[Reply]:
-    with sessions() as session:
-        return list(session.scalars(select(Reply).order_by(Reply.id)))
-
-
-def count(sessions, model) -> int:
-    with sessions() as session:
-        return session.scalar(select(func.count()).select_from(model))
-
-
-def play_to(sessions, enrollment_id, step, transport=None):
-    """Dispatch at each pending text's time, up to and including `step`; returns its time."""
-    target = rows(sessions, enrollment_id)[step].send_at
-    transport = transport or FakeTransport()
-    while True:
-        with sessions() as session:
-            due = session.scalar(select(func.min(OutboxMessage.send_at)).where(
-                OutboxMessage.status == MessageStatus.PENDING))
-        if due is None or due > target:
-            return target
-        dispatcher(sessions, due, transport).run_once()
-
-
-@pytest.fixture
-def patient(svc):
-    """Enrolled at the injection (12:00 Chicago, 2026-06-01), baseline pain 8."""
-    return enroll(svc, form(injected_at=NOW, baseline_pain="8"), NOW)
-
-
-def answers(hip, settings, kind, language="en"):
-    return hip.answers[kind].render(language, {**settings.placeholders, "first_name": "Ana"})[1]
-
+from tests.integration.texting import (
+    BASE,
+    PATIENT,
+    STRANGER,
+    TOKEN,
+    answer_of,
+    answers,
+    count,
+    flags,
+    kinds,
+    play_to,
+    replies,
+)
 
 # --- each flag kind, from the situation that raises it --------------------------------
 
@@ -340,9 +263,12 @@ def test_help_is_answered_with_the_contact_line(sessions, patient, phone, hip, s
     assert kinds(sessions) == []
 
 
-def test_an_opted_out_patient_gets_no_answer(sessions, patient, phone):
+def test_an_opted_out_patient_gets_only_the_red_flag_answer(sessions, patient, phone, hip,
+                                                             settings):
     phone.text("STOP", at=NOW + timedelta(minutes=5))
-    assert answer_of(phone.text("I have a fever", at=NOW + timedelta(minutes=6))) is None
+    assert answer_of(phone.text("HELP", at=NOW + timedelta(minutes=6))) is None
+    assert answer_of(phone.text("I have a fever", at=NOW + timedelta(minutes=7))) == answers(
+        hip, settings, "red_flag")
     assert kinds(sessions) == ["opted_out", "red_flag"]
 
 

@@ -180,7 +180,8 @@ def test_the_timeline_shows_texts_a_reply_in_between_and_its_flag(kim, sessions)
     sent = [a for a in order if a.startswith("text-")][:1]
     assert order.index(sent[0]) < order.index(reply)
     assert 'data-status="sent"' in html and 'data-status="pending"' in html
-    assert "red flags: red, hot" in html or "red flags: hot, red" in html
+    assert "redness: maybe (read as reported) — &#39;red&#39;" in html
+    assert "warmth at the site: maybe (read as reported) — &#39;hot&#39;" in html
 
 
 def test_the_chart_has_the_scores_the_baseline_and_the_improvement_line(kim, sessions):

@@ -76,6 +76,29 @@ P = "protocols.hip-joint-injection"
      f"{P}.steps[9].at: give either `after: <duration>` or `day: N` with `time: HH:MM`"),
     (lambda p: p["steps"][1]["text"].update(en="Pain {first_name!r}"),
      f"{P}.steps[1].text.en: unknown placeholder"),
+    # symptom concepts
+    (lambda p: p["symptoms"]["fever"].update(colour="red"),
+     f"{P}.symptoms.fever.colour: unknown key"),
+    (lambda p: p["symptoms"]["fever"]["terms"].update(en=[]),
+     f"{P}.symptoms.fever.terms.en: must be a non-empty list of words or phrases"),
+    (lambda p: p["symptoms"]["fever"].update(terms={}),
+     f"{P}.symptoms.fever.terms: must list terms for at least one language"),
+    (lambda p: p["symptoms"]["chills"]["terms"]["en"].append("Fever"),
+     f"{P}.symptoms.chills.terms.en: 'Fever' is already a term of 'fever'"),
+    (lambda p: p["symptoms"]["fever"]["terms"].update(fr=["fièvre"]),
+     f"{P}.symptoms.fever.terms.fr: unknown key"),
+    (lambda p: p["symptoms"]["fall"].update(expected_at=["day-99"]),
+     f"{P}.symptoms.fall.expected_at: must be a list of this protocol's step ids"),
+    (lambda p: p["symptoms"]["fever"].update(priority="normal"),
+     f"{P}.symptoms.fever.priority: a red flag is always urgent"),
+    (lambda p: p["symptoms"]["fall"].update(assertions=["denied"]),
+     f"{P}.symptoms.fall.assertions: must be a list of"),
+    (lambda p: p["fever_temperature"].update(fahrenheit=120),
+     f"{P}.fever_temperature.fahrenheit: 120 is not a temperature from 99 to 106"),
+    (lambda p: p["fever_temperature"].update(symptom="pyrexia"),
+     f"{P}.fever_temperature.symptom: 'pyrexia' is not one of this protocol's symptoms"),
+    (lambda p: p.pop("symptoms"),
+     f"{P}.symptoms: must map each symptom concept to its terms"),
 ])
 def test_each_kind_of_mistake_gives_one_message_naming_its_path(schedules_data, settings,
                                                                  mutate, expected):
@@ -108,3 +131,24 @@ def test_a_long_clinic_name_that_breaks_a_budget_fails_the_check(schedules_data,
 def test_a_file_that_is_not_a_mapping_is_an_error(settings):
     with pytest.raises(ProtocolError, match=r"\(file\): must be a mapping"):
         load_protocols(["not", "a", "mapping"], settings.placeholders)
+
+
+def test_a_clinic_adds_a_term_and_replies_are_read_with_it(schedules_data, settings):
+    from reminders.core.reading.parser import parse_reply
+
+    data = _broken(schedules_data, lambda p: p["symptoms"]["fever"]["terms"]["en"].append(
+        "feeling toasty"))
+    hip = load_protocols(data, settings.placeholders).get("hip-joint-injection")
+    assert parse_reply("feeling toasty today", hip.vocabulary).symptoms == ["fever"]
+
+
+def test_a_snapshot_from_before_symptom_concepts_still_loads(schedules_data):
+    from reminders.core.reading.parser import parse_reply
+    from reminders.schedules import protocol_from_snapshot
+
+    old = copy.deepcopy(schedules_data["protocols"]["hip-joint-injection"])
+    for key in ("symptoms", "fever_temperature", "blood_sugar_threshold"):
+        old.pop(key)
+    old["red_flags"] = {"en": ["fever", "swollen"], "es": ["fiebre"]}
+    protocol = protocol_from_snapshot("hip-joint-injection", old)
+    assert parse_reply("my hip is swollen", protocol.vocabulary).symptoms == ["red_flag_words"]

@@ -1,0 +1,96 @@
+"""A reply as tokens, each knowing where it stands in the message as the patient typed it.
+
+Normalising (lower case, accents and elongations removed, curly apostrophes straightened)
+happens per token, so every finding can point back at the exact characters it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class TokenKind(StrEnum):
+    WORD = "word"
+    NUMBER = "number"  # digits, with a decimal point or comma when there is one
+    SYMBOL = "symbol"  # emoji and other pictographs
+    PUNCT = "punct"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as typed
+    norm: str  # lower case, no accents, apostrophes dropped, runs of 3+ letters cut to 2
+    kind: TokenKind
+    start: int  # character offsets in the original message
+    end: int
+
+
+# Order matters: numbers (with one decimal separator) before words; words keep their
+# inner apostrophes ("don't", "it's"); anything else that is not a space is one token.
+_TOKEN = re.compile(
+    r"(?P<number>\d+(?:[.,]\d+)?)"
+    r"|(?P<word>[^\W\d_]+(?:['’`´][^\W\d_]+)*)"
+    r"|(?P<newline>\r?\n)"
+    r"|(?P<other>[^\s])",
+    re.UNICODE,
+)
+_SENTENCE_END = frozenset(".!?;\n¡¿…")
+_ELONGATED = re.compile(r"(.)\1{2,}")  # "feeeever", "peorrrr": three or more of a letter
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str, elongations: bool = True) -> str:
+    """A word or phrase as the matcher compares it: case, accents and apostrophes folded,
+    and a letter typed three times or more kept twice (a typo away from either spelling)."""
+    folded = strip_accents(text.lower())
+    folded = re.sub(r"['’`´]", "", folded)
+    return _ELONGATED.sub(r"\1\1", folded) if elongations else folded
+
+
+def tokenize(body: str) -> list[Token]:
+    """Every token of `body` (NFC first, so a composed and a decomposed accent agree)."""
+    body = unicodedata.normalize("NFC", body)
+    tokens = []
+    for match in _TOKEN.finditer(body):
+        raw = match.group()
+        if match.lastgroup == "number":
+            kind, norm = TokenKind.NUMBER, raw.replace(",", ".")
+        elif match.lastgroup == "word":
+            kind, norm = TokenKind.WORD, fold(raw)
+        elif match.lastgroup == "newline":
+            kind, norm = TokenKind.PUNCT, "\n"
+        elif _is_symbol(raw):
+            kind, norm = TokenKind.SYMBOL, raw
+        else:
+            kind, norm = TokenKind.PUNCT, raw
+        tokens.append(Token(raw, norm, kind, match.start(), match.end()))
+    return tokens
+
+
+def _is_symbol(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in ("So", "Sk") or (category == "Cn" and ord(char) > 0x2000)
+
+
+def is_sentence_end(token: Token) -> bool:
+    return token.kind == TokenKind.PUNCT and token.norm in _SENTENCE_END
+
+
+def sentences(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(first, last+1) token indexes of each sentence; the ends are not included."""
+    spans, first = [], 0
+    for i, token in enumerate(tokens):
+        if is_sentence_end(token):
+            if i > first:
+                spans.append((first, i))
+            first = i + 1
+    if first < len(tokens):
+        spans.append((first, len(tokens)))
+    return spans
