@@ -169,3 +169,36 @@ def test_export_the_enrolments_as_csv(page, live):
     assert sorted(r["first_name"] for r in rows) == ["Ana", "Bo", "Di"]
     ana = next(r for r in rows if r["first_name"] == "Ana")
     assert ana["phone"] == PHONE and ana["diagnostic_responder"] == "yes"
+
+
+def test_record_the_right_reading_export_it_and_measure_the_reader_on_it(page, live, capsys):
+    from reminders import cli
+    from reminders.models import Reply
+
+    assert text_from_patient(live, "Ana here. the spot looks angry today", "SM" + "3" * 32).status_code == 200
+    with live.sessions() as session:
+        reply = session.scalars(select(Reply).order_by(Reply.id.desc())).first()
+    page.goto(f"/enrollments/{reply.enrollment_id}")
+    item = page.locator(f"#reply-{reply.id}")
+    expect(item).to_contain_text("not understood")
+    item.get_by_text("Check this reading").click()
+    item.get_by_label("Red flag (urgent)").check()
+    item.get_by_label("Needs a person to read it").check()
+    item.get_by_label("Note (optional)").fill("angry = red and sore")
+    item.get_by_role("button", name="Record this reading").click()
+    expect(page.locator(".flash-info")).to_contain_text("Reading recorded")
+    expect(page.locator(f"#reply-{reply.id} .staff-reading")).to_contain_text(
+        "should raise red flag, needs review")
+    page.goto("/reports")
+    expect(page.locator("#reading-agreement")).to_contain_text(
+        "Staff checked 1 reply and found the automatic reading right in 0 (0 %)")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=re.compile("Export the checked replies")).click()
+    download = download_info.value
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert "Ana" not in text and "Alex here. the spot looks angry today" in text
+    capsys.readouterr()
+    assert cli.main(["eval-replies", str(download.path())]) == 0
+    printed = capsys.readouterr().out
+    assert "1 replies; every expectation held for 0" in printed
+    assert "missed red_flag" in printed
