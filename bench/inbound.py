@@ -63,13 +63,15 @@ def requests(base: str, count: int, run: str) -> list[tuple[bytes, str]]:
     return out
 
 
-def start_web(url: str, port: int, log_path: Path) -> subprocess.Popen:
+def start_web(url: str, port: int, log_path: Path, *, web_only: bool = True) -> subprocess.Popen:
+    """Start worker.py (`--web-only` unless told otherwise) and wait until /healthz answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "SMS_"))}
     env.update(DATABASE_URL=url, SMS_TRANSPORT="console", TWILIO_AUTH_TOKEN=TOKEN,
                PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", CLINIC_NAME="Example Pain Clinic",
                CLINIC_PHONE="(312) 555-0100", AFTER_HOURS_PHONE="(312) 555-0199")
     log = open(log_path, "w")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, str(ROOT / "worker.py"), "--web-only", "--port",
+    mode = ["--web-only"] if web_only else []
+    proc = subprocess.Popen([sys.executable, str(ROOT / "worker.py"), *mode, "--port",
                              str(port), "--log-level", "warning"], env=env, cwd=log_path.parent,
                             stdout=log, stderr=subprocess.STDOUT)
     log.close()

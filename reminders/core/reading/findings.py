@@ -8,7 +8,7 @@ too (`UNCLEAR`), never a guess.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -67,10 +67,11 @@ class Finding:
     detail: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict:
-        data = asdict(self)
-        data["what"], data["assertion"] = self.what.value, self.assertion.value
-        if not data["detail"]:
-            del data["detail"]
+        data = {"what": self.what.value, "value": self.value, "start": self.start,
+                "end": self.end, "words": self.words, "assertion": self.assertion.value,
+                "cue": self.cue}
+        if self.detail:
+            data["detail"] = dict(self.detail)
         return data
 
     @classmethod

@@ -350,6 +350,52 @@ _TEXT_VERBS = {
 for _lang, _verbs in _TEXT_VERBS.items():
     REQUESTS[_lang]["opt_out"] += [f"{v} {n}" for v in _verbs for n in _TEXT_NOUNS[_lang]]
 
+# More plain-word requests to stop, as patients word them (polite, annoyed, indirect).
+REQUESTS["en"]["opt_out"] += [
+    "no longer need these updates", "no longer need updates", "no longer need these",
+    "no longer need the texts", "please discontinue", "discontinue these", "discontinue the texts",
+    "discontinue the messages", "discontinue the service", "stop the updates", "stop updates",
+    "no more updates", "dont need updates", "dont need the updates", "stop the check ins",
+    "no more check ins", "dont need check ins", "stop checking in", "stop checking on me",
+    "no need to check on me", "no need to check in", "stop spamming", "stop the spam",
+    "no more spam", "stop bothering me", "quit bugging me", "leave me be", "take my number off",
+    "take this number off", "remove this number", "lose my number", "forget my number",
+    "erase my number", "delete my info", "remove my phone number", "delete my phone number",
+    "end my subscription", "end subscription", "cancel subscription", "stopall", "optout",
+    "un subscribe", "no further texts", "no further messages", "no further contact",
+    "dont wish to receive", "do not wish to receive", "prefer not to receive", "rather not receive",
+    "not interested in receiving", "didnt sign up for this", "never signed up",
+    "withdraw my consent", "revoke consent", "take me out of the program", "quit the program",
+    "leave the program", "cancel this service", "cancel the service", "stop the service",
+    "please cease", "cease texting", "cease contact", "cease and desist", "stop harassing me",
+    "dont want to be contacted", "do not want to be contacted", "do not wish to be contacted",
+    "dont want to receive", "stop receiving", "stop getting these", "stop getting the texts",
+    "stop getting texts", "stop getting messages", "unregister", "deregister", "disenroll",
+    "cancel enrollment", "cancel my enrollment", "stop the follow ups", "no more follow ups",
+    "you can stop now", "stop notifs", "no more notifs", "stop the pings", "no more pings",
+    "stop the surveys", "no more surveys", "stop msging", "stop the automated", "no more automated",
+]
+REQUESTS["es"]["opt_out"] += [
+    "no me contacten", "dejen de contactarme", "no me molesten", "dejen de molestar",
+    "dejen de molestarme", "no me sigan molestando", "no me esten molestando",
+    "cancelar la suscripcion", "cancelar mi suscripcion", "cancelen la suscripcion",
+    "anular la suscripcion", "cancelar suscripcion", "no deseo recibir", "ya no deseo recibir",
+    "no deseo seguir recibiendo", "no quiero seguir recibiendo", "suspender el servicio",
+    "cancelar el servicio", "cancelen el servicio", "sacarme del programa",
+    "retirarme del programa", "salirme de la lista", "retirar mi consentimiento",
+    "me tienen harta con", "me tienen harto con", "ya me cansaron con", "no me texteen",
+    "dejen de textearme", "paren de textear", "stop los mensajes", "no me mensajeen",
+    "dejen de mensajearme", "olvidense de mi numero", "pierdan mi numero", "quiten mi numero",
+    "saquen mi numero", "borren mis datos", "borrar mis datos", "eliminar mis datos", "eliminenme",
+    "elimineme", "no quiero que me escriban", "no quiero que me manden", "no quiero que me envien",
+    "no quiero que me contacten", "no quiero que me lleguen", "no necesito mas mensajes",
+    "no necesito los mensajes", "no necesito estos mensajes", "no quiero estar en la lista",
+    "desafiliarme", "corten los mensajes", "cortar los mensajes", "anulen los mensajes",
+    "no me vuelvan a escribir", "no me vuelvan a mandar", "no me vuelvan a contactar",
+    "no vuelvan a escribirme", "no quiero ser contactada", "no quiero ser contactado",
+    "alto por favor",
+]
+
 # Phrases that look like requests and are not: the patient stopping their own replies.
 REQUEST_EXCLUSIONS = ["stop texting back", "stop replying", "stop answering", "ill stop texting",
                       "i will stop texting", "i stopped texting", "stop responding",

@@ -33,10 +33,11 @@ def parse_reply(body: str, vocabulary: Vocabulary) -> Reading:
     tokens = tokenize(text)
     if not tokens:
         return Reading((Finding(What.UNCLEAR, Unclear.NOT_UNDERSTOOD.value, 0, 0, ""),))
-    per_token = [vocabulary.phrases.words_for(t) for t in tokens]
+    found = vocabulary.phrases.find(tokens, per_token=[vocabulary.phrases.words_for(t)
+                                                       for t in tokens])
 
-    def find(*groups: str) -> list[Match]:
-        return vocabulary.phrases.find(tokens, set(groups), per_token)
+    def find(group: str) -> list[Match]:
+        return found.get(group, [])
 
     cues = _cues(tokens, find("cue"))
     symptoms = _symptom_matches(tokens, find("symptom"), find("exclusion"), vocabulary)

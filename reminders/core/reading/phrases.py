@@ -95,14 +95,16 @@ class Phrases:
                 found[word] = REAL_TYPO if real else TYPO
         return found
 
-    def find(self, tokens: list[Token], groups: set[str],
-             per_token: list[dict[str, str]] | None = None) -> list[Match]:
-        """Non-overlapping matches per group, longest first, in message order."""
+    def find(self, tokens: list[Token], groups: set[str] | None = None,
+             per_token: list[dict[str, str]] | None = None) -> dict[str, list[Match]]:
+        """Each group's non-overlapping matches, longest first, in message order (one pass
+        over the tokens for every group)."""
         per_token = per_token if per_token is not None else [self.words_for(t) for t in tokens]
         candidates: list[Match] = []
         memo: dict[tuple[str, int], bool] = {}  # (group, token) → a term of it starts there
-        for group in groups:
-            starts = self._starts.get(group, {})
+        for group, starts in self._starts.items():
+            if groups is not None and group not in groups:
+                continue
             for i, words in enumerate(per_token):
                 for word in words:
                     for t in starts.get(word, ()):
@@ -111,14 +113,16 @@ class Phrases:
                             candidates.append(match)
         candidates.sort(key=lambda m: (-len(m.term.words), m.first, m.last - m.first))
         taken: dict[str, set[int]] = defaultdict(set)
-        chosen = []
+        chosen: dict[str, list[Match]] = defaultdict(list)
         for match in candidates:
             span = set(range(match.first, match.last + 1))
             if taken[match.term.group] & span:
                 continue
             taken[match.term.group] |= span
-            chosen.append(match)
-        return sorted(chosen, key=lambda m: (m.first, m.last))
+            chosen[match.term.group].append(match)
+        for matches in chosen.values():
+            matches.sort(key=lambda m: (m.first, m.last))
+        return chosen
 
     def _extend(self, t: Term, first: int, tokens: list[Token],
                 per_token: list[dict[str, str]], memo: dict | None = None) -> Match | None:
