@@ -175,7 +175,8 @@ def test_record_the_right_reading_export_it_and_measure_the_reader_on_it(page, l
     from reminders import cli
     from reminders.models import Reply
 
-    assert text_from_patient(live, "Ana here. the spot looks angry today", "SM" + "3" * 32).status_code == 200
+    body = "Ana here. the spot looks kinda weird today"
+    assert text_from_patient(live, body, "SM" + "3" * 32).status_code == 200
     with live.sessions() as session:
         reply = session.scalars(select(Reply).order_by(Reply.id.desc())).first()
     page.goto(f"/enrollments/{reply.enrollment_id}")
@@ -184,7 +185,7 @@ def test_record_the_right_reading_export_it_and_measure_the_reader_on_it(page, l
     item.get_by_text("Check this reading").click()
     item.get_by_label("Red flag (urgent)").check()
     item.get_by_label("Needs a person to read it").check()
-    item.get_by_label("Note (optional)").fill("angry = red and sore")
+    item.get_by_label("Note (optional)").fill("weird = red and sore, she said on the phone")
     item.get_by_role("button", name="Record this reading").click()
     expect(page.locator(".flash-info")).to_contain_text("Reading recorded")
     expect(page.locator(f"#reply-{reply.id} .staff-reading")).to_contain_text(
@@ -196,7 +197,7 @@ def test_record_the_right_reading_export_it_and_measure_the_reader_on_it(page, l
         page.get_by_role("button", name=re.compile("Export the checked replies")).click()
     download = download_info.value
     text = Path(download.path()).read_text(encoding="utf-8")
-    assert "Ana" not in text and "Alex here. the spot looks angry today" in text
+    assert "Ana" not in text and "Alex here. the spot looks kinda weird today" in text
     capsys.readouterr()
     assert cli.main(["eval-replies", str(download.path())]) == 0
     printed = capsys.readouterr().out

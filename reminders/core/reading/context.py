@@ -29,6 +29,7 @@ from reminders.core.reading.text import Token, TokenKind, is_sentence_end
 # How many counted words (not filler, not body words, not other findings) a cue reaches.
 SHORT_REACH = {Cue.NEGATED: 4, Cue.RESOLVED: 4, Cue.POSSIBLE: 4}
 BACKWARD_REACH = 3
+LONG_BACKWARD_REACH = 12
 # Whole-word backward cues that are only cues at the end of a statement: "fever: no".
 _ANSWER_CUES = frozenset({"no", "none", "nope", "na", "nada", "zero", "cero", "negative",
                           "nothing", "negativo", "ninguna", "ninguno", "tampoco"})
@@ -36,6 +37,11 @@ _FIRST_PERSON = frozenset({"i", "im", "ive", "me", "my", "mine", "yo", "mi", "mi
                            "estoy", "siento", "says", "said", "thinks", "think", "dice",
                            "dijo", "cree", "noticed", "nota", "noto", "vio", "saw", "voy",
                            "puedo", "fui", "quiero", "necesito", "ando", "tuve"})
+# Backward cues that also open a statement of their own: only at its end do they look back.
+_OPENERS = frozenset({"ya no", "no more", "no longer", "ya no me", "ya no tengo", "ya no hay",
+                      "ya no siento", "ya no esta", "ya no estoy"})
+_REPORTING = frozenset({"says", "said", "thinks", "think", "dice", "dijo", "cree", "wants",
+                        "quiere"})
 _PRIORITY = [Cue.OTHER_PERSON, Cue.HYPOTHETICAL, Cue.RESOLVED, Cue.NEGATED, Cue.POSSIBLE]
 _ASSERTION = {Cue.NEGATED: Assertion.NEGATED, Cue.RESOLVED: Assertion.RESOLVED,
               Cue.HYPOTHETICAL: Assertion.HYPOTHETICAL, Cue.OTHER_PERSON: Assertion.OTHER_PERSON,
@@ -67,7 +73,7 @@ def assertion_of(scene: Scene, first: int, last: int, group: str,
     """The assertion of the finding of `group` on tokens first..last, and the cue words
     behind it. `cues` limits the cues that count; `backward=False` ignores those that
     follow the finding."""
-    best: tuple[int, int, int, CueSpan] | None = None
+    reaching: list[tuple[int, int, int, CueSpan]] = []
     for cue in scene.cues:
         if cue.cue == Cue.TERMINATE or (cues is not None and cue.cue not in cues):
             continue
@@ -78,15 +84,18 @@ def assertion_of(scene: Scene, first: int, last: int, group: str,
             reach = _backward(scene, cue, last, group)
         else:
             continue
-        if reach is None:
-            continue
-        gap = cue.first - last if cue.first > last else first - cue.last
-        key = (reach, gap, _PRIORITY.index(cue.cue), cue)
-        if best is None or key[:3] < best[:3]:
-            best = key
-    if best is None:
+        if reach is not None:
+            gap = cue.first - last if cue.first > last else first - cue.last
+            reaching.append((reach, gap, _PRIORITY.index(cue.cue), cue))
+    if not reaching:
         answered = _answered_question(scene, last) if group == "symptom" and backward else None
         return answered or (Assertion.PRESENT, None)
+    best = min(reaching, key=lambda r: r[:3])  # the nearest cue decides
+    resolved = [r for r in reaching if r[3].cue == Cue.RESOLVED]
+    if best[3].cue == Cue.POSSIBLE and resolved:
+        # a hedge says how much, "gone" says whether: "a little chill last night, but it's
+        # gone" is gone, whichever cue is nearer
+        best = min(resolved, key=lambda r: r[:3])
     cue = best[3]
     return _ASSERTION[cue.cue], cue.text
 
@@ -111,8 +120,9 @@ def _forward(scene: Scene, cue: CueSpan, first: int, group: str) -> int | None:
         if (cue.cue in (Cue.NEGATED, Cue.RESOLVED) and token.norm in RESTART
                 and not _finding_follows(scene, k, first)):
             return None
-        if cue.cue == Cue.OTHER_PERSON and token.norm in _FIRST_PERSON:
-            return None
+        if cue.cue == Cue.OTHER_PERSON and token.norm in _FIRST_PERSON and (
+                group == "symptom" or token.norm not in _REPORTING):
+            return None  # "my wife says my hip is red" is mine; "…says to stop texting" is hers
         if token.norm not in FILLER and token.norm not in BODY:
             counted += 1
     if local and counted > SHORT_REACH[cue.cue]:
@@ -135,10 +145,16 @@ def _first_person(scene: Scene, first: int) -> bool:
 def _backward(scene: Scene, cue: CueSpan, last: int, group: str) -> int | None:
     if cue.text.lower() in _ANSWER_CUES and group != "symptom":
         return None  # "no me duele casi nada": Spanish doubles its negations
+    if cue.text.lower() in _OPENERS and not _ends_statement(scene, cue.last):
+        return None  # "tengo fiebre … y ya no quiero los mensajes": this "ya no" looks ahead
     tokens, counted = scene.tokens, 0
+    # "…, but it's gone", "and it cleared up": a pronoun points back over the whole sentence
+    pointing = cue.text.lower().replace("'", "").split()[:2] in (
+        ["but", "its"], ["but", "it"], ["and", "it"], ["it", "cleared"], ["it", "went"],
+        ["its", "gone"], ["but", "thats"], ["pero", "ya"], ["y", "ya"])
     for k in range(last + 1, cue.first):
         token = tokens[k]
-        if is_sentence_end(token) or _terminates(scene, k) or token.norm == ",":
+        if is_sentence_end(token) or (not pointing and (_terminates(scene, k) or token.norm == ",")):
             return None  # "better, hives are gone now": "gone" is the hives'
         if k in scene.inside:
             return None
@@ -146,9 +162,9 @@ def _backward(scene: Scene, cue: CueSpan, last: int, group: str) -> int | None:
             continue
         if token.norm not in FILLER and token.norm not in BODY:
             counted += 1
-    if counted > BACKWARD_REACH:
+    if counted > (LONG_BACKWARD_REACH if pointing else BACKWARD_REACH):
         return None
-    if cue.text in _ANSWER_CUES and not _ends_statement(scene, cue.last):
+    if cue.text.lower() in _ANSWER_CUES and not _ends_statement(scene, cue.last):
         return None  # "swelling no fever": this "no" is about the fever, not the swelling
     return counted
 

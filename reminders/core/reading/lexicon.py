@@ -57,7 +57,11 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
             "gone", "is gone", "went away", "has gone", "has gone away", "gone away", "stopped",
             "went down", "gone down", "has gone down", "has stopped", "cleared up", "cleared",
             "resolved", "disappeared", "is over", "anymore", "any more", "no more", "subsided",
-            "broke", "is down", "back to normal",
+            "broke", "is down", "back to normal", "faded", "has faded", "already faded",
+            # "…, but it's gone": the pronoun points back over the "but"
+            "but its gone", "but it is gone", "but its gone now", "but it went away",
+            "but it cleared up", "but its fine now", "but thats gone", "and it cleared up",
+            "and it went away", "it cleared up", "it went away", "its gone now",
         )),
         *((p, Cue.HYPOTHETICAL, FORWARD) for p in (
             "if", "what if", "in case", "incase", "watch for", "watch out for", "look out for",
@@ -67,6 +71,8 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
             "what happens if", "what do i do if", "what should i do if", "when should i",
             "call if", "unless", "tell me if", "what to do if", "worried i might get",
             "in the event", "call for", "said to call", "paper said", "sheet said",
+            "what counts as", "what is considered", "whats considered", "how high",
+            "what temperature", "what temp", "how do i know",
             "instructions say", "instructions said", "told me to call", "told us to call",
             "supposed to call", "what about", "hoping for", "hoped for", "was hoping",
             "i hope", "hope", "wish", "i wish", "expected",
@@ -79,7 +85,10 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
             f"{whose}{who}" for whose in ("my ", "our ") for who in _OTHERS
         )),
         *((p, Cue.OTHER_PERSON, FORWARD) for p in ("he has", "she has", "he had", "she had",
-                                                    "they have", "he got", "she got")),
+                                                    "they have", "he got", "she got", "hes",
+                                                    "shes", "he is", "she is", "his", "her",
+                                                    "theyre", "they are", "hes the one",
+                                                    "shes the one")),
         # possessives: "the dog's leg is swollen", "my husband's knee" (apostrophes fold)
         *((f"{whose}{who}s", Cue.OTHER_PERSON, FORWARD) for whose in ("my ", "the ", "our ", "")
           for who in _OTHERS),
@@ -121,7 +130,9 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
             "se quito", "se me quito", "ya se quito", "ya se me quito", "se fue", "ya se fue",
             "desaparecio", "ya paso", "paso", "ya no", "bajo", "ya bajo", "se bajo", "ya se bajo",
             "se calmo", "ya se calmo", "termino", "ya desaparecio", "se normalizo",
-            "se le quito", "ya se le quito", "se fueron", "ya se fueron", "se quitaron",
+            "pero ya se quito", "pero ya se me quito", "pero ya se fue", "pero ya paso",
+            "y ya se quito", "y ya se fue", "ya se le quito", "se le quito",
+            "se fueron", "ya se fueron", "se quitaron",
             "ya se quitaron", "desaparecieron", "se bajaron", "se le fue", "se me fueron",
         )),
         *((p, Cue.HYPOTHETICAL, FORWARD) for p in (
@@ -133,6 +144,7 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
             "si me sube", "si se hincha", "si sale", "por si me", "si",
             "dijeron que si", "me dijeron que llamara si", "el papel dice", "la hoja dice",
             "llamar si", "llamar por", "efecto secundario", "ojala", "esperaba", "espero que",
+            "que se considera", "cuanto es", "a partir de cuanto", "que temperatura",
         )),
         *((p, Cue.OTHER_PERSON, FORWARD) for p in (
             *(f"mi {who}" for who in (
@@ -229,7 +241,8 @@ STOP_KEYWORDS = frozenset({
     "stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out",
     "stop all", "stop it", "stop now", "stop texting", "stop messaging", "unsub",
     "cancelar", "cancela", "cancelen", "parar", "paren", "para ya", "baja", "darme de baja",
-    "dar de baja", "basta", "basta ya", "alto", "detener", "deten", "detengan", "fin",
+    "dar de baja", "basta", "basta ya", "alto", "detener", "deten", "detengan", "fin", "para",
+    "parenle", "ya parenle", "ya basta",
     "terminar", "salir",
 })
 START_KEYWORDS = frozenset({"start", "unstop", "resume", "restart", "iniciar", "empezar",
@@ -262,6 +275,9 @@ REQUESTS: dict[str, dict[str, list[str]]] = {
             "done with these texts", "done with the texts", "done with texts",
             "all done with these", "done with these", "no need to text", "no need to send",
             "no need to message", "no need to contact", "how do i turn", "turn these off",
+            "no need to keep texting", "no need to keep messaging", "no need to keep sending",
+            "dont need to keep texting", "you dont need to text", "you can stop texting",
+            "you can stop checking", "you can stop sending", "can stop checking on me",
             "turn them off", "turn it off",
             "unenroll", "unenroll me", "want out", "no longer want", "no longer wish",
             "off your list", "off this list", "off the list", "off your texting",
@@ -306,6 +322,8 @@ REQUESTS: dict[str, dict[str, list[str]]] = {
             "dejar de enviarme", "dejar de escribirme", "no hace falta que me escriban",
             "no hace falta que me manden", "ya no es necesario que me", "no es necesario que me",
             "me aburrieron con", "ya me aburrieron", "como los quito", "como quito los",
+            "no hace falta que sigan", "ya pueden parar", "parenle con", "ya parenle con",
+            "bajenle con los",
             "desinscribirme", "basta de mensajes", "basta de textos", "ya no me envien",
             "no me envien nada", "no me manden nada",
         ],
@@ -345,7 +363,7 @@ _TEXT_VERBS = {
            "ya no envien", "quitar los", "quiten los", "detener los", "harta de los",
            "harto de los", "cansada de los", "cansado de los", "ya no quiero recibir",
            "ya no necesito los", "ya no necesito", "no me manden", "no me manden mas",
-           "apaguen los"),
+           "apaguen los", "parenle con los", "ya parenle con los", "ya paren los"),
 }
 for _lang, _verbs in _TEXT_VERBS.items():
     REQUESTS[_lang]["opt_out"] += [f"{v} {n}" for v in _verbs for n in _TEXT_NOUNS[_lang]]
@@ -428,20 +446,29 @@ RELIEF: dict[str, dict[str, list[str]]] = {
         ],
         "same": [
             "same", "the same", "no change", "no changes", "unchanged", "no different",
-            "no difference", "nothing changed", "hasnt changed", "not changed", "so so",
-            "soso", "meh", "about the same", "no better no worse", "neither better nor worse",
+            "no difference", "nothing changed", "hasnt changed", "not changed", "so so", "meh",
+            "about the same", "no better no worse", "neither better nor worse",
             "not better not worse", "status quo", "stable", "pain wont stop",
             "pain doesnt stop", "wont stop hurting", "doesnt stop hurting", "pain wont go away",
             "not going away", "hasnt gone away", "never goes away", "came back",
             "pain is back", "back to how it was", "wore off", "worn off", "still the same",
             "same as before", "no improvement", "back to square one", "square one",
             "back where i started", "back to normal pain", "back to my normal pain",
-            "back to my usual pain", "back to usual", "back to the same",
+            "back to my usual pain", "back to usual", "back to the same", "crept back",
+            "creeping back", "back up to where it was", "right back where", "came back up",
+            "back to where it was", "where it was before",
         ],
         "worse": [
             "worse", "worst", "worsening", "worsened", "more pain", "hurts more", "more sore",
             "increased", "increasing", "pain is up", "more painful", "getting bad",
             "much worse", "flared", "flaring", "flare up", "flared up", "hurts worse",
+        ],
+        "no_effect": [
+            "did nothing", "does nothing", "has done nothing", "done nothing", "nothing helped",
+            "nothing at all changed", "didnt do a thing", "didnt do a darn thing",
+            "didnt do squat", "didnt do jack", "waste of time", "no sirvio de nada",
+            "no hizo nada", "no me hizo nada", "no me ha hecho nada", "ni me hizo cosquillas",
+            "de nada sirvio",
         ],
         "effect": [  # negated: no effect
             "helped", "help", "work", "worked", "effect", "difference", "relief", "working",
@@ -615,8 +642,8 @@ SCORE_WORDS = frozenset({
 # Words that date a score: "was 8", "8 before the shot", "era un 8", "antes 8".
 PAST = frozenset({"was", "were", "before", "yesterday", "earlier", "last", "previously",
                   "used", "from", "had", "then", "era", "antes", "ayer", "estaba", "tenia",
-                  "de", "started", "initially", "originally", "morning", "manana", "night",
-                  "anoche", "fue", "prior", "pre", "preshot", "baseline", "went"})
+                  "started", "initially", "originally", "anoche", "fue", "prior", "pre",
+                  "preshot", "baseline", "went"})
 PAST_AFTER = frozenset({"before", "yesterday", "earlier", "previously", "antes", "ayer", "prior",
                         "initially", "originally", "pre", "preshot"})
 CURRENT = frozenset({"now", "today", "currently", "ahora", "hoy", "ahorita", "tonight",

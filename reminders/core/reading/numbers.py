@@ -34,6 +34,10 @@ _CHANGE_VERBS = frozenset({"went", "gone", "dropped", "drop", "came", "come", "d
                            "cambio", "baje", "subio", "subido", "up", "increased", "rose",
                            "jumped", "bajó", "from", "desde"})
 _DIGITS = re.compile(r"\d")
+_NOTHING = frozenset({"nada", "ninguno", "ninguna"})  # "nada, sigue igual": not a zero
+_PAIN_WORDS = frozenset({"pain", "dolor", "score", "nivel", "level", "rating", "rate", "hurts",
+                         "duele"})
+_HALF = (("and", "a", "half"), ("y", "medio"), ("y", "media"), ("and", "half"))
 _DATE_BEFORE = frozenset({"on", "el", "for", "by", "until", "due", "till", "hasta", "para",
                           "del", "date", "fecha", "appointment", "appt", "cita"})
 
@@ -85,6 +89,19 @@ def read_numbers(tokens: list[Token], whole_answer: bool) -> NumberReading:
 
 
 def _number_at(tokens: list[Token], i: int, whole_answer: bool) -> Number | None:
+    number = _whole_number_at(tokens, i, whole_answer)
+    if number is not None and number.kind == "score":
+        following = tuple(t.norm for t in tokens[number.last + 1:number.last + 4])
+        for half in _HALF:
+            if following[:len(half)] == half:  # "5 and a half", "cuatro y medio"
+                number.value += 0.5
+                number.decimal = True
+                number.last += len(half)
+                break
+    return number
+
+
+def _whole_number_at(tokens: list[Token], i: int, whole_answer: bool) -> Number | None:
     token = tokens[i]
     if token.kind == TokenKind.NUMBER:
         decimal = "." in token.norm
@@ -96,9 +113,11 @@ def _number_at(tokens: list[Token], i: int, whole_answer: bool) -> Number | None
         scaled = _scale_after(tokens, i)
         if scaled is not None:
             number.scaled, number.last = True, scaled
-        elif (token.norm in WEAK_NUMBER_WORDS and not whole_answer and not _score_place(tokens, i)
-              and not _alone(tokens, i)):
-            return None
+        elif (token.norm in WEAK_NUMBER_WORDS and not whole_answer
+              and not _score_place(tokens, i, strict=True) and not _alone(tokens, i)
+              and not (i == 0 and token.norm not in _NOTHING and _at(tokens, 1) is not None
+                       and tokens[1].norm in (",", "-", ":"))):
+            return None  # "one thing", "no conozco a ninguna"; but "cero, ni lo siento"
         elif not whole_answer and _noun_follows(tokens, i) and not _score_place(tokens, i):
             return None  # "two days", "one thing", "tres veces"
         return number
@@ -200,7 +219,8 @@ def _classify(tokens: list[Token], number: Number) -> None:
     elif next_word in UNIT_WORDS["dose"] or (before and before[-1] in BEFORE["dose"]):
         number.kind = "dose"
     elif next_word in UNIT_WORDS["time"] or two in UNIT_WORDS["time"] or (
-            before and before[-1] in BEFORE["time"] and not _score_before(before)):
+            before and before[-1] in BEFORE["time"] and not _score_before(before)
+            and not _pain_at(before)):
         number.kind = "time"
     elif next_word in UNIT_WORDS["count"]:
         number.kind = "count"
@@ -216,6 +236,16 @@ def _classify(tokens: list[Token], number: Number) -> None:
         number.unit = "F" if value >= 50 else "C"
 
 
+def _pain_at(before: list[str]) -> bool:
+    """"hip at 4", "pain at 6", "estoy en 4": a score's place, not a time."""
+    return len(before) >= 2 and before[-1] in ("at", "en") and (
+        before[-2] in SCORE_WORDS or before[-2] in _PAIN_PLACES)
+
+
+_PAIN_PLACES = frozenset({"hip", "cadera", "im", "its", "estoy", "esta", "pain", "dolor", "is",
+                          "sits", "stays", "still", "sigue", "anda", "ando", "now", "ahorita"})
+
+
 def _looks_like_temperature(number: Number) -> bool:
     """"102", "100.9", "38.5": numbers no score or age is, that a thermometer reads."""
     value = number.value
@@ -228,9 +258,16 @@ def _score_before(before: list[str]) -> bool:
     return bool(before) and before[-1] in SCORE_WORDS and before[-1] not in ("at", "en", "about")
 
 
-def _score_place(tokens: list[Token], i: int) -> bool:
+def _score_place(tokens: list[Token], i: int, strict: bool = False) -> bool:
+    """Whether the word before `i` puts a number in a score's place ("a 4", "pain 3");
+    `strict`: only a word about pain does ("pain none", not "a ninguna")."""
     before = _words(tokens, i - 1, -1)
-    return bool(before) and before[-1] in SCORE_WORDS
+    if not before:
+        return False
+    if strict:  # "un dos", "pain none"; not "no conozco a ninguna"
+        return before[-1] in _PAIN_WORDS or (before[-1] in ("un", "una", "a", "an")
+                                              and tokens[i].norm not in _NOTHING)
+    return before[-1] in SCORE_WORDS
 
 
 def _noun_follows(tokens: list[Token], i: int) -> bool:
@@ -243,13 +280,15 @@ def _noun_follows(tokens: list[Token], i: int) -> bool:
         "in", "en", "while", "mientras", "por", "para", "most", "mostly", "all", "the",
         "then", "luego", "tho", "though", "yesterday", "ayer", "before", "antes", "walking",
         "sitting", "standing", "moving", "caminando", "sentado", "sentada", "parado",
-        "parada", "again", "otra", "bien", "mejor", "better", "worse", "peor", "same", "igual")
+        "parada", "again", "otra", "bien", "mejor", "better", "worse", "peor", "same", "igual",
+        "nomas", "nada", "mas", "just", "only", "solamente", "solo", "creo", "ish", "tops",
+        "max", "maximo", "masomenos", "or", "tal", "como", "probably", "prob", "probablemente")
 
 
 def _ranges(tokens: list[Token], numbers: list[Number]) -> list[tuple[int, int]]:
     """Two candidate scores joined as alternatives: "4-6", "4 or 5", "entre 5 y 6"."""
     ranges = []
-    scores = [n for n in numbers if n.kind == "score" and not n.scaled]
+    scores = [n for n in numbers if not n.scaled and n.kind in ("score", "time", "dose", "count")]
     by_first = {n.first: n for n in numbers}
     for n in scores:
         k = n.last + 1
@@ -260,10 +299,13 @@ def _ranges(tokens: list[Token], numbers: list[Number]) -> list[tuple[int, int]]
         other = by_first.get(k)
         if not links or other is None:
             continue
+        if n.kind != "score" and other.kind == "score" and links[0] in ("or", "o", "to", "-", "a"):
+            other.kind = n.kind  # "day 4 or 5": both are days
+            continue
         if other.kind in ("time", "dose", "count", "temperature", "age", "percent", "glucose"):
             n.kind, n.unit = other.kind, other.unit  # "2 a 5 días": both are days
             continue
-        if other.kind != "score":
+        if other.kind != "score" or n.kind != "score":
             continue
         before = _words(tokens, n.first - 1, -3)
         if before[-1:] == ["from"] or (

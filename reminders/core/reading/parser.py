@@ -55,10 +55,12 @@ def parse_reply(body: str, vocabulary: Vocabulary) -> Reading:
     findings += _symptoms(text, symptoms, scene, vocabulary)
     numbers = read_numbers(tokens, _only_a_number(tokens))
     findings += _numbers(text, tokens, numbers, no_pain, scene, vocabulary)
-    findings += _relief(text, relief, scene)
+    findings += _answered(_relief(text, relief, scene), _questions(text, tokens, scene))
     findings += _answers(text, tokens)
     findings += _questions(text, tokens, scene)
     findings += _conflicts(findings, text)
+    if not findings:
+        findings += _one_word_answer(text, tokens, vocabulary)
     if not findings and not _pleasantries(tokens):
         findings.append(Finding(What.UNCLEAR, Unclear.NOT_UNDERSTOOD.value, *_whole(text)))
     return Reading(tuple(sorted(findings, key=lambda f: (f.start, f.end))))
@@ -180,7 +182,10 @@ def _describes_body(tokens: list[Token], m: Match) -> bool:
     if m.term.language == "en":
         neighbour = _word_near(tokens, m.last + 1, 1)
     else:
-        neighbour = _word_near(tokens, m.first - 1, -1)
+        k = m.first - 1  # past "bien", "muy": "un caldito bien caliente" is the soup's
+        while _word_near(tokens, k, -1) in _INTENSIFIERS:
+            k -= 1
+        neighbour = _word_near(tokens, k, -1)
     if neighbour is None:
         return True
     return neighbour in BODY or neighbour in NOT_A_NOUN
@@ -191,6 +196,10 @@ def _sentence_words(tokens: list[Token], k: int) -> set[str]:
         if first <= k < last:
             return {t.norm for t in tokens[first:last] if t.kind == TokenKind.WORD}
     return set()
+
+
+_INTENSIFIERS = frozenset({"bien", "muy", "super", "re", "tan", "mas", "bastante", "medio",
+                           "algo", "un", "poco", "poquito", "tantito"})
 
 
 def _word_near(tokens: list[Token], k: int, step: int) -> str | None:
@@ -252,7 +261,7 @@ def _numbers(text: str, tokens: list[Token], reading: NumberReading, no_pain: li
                 found.append(_finding(text, tokens, What.UNCLEAR, Unclear.PERCENT, n.first, n.last,
                                       detail=value))
             found.append(_finding(text, tokens, What.NUMBER, n.kind, n.first, n.last, detail=value))
-    for m in no_pain:
+    for m in no_pain if not scores else ():  # "ya no me duele, un 1": the number says how much
         assertion, _ = assertion_of(scene, m.first, m.last, "no_pain", _NUMBER_CUES)
         if assertion.affirmed:
             scores.append(Number(0, m.first, m.last, word=True))
@@ -310,6 +319,15 @@ def _qualified(tokens: list[Token], m: Match) -> bool:
 # not worse (no improvement either); "didn't help" is no effect; "not great" says nothing.
 _NEGATED_RELIEF = {"better": "same", "worse": "not_worse", "effect": "no_effect",
                    "same": None, "good": None}
+
+
+def _answered(relief: list[Finding], questions: list[Finding]) -> list[Finding]:
+    """Relief words said as an answer win over those inside the patient's own question
+    ("is it normal that it hurt more yesterday? today it's better")."""
+    def asked(f: Finding) -> bool:
+        return any(q.start <= f.start and f.end <= q.end for q in questions)
+    said = [f for f in relief if not asked(f)]
+    return said if said else relief
 
 
 def _relief(text: str, matches: list[Match], scene: Scene) -> list[Finding]:
@@ -388,6 +406,19 @@ def _last_clause(tokens: list[Token], first: int, last: int) -> list[str]:
         elif token.kind == TokenKind.WORD:
             words.append(token.norm)
     return words
+
+
+def _one_word_answer(text: str, tokens: list[Token], vocabulary: Vocabulary) -> list[Finding]:
+    """A reply of one word a letter off better/same/worse ("Sane", "bettr") is that word,
+    even when it is itself a real word: nothing else in the message says otherwise."""
+    words = [i for i, t in enumerate(tokens) if t.kind == TokenKind.WORD]
+    if len(words) != 1 or len(tokens) - len(words) > 3:
+        return []
+    tag = vocabulary.phrases.one_word_relief(tokens[words[0]].norm)
+    if tag is None:
+        return []
+    return [_finding(text, tokens, What.RELIEF, tag, words[0], words[0],
+                     detail={"matched": "typo", "word": tokens[words[0]].norm})]
 
 
 def _pleasantries(tokens: list[Token]) -> bool:

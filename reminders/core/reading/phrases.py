@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 from reminders.core.reading.text import Token, TokenKind, fold
 from reminders.core.reading.words import LANGUAGES, Typos, stem
 
@@ -152,6 +154,17 @@ class Phrases:
                 per_token[k].get(w) == REAL_TYPO for k, w in _positions(first, at, t, per_token))):
             return None
         return Match(t, first, at, TYPO if loosest == REAL_TYPO else loosest)
+
+    def one_word_relief(self, word: str) -> str | None:
+        """The relief direction a lone word is one edit from, if exactly one."""
+        tags = set()
+        for t in self._starts.get("relief", {}).values():
+            for term_ in t:
+                if (len(term_.words) == 1 and term_.tag in ("better", "same", "worse")
+                        and len(term_.words[0]) >= 4 and term_.words[0][0] == word[:1]
+                        and OSA.distance(word, term_.words[0], score_cutoff=1) <= 1):
+                    tags.add(term_.tag)
+        return tags.pop() if len(tags) == 1 else None
 
     def _starts_here(self, group: str, at: int, tokens: list[Token],
                      per_token: list[dict[str, str]], memo: dict) -> bool:
