@@ -155,6 +155,9 @@ def triage(reading: Reading, question: Question | None, threshold: Improvement,
         flags.add(FlagKind.NEEDS_REVIEW, review, "the patient asks a question")
     if "call" in requests:
         flags.add(FlagKind.NEEDS_REVIEW, Priority.HIGH, "the patient asks for a call")
+    for finding in reading.of(What.NUMBER):
+        if finding.value == "phone":  # a new number, a number to call: staff check it
+            flags.add(FlagKind.NEEDS_REVIEW, review, f"gives a phone number: '{finding.words}'")
     for finding in reading.of(What.REQUEST, affirmed=False):
         if finding.value == "opt_out" and finding.assertion in (Assertion.HYPOTHETICAL,
                                                                 Assertion.OTHER_PERSON):

@@ -91,11 +91,11 @@ def assertion_of(scene: Scene, first: int, last: int, group: str,
         answered = _answered_question(scene, last) if group == "symptom" and backward else None
         return answered or (Assertion.PRESENT, None)
     best = min(reaching, key=lambda r: r[:3])  # the nearest cue decides
-    resolved = [r for r in reaching if r[3].cue == Cue.RESOLVED]
-    if best[3].cue == Cue.POSSIBLE and resolved:
-        # a hedge says how much, "gone" says whether: "a little chill last night, but it's
-        # gone" is gone, whichever cue is nearer
-        best = min(resolved, key=lambda r: r[:3])
+    weightier = [r for r in reaching if r[3].cue in (Cue.RESOLVED, Cue.HYPOTHETICAL)]
+    if best[3].cue == Cue.POSSIBLE and weightier:
+        # a hedge says how much, "gone" or "just asking" says whether: "a little chill last
+        # night, but it's gone" is gone, whichever cue is nearer
+        best = min(weightier, key=lambda r: r[:3])
     cue = best[3]
     return _ASSERTION[cue.cue], cue.text
 
@@ -106,14 +106,16 @@ def _forward(scene: Scene, cue: CueSpan, first: int, group: str) -> int | None:
     local = cue.cue in SHORT_REACH
     for k in range(cue.last + 1, first):
         other, start = scene.inside.get(k, (group, 0))
-        if other != group and not cue.first <= start <= cue.last:
+        if local and other != group and not cue.first <= start <= cue.last:
             return None  # "no dejen de mandar mensajes, me ayudan": the request took the "no"
         token = tokens[k]
         if is_sentence_end(token) or _terminates(scene, k):
             return None
         if token.kind == TokenKind.PUNCT:
-            if group != "symptom" or not _list_goes_on(scene, k, first):
+            if local and (group != "symptom" or not _list_goes_on(scene, k, first)):
                 return None  # lists of symptoms share a cue; "won't stop, worse" do not
+            if not local and token.norm == "," and not _asks_next(scene, k):
+                return None  # "if it swells I'll call, for now better"; but "si…, ¿puedo…?"
             continue
         if k in scene.inside or token.kind != TokenKind.WORD:
             continue
@@ -149,12 +151,19 @@ def _backward(scene: Scene, cue: CueSpan, last: int, group: str) -> int | None:
         return None  # "tengo fiebre … y ya no quiero los mensajes": this "ya no" looks ahead
     tokens, counted = scene.tokens, 0
     # "…, but it's gone", "and it cleared up": a pronoun points back over the whole sentence
-    pointing = cue.text.lower().replace("'", "").split()[:2] in (
+    said = cue.text.lower().replace("'", "").replace("’", "")
+    pointing = said.split()[:2] in (
         ["but", "its"], ["but", "it"], ["and", "it"], ["it", "cleared"], ["it", "went"],
         ["its", "gone"], ["but", "thats"], ["pero", "ya"], ["y", "ya"])
+    asking = cue.cue == Cue.HYPOTHETICAL  # "…? just asking": back over the question
+    if asking and group != "symptom":
+        return None  # "mejor, gracias por preguntar": a question is about symptoms
     for k in range(last + 1, cue.first):
         token = tokens[k]
-        if is_sentence_end(token) or (not pointing and (_terminates(scene, k) or token.norm == ",")):
+        if asking and token.norm == "?":
+            continue
+        if is_sentence_end(token) or (not (pointing or asking)
+                                      and (_terminates(scene, k) or token.norm == ",")):
             return None  # "better, hives are gone now": "gone" is the hives'
         if k in scene.inside:
             return None
@@ -162,7 +171,7 @@ def _backward(scene: Scene, cue: CueSpan, last: int, group: str) -> int | None:
             continue
         if token.norm not in FILLER and token.norm not in BODY:
             counted += 1
-    if counted > (LONG_BACKWARD_REACH if pointing else BACKWARD_REACH):
+    if counted > (LONG_BACKWARD_REACH if pointing or asking else BACKWARD_REACH):
         return None
     if cue.text.lower() in _ANSWER_CUES and not _ends_statement(scene, cue.last):
         return None  # "swelling no fever": this "no" is about the fever, not the swelling
@@ -171,6 +180,11 @@ def _backward(scene: Scene, cue: CueSpan, last: int, group: str) -> int | None:
 
 def _terminates(scene: Scene, k: int) -> bool:
     return any(c.cue == Cue.TERMINATE and c.first <= k <= c.last for c in scene.cues)
+
+
+def _asks_next(scene: Scene, k: int) -> bool:
+    """Whether the clause after the comma at k is a question ("si sigo igual, ¿puedo…?")."""
+    return k + 1 < len(scene.tokens) and scene.tokens[k + 1].norm == "¿"
 
 
 def _list_goes_on(scene: Scene, k: int, first: int) -> bool:

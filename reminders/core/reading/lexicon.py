@@ -47,7 +47,12 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
         )),
         *((p, Cue.NEGATED, BACKWARD) for p in (
             "no", "none", "free", "nope", "negative", "not really", "not at all", "nothing",
-            "zero", "na",
+            "zero", "na", "i dont have one", "dont have one", "dont have any", "i dont have it",
+            "i dont have that",
+        )),
+        # "is a fever normal after this? just asking, I'm fine": a question, not a report
+        *((p, Cue.HYPOTHETICAL, BACKWARD) for p in (
+            "just asking", "just wondering", "just curious", "im fine just", "only asking",
         )),
         *((p, Cue.RESOLVED, FORWARD) for p in (
             "no longer", "no more", "not anymore", "stopped", "got rid of", "gone is",
@@ -72,6 +77,8 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
             "call if", "unless", "tell me if", "what to do if", "worried i might get",
             "in the event", "call for", "said to call", "paper said", "sheet said",
             "what counts as", "what is considered", "whats considered", "how high",
+            "do people", "does anyone", "do most people", "people usually", "is it common",
+            "is it usual", "usually get", "asks about", "ask about", "asking about",
             "what temperature", "what temp", "how do i know",
             "instructions say", "instructions said", "told me to call", "told us to call",
             "supposed to call", "what about", "hoping for", "hoped for", "was hoping",
@@ -84,6 +91,8 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
         *((p, Cue.OTHER_PERSON, FORWARD) for p in (
             f"{whose}{who}" for whose in ("my ", "our ") for who in _OTHERS
         )),
+        *((f"the {who}", Cue.OTHER_PERSON, FORWARD) for who in (
+            "dog", "cat", "kids", "baby", "puppy", "grandkids", "neighbor", "neighbour")),
         *((p, Cue.OTHER_PERSON, FORWARD) for p in ("he has", "she has", "he had", "she had",
                                                     "they have", "he got", "she got", "hes",
                                                     "shes", "he is", "she is", "his", "her",
@@ -118,6 +127,10 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
         *((p, Cue.NEGATED, BACKWARD) for p in (
             "no", "nada", "ninguna", "ninguno", "negativo", "cero", "tampoco", "para nada",
         )),
+        *((p, Cue.HYPOTHETICAL, BACKWARD) for p in (
+            "pregunto nomas", "nomas pregunto", "solo pregunto", "solo es pregunta",
+            "pregunto nada mas", "nada mas pregunto",
+        )),
         *((p, Cue.RESOLVED, FORWARD) for p in (
             "ya no", "ya no tengo", "ya no hay", "se me quito", "se quito", "se me fue",
             "se fue", "ya se me quito", "ya se quito", "ya paso", "ya se fue", "desaparecio",
@@ -145,6 +158,8 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
             "dijeron que si", "me dijeron que llamara si", "el papel dice", "la hoja dice",
             "llamar si", "llamar por", "efecto secundario", "ojala", "esperaba", "espero que",
             "que se considera", "cuanto es", "a partir de cuanto", "que temperatura",
+            "a la gente", "la gente", "es comun", "suele dar", "suelen", "preguntan por",
+            "preguntan si",
         )),
         *((p, Cue.OTHER_PERSON, FORWARD) for p in (
             *(f"mi {who}" for who in (
@@ -157,7 +172,10 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
             )),
             *(f"a mi {who}" for who in ("esposo", "esposa", "hijo", "hija", "mama", "papa",
                                          "nieto", "nieta", "hermano", "hermana", "marido")),
-            "el tiene", "ella tiene", "le dio", "le dieron", "le salio",
+            "el tiene", "ella tiene", "le dio", "le dieron", "le salio", "el perro", "la perra",
+            "el gato", "el cipote", "la cipota", "mi cipote", "mi cipota", "el chamaco",
+            "la chamaca", "mi chamaco", "el nene", "la nena", "el nino", "la nina", "mi nino",
+            "mi nina", "el bebe", "mi bebe", "los ninos", "mis hijos", "mis nietos",
         )),
         *((p, Cue.POSSIBLE, FORWARD) for p in (
             "tal vez", "talvez", "quizas", "quiza", "a lo mejor", "creo que", "creo", "parece",
@@ -174,6 +192,28 @@ CUES: dict[str, list[tuple[str, Cue, str]]] = {
         )),
     ],
 }
+
+# A family member writing for the patient: then "her hip", "mi papá dice que…" are the
+# patient's, and only a pet is someone else.
+PROXY = (
+    "this is her", "this is his", "texting for my", "texting for her", "texting for him",
+    "writing for my", "on behalf of", "her daughter here", "her son here", "his wife here",
+    "his daughter here", "his son here", "her husband here", "i am her", "i am his", "im her",
+    "im his", "for my mother", "for my mom", "for my dad", "for my father", "for my husband",
+    "for my wife", "helping my mom", "helping my dad", "helping my mother", "helping my father",
+    "habla su hija", "habla su hijo", "habla su esposa", "habla su esposo", "le escribe",
+    "les escribe", "soy la hija", "soy el hijo", "soy su hija", "soy su hijo", "soy la nieta",
+    "soy el nieto", "soy su nieta", "soy su nieto", "soy la esposa", "soy el esposo",
+    "soy su esposa", "soy su esposo", "escribo por mi", "le escribo por", "escribo de parte",
+    "de parte de", "en nombre de", "escribo por mi mama", "escribo por mi papa",
+    "hija de", "hijo de", "nieta de", "nieto de", "esposa de", "esposo de", "daughter of",
+    "son of", "wife of", "husband of", "granddaughter of", "grandson of",
+    "telefono de mi", "el telefono de mi", "celular de mi", "my moms phone", "my dads phone",
+    "my mothers phone", "my fathers phone", "my husbands phone", "my wifes phone",
+    "moms phone", "dads phone",
+)
+PETS = frozenset({"dog", "dogs", "cat", "cats", "perro", "perrito", "gato", "gatito", "perra",
+                  "puppy", "kitty", "pet", "mascota"})
 
 # After a comma, a cue's scope goes on only into a list: "no fever, chills or redness".
 LIST_CONTINUATION = frozenset({"or", "and", "nor", "ni", "o", "y", "no", "sin", "any", "u", "e"})
@@ -278,6 +318,9 @@ REQUESTS: dict[str, dict[str, list[str]]] = {
             "no need to keep texting", "no need to keep messaging", "no need to keep sending",
             "dont need to keep texting", "you dont need to text", "you can stop texting",
             "you can stop checking", "you can stop sending", "can stop checking on me",
+            "stopped texting me please", "please stopped texting", "please stopped sending",
+            "be removed from", "to be removed", "removed from the text", "remove her from",
+            "remove him from", "take her off", "take him off", "cancel everything", "cancel all",
             "turn them off", "turn it off",
             "unenroll", "unenroll me", "want out", "no longer want", "no longer wish",
             "off your list", "off this list", "off the list", "off your texting",
@@ -323,7 +366,11 @@ REQUESTS: dict[str, dict[str, list[str]]] = {
             "no hace falta que me manden", "ya no es necesario que me", "no es necesario que me",
             "me aburrieron con", "ya me aburrieron", "como los quito", "como quito los",
             "no hace falta que sigan", "ya pueden parar", "parenle con", "ya parenle con",
-            "bajenle con los",
+            "bajenle con los", "paren de escribirme", "paren de escribir", "dejen de escribir",
+            "no me incluyan", "ya no me incluyan", "ya esta bueno de", "ya estuvo bueno de",
+            "ya no me lleguen", "no me lleguen", "no los quiero", "ya no le escriban",
+            "no le escriban", "ya no le manden", "no le manden", "cancelen todo", "cancelar todo",
+            "alto a los", "sacarla de la lista", "sacarlo de la lista",
             "desinscribirme", "basta de mensajes", "basta de textos", "ya no me envien",
             "no me envien nada", "no me manden nada",
         ],
@@ -363,7 +410,8 @@ _TEXT_VERBS = {
            "ya no envien", "quitar los", "quiten los", "detener los", "harta de los",
            "harto de los", "cansada de los", "cansado de los", "ya no quiero recibir",
            "ya no necesito los", "ya no necesito", "no me manden", "no me manden mas",
-           "apaguen los", "parenle con los", "ya parenle con los", "ya paren los"),
+           "apaguen los", "parenle con los", "ya parenle con los", "ya paren los",
+           "desactiven los", "desactivar los", "desactiva los", "cancel los", "stop los"),
 }
 for _lang, _verbs in _TEXT_VERBS.items():
     REQUESTS[_lang]["opt_out"] += [f"{v} {n}" for v in _verbs for n in _TEXT_NOUNS[_lang]]
@@ -414,8 +462,28 @@ REQUESTS["es"]["opt_out"] += [
     "alto por favor",
 ]
 
+# The texts themselves, and the wishes and verbs that ask for them to end (requests.py).
+TEXT_NOUNS = frozenset({"text", "texts", "texting", "message", "messages", "msgs", "msg", "txts",
+                        "sms", "reminders", "notifications", "alerts", "mensajes", "mensaje",
+                        "textos", "mensajitos", "recordatorios", "msjs", "notificaciones",
+                        "updates", "checkins"})
+NOT_WANTING = frozenset({
+    "dont want", "do not want", "dont wish", "do not wish", "no longer want", "no longer wish",
+    "prefer not", "would rather not", "rather not", "dont need", "do not need",
+    "no longer need", "not interested in", "no quiero", "ya no quiero", "no deseo",
+    "ya no deseo", "no necesito", "ya no necesito", "no me interesan", "ya no me interesan",
+    "not to be contacted", "no longer be contacted",
+})
+ENDING_VERBS = frozenset({"stop", "cease", "seize", "end", "quit", "discontinue", "parar",
+                          "terminar", "acabar"})
+# Words between a wish and the texts that turn it round: "don't want to miss a text".
+TURNING_WORDS = frozenset({"miss", "lose", "stop", "end", "quit", "perder", "dejen", "dejar",
+                           "paren", "parar", "without", "sin", "forget", "olvidar", "but",
+                           "pero", "keep", "seguir", "sigan", "continue", "continuar"})
+
 # Phrases that look like requests and are not: the patient stopping their own replies.
-REQUEST_EXCLUSIONS = ["stop texting back", "stop replying", "stop answering", "ill stop texting",
+REQUEST_EXCLUSIONS = ["other text", "other texts", "other messages", "otros mensajes",
+                      "stop texting back", "stop replying", "stop answering", "ill stop texting",
                       "i will stop texting", "i stopped texting", "stop responding",
                       "call me if", "call me when", "dejo de contestar", "voy a dejar de"]
 # Words that make "no more" and "ya no quiero" requests about the texts, not the pain.
@@ -446,7 +514,7 @@ RELIEF: dict[str, dict[str, list[str]]] = {
         ],
         "same": [
             "same", "the same", "no change", "no changes", "unchanged", "no different",
-            "no difference", "nothing changed", "hasnt changed", "not changed", "so so", "meh",
+            "no difference", "nothing changed", "hasnt changed", "not changed", "so so",
             "about the same", "no better no worse", "neither better nor worse",
             "not better not worse", "status quo", "stable", "pain wont stop",
             "pain doesnt stop", "wont stop hurting", "doesnt stop hurting", "pain wont go away",
@@ -488,11 +556,12 @@ RELIEF: dict[str, dict[str, list[str]]] = {
         ],
         "same": [
             "igual", "lo mismo", "sin cambio", "sin cambios", "sigue igual", "sigo igual",
-            "no ha cambiado", "ni mejor ni peor", "mas o menos", "masomenos", "regular",
+            "no ha cambiado", "ni mejor ni peor", "regular", "na ha cambiao", "nada ha cambiado",
+            "nada cambio", "no ha cambiao", "no cambia nada",
             "igualito", "igualita", "no cambia", "no cambio nada", "ningun cambio",
             "no se me quita el dolor", "no se quita el dolor", "el dolor no se va",
             "el dolor no para", "no para de doler", "sigue doliendo",
-            "regreso el dolor", "volvio el dolor", "ya regreso", "me volvio", "sigue igualito",
+            "regreso el dolor", "volvio el dolor", "me volvio el dolor", "sigue igualito",
             "ninguna mejoria", "sin mejoria", "como antes", "otra vez como antes",
             "se le paso el efecto", "se me paso el efecto", "ya se paso el efecto",
             "se paso el efecto", "ya no hace efecto", "volvi a lo mismo",
@@ -623,7 +692,7 @@ BEFORE = {
                               "calentura", "thermometer", "termometro", "temps", "febre",
                               "running", "reading", "read", "hit", "spiked", "spike",
                               "registered", "marca", "marco", "marcaba"}),
-    "age": frozenset({"age", "aged", "edad", "im", "i'm", "soy", "turned", "turning",
+    "age": frozenset({"age", "aged", "edad", "im", "i'm", "am", "soy", "turned", "turning",
                       "cumpli", "cumplo", "years", "tengo"}),
     "dose": frozenset({"took", "take", "taking", "tome", "tomo", "tomando", "tomar", "popped",
                        "had", "x", "mg", "dose"}),

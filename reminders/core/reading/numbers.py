@@ -102,6 +102,9 @@ def _number_at(tokens: list[Token], i: int, whole_answer: bool) -> Number | None
 
 
 def _whole_number_at(tokens: list[Token], i: int, whole_answer: bool) -> Number | None:
+    spelled = _spelled(tokens, i)
+    if spelled is not None:
+        return spelled
     token = tokens[i]
     if token.kind == TokenKind.NUMBER:
         decimal = "." in token.norm
@@ -122,6 +125,67 @@ def _whole_number_at(tokens: list[Token], i: int, whole_answer: bool) -> Number 
             return None  # "two days", "one thing", "tres veces"
         return number
     return None
+
+
+_UNITS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+          "seven": 7, "eight": 8, "nine": 9, "cero": 0, "uno": 1, "dos": 2, "tres": 3,
+          "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "diez": 10,
+          "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16,
+          "diecisiete": 17, "dieciocho": 18, "diecinueve": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90, "veinte": 20, "treinta": 30, "cuarenta": 40,
+         "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90}
+_HUNDRED = {"hundred", "cien", "ciento"}
+
+
+def _spelled(tokens: list[Token], i: int) -> Number | None:
+    """A number spelled out in more than one word: "a hundred and one point five",
+    "treinta y ocho punto cinco", "seven point five" (voice-to-text writes them so)."""
+    words = []
+    for token in tokens[i:i + 9]:
+        if token.kind != TokenKind.WORD:
+            break
+        words.append(token.norm)
+    value, k = 0, 0
+
+    def at(n: int) -> str:
+        return words[n] if n < len(words) else ""
+
+    if at(0) in ("a", "one", "un") and at(1) in _HUNDRED:
+        value, k = 100, 2
+    elif at(0) in _HUNDRED:
+        value, k = 100, 1
+    if value and at(k) in ("and", "y"):
+        k += 1
+    if at(k) in _TENS:
+        value += _TENS[at(k)]
+        k += 1
+        if at(k) == "y" and at(k + 1) in _UNITS:
+            k += 1
+        if at(k) in _UNITS and _UNITS[at(k)]:
+            value += _UNITS[at(k)]
+            k += 1
+    elif at(k) in _TEENS:
+        value += _TEENS[at(k)]
+        k += 1
+    elif at(k) in _UNITS and (value or at(k + 1) in ("point", "punto")):
+        value += _UNITS[at(k)]
+        k += 1
+    if k == 0:
+        return None
+    decimals = ""
+    if at(k) in ("point", "punto"):
+        while at(k + 1 + len(decimals)) in _UNITS:
+            decimals += str(_UNITS[at(k + 1 + len(decimals))])
+        if decimals:
+            k += 1 + len(decimals)
+    if not decimals and value <= 10 and k == 1:
+        return None  # a plain number word: the usual rules read it
+    number = Number(float(f"{value}.{decimals}") if decimals else float(value), i, i + k - 1,
+                    decimal=bool(decimals), word=True)
+    return number
 
 
 def _alone(tokens: list[Token], i: int) -> bool:

@@ -42,6 +42,11 @@ def parse_reply(body: str, vocabulary: Vocabulary) -> Reading:
         return found.get(group, [])
 
     cues = _cues(tokens, find("cue"))
+    if _for_the_patient(tokens):
+        # "This is her son. Mom's shot area is draining": the family member writing for the
+        # patient speaks of the patient; only a pet is someone else then
+        cues = [c for c in cues if c.cue != Cue.OTHER_PERSON
+                or set(c.text.lower().replace("'", "").split()) & lexicon.PETS]
     symptoms = _symptom_matches(tokens, find("symptom"), find("exclusion"), vocabulary)
     relief = without(find("relief"), find("relief_exclusion"))
     no_pain = [m for m in without(find("no_pain"), find("no_pain_exclusion"))
@@ -82,6 +87,13 @@ def _cues(tokens: list[Token], matches: list[Match]) -> list[CueSpan]:
     return cues
 
 
+def _for_the_patient(tokens: list[Token]) -> bool:
+    """Whether someone writes on the patient's behalf ("texting for my mother in law",
+    "habla su hija", "le escribe el esposo")."""
+    said = " " + " ".join(t.norm for t in tokens if t.kind == TokenKind.WORD) + " "
+    return any(f" {p} " in said for p in lexicon.PROXY)
+
+
 def _conditional(tokens: list[Token], m: Match) -> bool:
     if tokens[m.first].text.lower().startswith("sí"):
         return False
@@ -113,7 +125,7 @@ def _describes_body(tokens: list[Token], m: Match) -> bool:
     after it ("red car", "hot shower"), Spanish ones before it ("agua caliente")."""
     token = tokens[m.first]
     if token.text[:1].isupper() and not token.text.isupper() and m.first > 0 \
-            and not is_sentence_end(tokens[m.first - 1]):
+            and tokens[m.first - 1].kind == TokenKind.WORD:
         return False  # a name mid-sentence: "Red Sox", "me voy a Colorado"
     if _sentence_words(tokens, m.first) & lexicon.WEATHER:
         return False  # "hot as heck in Phoenix today"

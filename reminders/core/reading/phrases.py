@@ -150,9 +150,10 @@ class Phrases:
             else:
                 return None
             loosest = max(loosest, found, key=_LOOSENESS.index)
-        if loosest == REAL_TYPO and (len(t.words) < 2 or all(
-                per_token[k].get(w) == REAL_TYPO for k, w in _positions(first, at, t, per_token))):
-            return None
+        if loosest == REAL_TYPO and not any(
+                per_token[k].get(w) in (EXACT, STEM) and len(w) >= 4 and w not in _SMALL_WORDS
+                for k, w in _positions(first, at, t, per_token)):
+            return None  # "sleeping through" is not "bleeding through": "through" is no anchor
         return Match(t, first, at, TYPO if loosest == REAL_TYPO else loosest)
 
     def one_word_relief(self, word: str) -> str | None:
@@ -178,6 +179,8 @@ class Phrases:
 
 
 _LOOSENESS = [EXACT, STEM, TYPO, REAL_TYPO]
+_SMALL_WORDS = frozenset({"through", "with", "from", "that", "this", "what", "have", "when",
+                          "like", "para", "como", "esta", "tengo", "donde"})
 
 
 def _positions(first: int, last: int, t: Term, per_token: list[dict[str, str]]):

@@ -27,7 +27,10 @@ def read_questions(text: str, tokens: list[Token], scene: Scene) -> list[Finding
         words = [t.norm for t in tokens[first:last] if t.kind == TokenKind.WORD]
         if not words:
             continue
-        opened = first > 0 and tokens[first - 1].norm == "¿"
+        if all(k in scene.inside for k, t in enumerate(tokens[first:last], first)
+               if t.kind == TokenKind.WORD):
+            continue  # "¿Caliente? No." asks itself about a symptom: it is an answer
+        opened = any(t.norm == "¿" for t in tokens[first:last])
         marked = opened or (last < len(tokens) and tokens[last].norm == "?")
         asks = any(w in lexicon.QUESTION_WORDS for w in words[:4] + _last_clause(tokens, first, last)[:4])
         asks = asks or any(t.text.lower() in lexicon.INTERROGATIVES or (t.norm in lexicon.INTERROGATIVES

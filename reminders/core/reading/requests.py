@@ -28,6 +28,7 @@ def read_requests(text: str, tokens: list[Token], matches: list[Match], scene: S
     if edge is not None:
         found.append(finding(text, tokens, What.REQUEST, "opt_out", *edge,
                              detail={"keyword": True}))
+    found += _wishes(text, tokens, scene, [(m.first, m.last) for m in matches])
     for m in matches:
         needs_object = m.term.extra and m.term.extra[0]
         if needs_object and not _about_texts(tokens, m):
@@ -41,12 +42,76 @@ def read_requests(text: str, tokens: list[Token], matches: list[Match], scene: S
     return found
 
 
+def _wishes(text: str, tokens: list[Token], scene: Scene,
+            taken: list[tuple[int, int]]) -> list[Finding]:
+    """Requests worded around the texts rather than from a list: a wish not to get them
+    ("I do not wish to get any more of the text messages", "prefer not to be contacted by
+    text", "no deseo seguir recibiendo los mensajes"), the texts asked to end ("I'd like
+    these texts to cease"), or a stop opening a sentence about them ("Please stop, these
+    messages…"). Never across a word that turns it round ("don't want to miss a text")."""
+    found = []
+    for first, last in sentences(tokens):
+        # "Please stop, these messages are making me anxious"
+        words = [(k, tokens[k].norm) for k in range(first, last) if tokens[k].kind == TokenKind.WORD]
+        norms = [w for _, w in words]
+        opening = norms[1:2] if norms[:1] in (["please"], ["pls"], ["plz"]) else norms[:1]
+        stop_at = words[len(norms[:2]) - 1 if opening != norms[:1] else 0][0] if words else 0
+        texts = [k for k, w in words if w in lexicon.TEXT_NOUNS]
+        if opening == ["stop"] and texts and stop_at + 1 < last and tokens[stop_at + 1].norm == ",":
+            found.append(finding(text, tokens, What.REQUEST, "opt_out", first, texts[0],
+                                 detail={"worded": True}))
+    for first, last in _clauses(tokens):
+        words = [(k, tokens[k].norm) for k in range(first, last) if tokens[k].kind == TokenKind.WORD]
+        norms = [w for _, w in words]
+        texts = [i for i, w in enumerate(norms) if w in lexicon.TEXT_NOUNS]
+        if not texts or any(a <= words[texts[0]][0] <= b for a, b in taken):
+            continue
+        hit = None
+        for i, w in enumerate(norms):
+            two = " ".join(norms[i:i + 2])
+            three = " ".join(norms[i:i + 3])
+            wish = next((p for p in (three, two, w) if p in lexicon.NOT_WANTING), None)
+            if wish is None:
+                continue
+            after = [j for j in texts if i < j <= i + len(wish.split()) + 7]
+            between = range(words[i][0], words[after[0]][0]) if after else range(0)
+            if after and not set(norms[i:after[0]]) & lexicon.TURNING_WORDS and not any(
+                    a in between for a, _ in taken):
+                hit = (words[i][0], words[after[0]][0])
+                break
+        for j in texts:
+            rest = norms[j + 1:j + 4]
+            if hit is None and rest[:1] == ["to"] and set(rest[1:3]) & lexicon.ENDING_VERBS:
+                hit = (words[j][0], words[min(j + 2, len(words) - 1)][0])
+        if hit is not None:
+            assertion, cue = assertion_of(scene, hit[0], hit[1], "request", _REQUEST_CUES,
+                                          backward=False)
+            found.append(finding(text, tokens, What.REQUEST, "opt_out", *hit,
+                                 assertion=assertion, cue=cue, detail={"worded": True}))
+    return found
+
+
+def _clauses(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Sentences cut at commas too: a wish reaches the texts of its own clause only."""
+    spans = []
+    for first, last in sentences(tokens):
+        start = first
+        for k in range(first, last):
+            if tokens[k].norm == ",":
+                spans.append((start, k))
+                start = k + 1
+        spans.append((start, last))
+    return [(a, b) for a, b in spans if a < b]
+
+
 def _edge_keyword(tokens: list[Token]) -> tuple[int, int] | None:
     """A STOP keyword opening or closing the message as a sentence of its own ("STOP. I
     have a fever", "Please stop. My swelling is worse", "… thanks. STOP"), never inside a
     sentence ("the pain won't stop")."""
     spans = sentences(tokens)
     for first, last in (spans[:1] + spans[-1:]) if len(spans) > 1 else ():
+        if _trails_off(tokens, last):
+            continue  # "Please stop... the pain is coming back": a sigh, not a keyword
         words = [t.norm for t in tokens[first:last] if t.kind == TokenKind.WORD]
         core = " ".join(w for w in words if w not in lexicon.POLITE)
         if core in lexicon.STOP_KEYWORDS and (core != "end" or tokens[first].text.isupper()):
@@ -67,6 +132,13 @@ def _edge_keyword(tokens: list[Token]) -> tuple[int, int] | None:
                                              and token.text.isupper())):
             return i, i
     return None
+
+
+def _trails_off(tokens: list[Token], end: int) -> bool:
+    """Whether a sentence ends in an ellipsis ("...", "…")."""
+    if end < len(tokens) and tokens[end].norm == "…":
+        return True
+    return end + 1 < len(tokens) and tokens[end].norm == "." and tokens[end + 1].norm == "."
 
 
 def _about_texts(tokens: list[Token], m: Match) -> bool:

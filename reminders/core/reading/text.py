@@ -32,12 +32,18 @@ class Token:
 # inner apostrophes ("don't", "it's"); anything else that is not a space is one token.
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:[.,]\d+)?)"
-    r"|(?P<word>[^\W\d_]+(?:['’`´][^\W\d_]+)*)"
+    r"|(?P<word>(?:[^\W\d_]|[\u0300-\u036f])+(?:['’`´](?:[^\W\d_]|[\u0300-\u036f])+)*)"
     r"|(?P<newline>\r?\n)"
     r"|(?P<other>[^\s])",
     re.UNICODE,
 )
-_SENTENCE_END = frozenset(".!?;\n¡¿…")
+# "¿" and "¡" open a sentence (what comes before them may be part of it: "si sigo igual,
+# ¿puedo…?"), so they do not end one.
+_SENTENCE_END = frozenset(".!?;\n…")
+# Voice-to-text spells punctuation out: "I'm fine period thank you".
+_SPOKEN = {"period": ".", "comma": ","}
+_NOT_SPOKEN_AFTER = frozenset({"my", "the", "a", "her", "this", "that", "mi", "el", "la", "su",
+                               "un", "menstrual", "of", "de"})
 _ELONGATED = re.compile(r"(.)\1{2,}")  # "feeeever", "peorrrr": three or more of a letter
 
 
@@ -55,8 +61,8 @@ def fold(text: str, elongations: bool = True) -> str:
 
 
 def tokenize(body: str) -> list[Token]:
-    """Every token of `body` (NFC first, so a composed and a decomposed accent agree)."""
-    body = unicodedata.normalize("NFC", body)
+    """Every token of `body`, with offsets into `body` as it is (a decomposed accent is
+    part of its word; folding makes it agree with the composed one)."""
     tokens = []
     for match in _TOKEN.finditer(body):
         raw = match.group()
@@ -64,8 +70,13 @@ def tokenize(body: str) -> list[Token]:
             kind, norm = TokenKind.NUMBER, raw.replace(",", ".")
         elif match.lastgroup == "word":
             kind, norm = TokenKind.WORD, fold(raw)
+            if norm in _SPOKEN and tokens and tokens[-1].kind == TokenKind.WORD \
+                    and tokens[-1].norm not in _NOT_SPOKEN_AFTER:
+                kind, norm = TokenKind.PUNCT, _SPOKEN[norm]
         elif match.lastgroup == "newline":
             kind, norm = TokenKind.PUNCT, "\n"
+        elif raw in "'’`´\"":
+            continue  # a stray apostrophe or quote ("na' ha cambiao") says nothing
         elif _is_symbol(raw):
             kind, norm = TokenKind.SYMBOL, raw
         else:

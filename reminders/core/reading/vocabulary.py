@@ -56,8 +56,11 @@ class ReadingRules:
     blood_sugar: BloodSugarThreshold = BloodSugarThreshold()
 
 
+# Words a multi-word term never skips: a negation, or a word that says something is over
+# ("se me bajó lo hinchado" is not "se me hinchó").
 NEGATIONS = frozenset({"no", "not", "dont", "didnt", "doesnt", "isnt", "never", "sin", "ni",
-                       "nunca", "cant", "wont", "arent", "wasnt", "havent", "hasnt", "nor"})
+                       "nunca", "cant", "wont", "arent", "wasnt", "havent", "hasnt", "nor",
+                       "bajo", "quito", "fue", "paso", "gone", "went", "stopped", "ceased"})
 # Generic requests ("no more", "stop this") are about the texts only with a text word near.
 _NEEDS_OBJECT = frozenset({"no more", "no mas", "ya no quiero", "stop these", "stop this",
                            "stop them", "stop please", "ya no los necesito", "no los necesito",
@@ -101,7 +104,7 @@ class Vocabulary:
                   for w in lexicon.NO_PAIN_EXCLUSIONS]
         for lang, kinds in lexicon.REQUESTS.items():
             for kind, phrases in kinds.items():
-                terms += [term(p, "request", kind, lang, stems=False, gaps=2,
+                terms += [term(p, "request", kind, lang, stems=False, gaps=1,
                                extra=(p in _NEEDS_OBJECT,)) for p in phrases]
         terms += [term(p, "request_exclusion", "-", "en", stems=False, typos=False)
                   for p in lexicon.REQUEST_EXCLUSIONS]

@@ -98,4 +98,7 @@ class Typos:
             close += tuple(w for w in self._short if w not in close and w[0] == word[0]
                            and OSA.distance(word, w, score_cutoff=1) <= 1)
         # Only now consult the real-word list: most words have no close vocabulary word.
-        return close, bool(close) and is_real_word(word)
+        real = bool(close) and is_real_word(word)
+        if real:  # a real word stands for another only one letter off ("cheat" for "chest")
+            close = tuple(c for c in close if OSA.distance(word, c, score_cutoff=1) <= 1)
+        return close, real
