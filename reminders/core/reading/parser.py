@@ -9,6 +9,8 @@ does, from all of the findings.
 
 from __future__ import annotations
 
+import re
+
 from reminders.core.reading import lexicon
 from reminders.core.reading.context import CueSpan, Scene, assertion_of
 from reminders.core.reading.findings import Assertion, Finding, Reading, Unclear, What
@@ -91,7 +93,10 @@ def _for_the_patient(tokens: list[Token]) -> bool:
     """Whether someone writes on the patient's behalf ("texting for my mother in law",
     "habla su hija", "le escribe el esposo")."""
     said = " " + " ".join(t.norm for t in tokens if t.kind == TokenKind.WORD) + " "
-    return any(f" {p} " in said for p in lexicon.PROXY)
+    return _PROXY.search(said) is not None
+
+
+_PROXY = re.compile("|".join(rf" {re.escape(p)} " for p in lexicon.PROXY))
 
 
 def _conditional(tokens: list[Token], m: Match) -> bool:

@@ -104,12 +104,17 @@ class Phrases:
         per_token = per_token if per_token is not None else [self.words_for(t) for t in tokens]
         candidates: list[Match] = []
         memo: dict[tuple[str, int], bool] = {}  # (group, token) → a term of it starts there
+        # the words the next three tokens may be: a term whose second word is not among
+        # them cannot match here (most terms are ruled out without trying them)
+        ahead = [set().union(*per_token[i + 1:i + 4]) for i in range(len(per_token))]
         for group, starts in self._starts.items():
             if groups is not None and group not in groups:
                 continue
             for i, words in enumerate(per_token):
                 for word in words:
                     for t in starts.get(word, ()):
+                        if len(t.words) > 1 and t.words[1] not in ahead[i]:
+                            continue
                         match = self._extend(t, i, tokens, per_token, memo)
                         if match is not None:
                             candidates.append(match)
