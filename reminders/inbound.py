@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
@@ -146,11 +146,9 @@ class Inbox:
         self.current = dict(protocols.protocols)
         # a sender we do not know may still be a patient on a new phone: read for every
         # protocol's symptoms, so such a text is flagged as the most urgent review
-        merged = {s.id: s for p in protocols.protocols.values() for s in p.reading.symptoms}
-        first = next(iter(protocols.protocols.values()), None)
-        self.stranger_vocabulary = Vocabulary(ReadingRules(
-            tuple(merged.values()), *((first.reading.fever, first.reading.blood_sugar)
-                                      if first else ())))
+        rules = [p.reading for p in protocols.protocols.values()] or [ReadingRules()]
+        merged = {s.id: s for r in rules for s in r.symptoms}
+        self.stranger_vocabulary = Vocabulary(replace(rules[0], symptoms=tuple(merged.values())))
 
     def receive(self, message: Inbound, now: datetime) -> Outcome:
         # A repeated MessageSid is processed only if its first delivery never got that far.

@@ -109,3 +109,30 @@ def test_staff_readings_become_a_labelled_corpus_the_reader_can_be_measured_on(
     assert cli.main(["eval-replies", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "2 replies; every expectation held for 1" in printed and "missed red_flag" in printed
+
+
+def test_resolving_a_flag_can_say_whether_its_reply_was_read_right(sessions, patient, phone, kim):
+    at = play_to(sessions, patient, "relief-check-day3")
+    phone.text("worse", at=at + timedelta(hours=1))
+    phone.text("4-6", at=at + timedelta(hours=2))
+    with sessions() as session:
+        flags = {f.kind.value: f for f in session.scalars(select(Flag))}
+    kim.get("/flags")
+    right = kim.post(f"/flags/{flags['worsening'].id}/resolve",
+                     {"note": "called, expected flare", "reading": "right"})
+    assert right.status_code == 302 and right.location.endswith(f"#flag-{flags['worsening'].id}")
+    kim.get("/flags")
+    wrong = kim.post(f"/flags/{flags['needs_review'].id}/resolve",
+                     {"note": "called: it is a 5", "reading": "wrong"})
+    reply_id = flags["needs_review"].reply_id
+    assert wrong.location.endswith(f"/enrollments/{patient}?read={reply_id}#reading-{reply_id}")
+    with sessions() as session:
+        readings = list(session.scalars(select(ReplyCorrection)))
+        statuses = {f.kind.value: f.status for f in session.scalars(select(Flag))}
+    # the right one is recorded at once (with the flag it raised); the wrong one is
+    # recorded on the patient page, where the form opens
+    assert [(r.reply_id, r.agrees, r.flags) for r in readings] == [
+        (flags["worsening"].reply_id, True, ["worsening"])]
+    assert statuses == {"worsening": FlagStatus.RESOLVED, "needs_review": FlagStatus.RESOLVED}
+    page = kim.get(wrong.location.split("#")[0]).get_data(as_text=True)
+    assert f'<details id="reading-{reply_id}" open>' in page
