@@ -86,6 +86,10 @@ def test_a_negation_stops_at_but_a_sentence_end_or_a_new_statement(vocabulary, b
     ("Si tengo fiebre", {"fever": "present"}),
     ("is it normal that it's red?", {"redness": "possible"}),
     ("can't stop shaking", {"chills": "possible"}),
+    ("this is her son. mom's shot area is draining", {"discharge": "present"}),
+    ("The dog has a swollen paw, I'm fine", {"swelling": "other_person"}),
+    ("had a little chill last night but it's gone", {"chills": "resolved"}),
+    ("Is a fever normal after this? just asking, I'm fine", {"fever": "hypothetical"}),
 ])
 def test_assertion_cues_resolved_hypothetical_someone_else_and_the_safe_side(vocabulary, body,
                                                                               expected):
@@ -131,7 +135,8 @@ def test_exclusions_belong_to_their_concept(vocabulary):
 @pytest.mark.parametrize(("body", "fever"), [
     ("temp 100.9", True), ("102", True), ("38.5", True), ("temperatura de 39", True),
     ("101 de fiebre", True), ("99.1", False), ("temp 98.6", False), ("37.2", False),
-    ("100.4", True),
+    ("100.4", True), ("a hundred and one point five on the thermometer", True),
+    ("treinta y ocho punto cinco", True), ("ninety eight point six", False),
 ])
 def test_temperatures_at_or_above_the_threshold_are_fever(vocabulary, body, fever):
     reading = parse_reply(body, vocabulary)
@@ -163,7 +168,8 @@ def test_numbers_that_are_not_scores_do_not_make_a_clear_reply_unclear(vocabular
     ("3", 3), ("3/10", 3), ("pain 3", 3), ("about a 4", 4), ("three", 3), ("tres", 3),
     ("ocho de diez", 8), ("7 out of 10", 7), ("none", 0), ("no pain", 0), ("sin dolor", 0),
     ("cero", 0), ("Zero. no rash", 0), ("was 8 now 4", 4), ("went from 8 to 3", 3),
-    ("pain 3 (was a 7 before the shot)", 3),
+    ("pain 3 (was a 7 before the shot)", 3), ("hip at 4, temp 98.2", 4), ("Un dos", 2),
+    ("cero, ni lo siento", 0), ("better than b4, a 3 2day", 3),
 ])
 def test_scores_in_every_form(vocabulary, body, score):
     assert parse_reply(body, vocabulary).score == score
@@ -173,6 +179,7 @@ def test_scores_in_every_form(vocabulary, body, score):
     ("4-6", "range"), ("2 or 3", "range"), ("entre 5 y 6", "range"), ("4.5", "decimal_score"),
     ("3 sitting, 6 walking", "scores_differ"), ("50% better", "percent"),
     ("12/10", "off_scale"), ("better but worse at night", "relief_conflict"),
+    ("seven point five", "decimal_score"), ("cinco y medio", "decimal_score"),
 ])
 def test_what_cannot_be_read_without_guessing_is_reported_as_unclear(vocabulary, body, why):
     reading = parse_reply(body, vocabulary)
@@ -190,6 +197,7 @@ def test_what_cannot_be_read_without_guessing_is_reported_as_unclear(vocabulary,
     ("peorr", "worse"), ("not worse", "not_worse"), ("didn't help", "no_effect"),
     ("didn't work", "no_effect"), ("no me hizo nada", "no_effect"), ("no funcionó", "no_effect"),
     ("the pain won't stop", "same"),
+    ("honestly no diff yet", "no_effect"), ("beter than b4", "better"), ("Sane", "same"),
 ])
 def test_relief_words_with_their_negations(vocabulary, body, relief):
     assert parse_reply(body, vocabulary).relief == relief
@@ -209,6 +217,10 @@ def test_relief_words_in_another_sense_are_not_answers(vocabulary, body):
     "please take me off this list", "no more texts", "stop the msgs", "enough with the texts",
     "darme de baja", "dejen de mandarme mensajes", "cancelar", "parar", "no más mensajes",
     "ya no quiero recibir mensajes", "STOP. I have a fever", "Please stop. my hip is worse",
+    "I do not wish to get any more of the text messages period",
+    "I'd prefer not to be contacted by text going forward", "Please stop, these messages worry me",
+    "I can't deal with these texts anymore, stop", "this is her son, please remove her from the texts",
+    "no deseo seguir recibiendo los mensajes",
 ])
 def test_requests_to_stop_in_keywords_and_plain_words(vocabulary, body):
     assert "opt_out" in parse_reply(body, vocabulary).requests
@@ -220,6 +232,8 @@ def test_requests_to_stop_in_keywords_and_plain_words(vocabulary, body):
     "el dolor no para", "dejé de tomar las pastillas", "cancel my appointment?",
     "I'll stop texting back now, all good", "if I stop getting texts is that bad?",
     "my sister wants to stop her texts", "no quiero darme de baja",
+    "I don't want to miss any of the texts", "Please stop... the pain is coming back",
+    "me dijeron que responda STOP si no quiero, pero sí quiero seguir recibiendo los mensajes",
 ])
 def test_stop_about_anything_else_or_denied_is_not_a_request(vocabulary, body):
     assert "opt_out" not in parse_reply(body, vocabulary).requests

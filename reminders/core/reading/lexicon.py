@@ -319,6 +319,8 @@ REQUESTS: dict[str, dict[str, list[str]]] = {
             "dont need to keep texting", "you dont need to text", "you can stop texting",
             "you can stop checking", "you can stop sending", "can stop checking on me",
             "stopped texting me please", "please stopped texting", "please stopped sending",
+            "make these stop", "make them stop coming", "make the texts stop", "stop coming",
+            "dont need them anymore", "dont need these anymore", "dont need them any more",
             "be removed from", "to be removed", "removed from the text", "remove her from",
             "remove him from", "take her off", "take him off", "cancel everything", "cancel all",
             "turn them off", "turn it off",
@@ -472,7 +474,9 @@ NOT_WANTING = frozenset({
     "prefer not", "would rather not", "rather not", "dont need", "do not need",
     "no longer need", "not interested in", "no quiero", "ya no quiero", "no deseo",
     "ya no deseo", "no necesito", "ya no necesito", "no me interesan", "ya no me interesan",
-    "not to be contacted", "no longer be contacted",
+    "not to be contacted", "no longer be contacted", "cant deal with", "cant stand",
+    "cant take", "fed up with", "sick and tired of", "harta de", "harto de", "ya no aguanto",
+    "no aguanto",
 })
 ENDING_VERBS = frozenset({"stop", "cease", "seize", "end", "quit", "discontinue", "parar",
                           "terminar", "acabar"})
@@ -540,7 +544,7 @@ RELIEF: dict[str, dict[str, list[str]]] = {
         ],
         "effect": [  # negated: no effect
             "helped", "help", "work", "worked", "effect", "difference", "relief", "working",
-            "do anything", "did anything", "do much", "did much", "change anything",
+            "do anything", "did anything", "do much", "did much", "change anything", "diff",
             "improve", "improved", "kicked in", "kick in",
         ],
     },
@@ -573,7 +577,7 @@ RELIEF: dict[str, dict[str, list[str]]] = {
         "effect": [
             "funciono", "funcionado", "sirvio", "servido", "ayudo", "ayudado", "hizo nada",
             "hizo efecto", "efecto", "alivio", "cambio", "mejoro", "funciona", "sirve",
-            "hace nada", "hizo", "diferencia", "ninguna diferencia", "noto diferencia",
+            "hace nada", "hizo", "diferencia", "ninguna diferencia", "noto diferencia", "dif",
             "noto la diferencia",
         ],
     },

@@ -129,9 +129,18 @@ def _edge_keyword(tokens: list[Token]) -> tuple[int, int] | None:
             continue
         if 0 <= neighbour < len(tokens) and (is_sentence_end(tokens[neighbour])
                                              or (tokens[neighbour].norm in (",", ":", "-")
-                                             and token.text.isupper())):
+                                             and (token.text.isupper() or _about_them(tokens, i)))):
             return i, i
     return None
+
+
+def _about_them(tokens: list[Token], i: int) -> bool:
+    """Whether the sentence of a closing ", stop" is about the texts ("I can't deal with
+    these texts anymore, stop")."""
+    for first, last in sentences(tokens):
+        if first <= i < last:
+            return any(t.norm in lexicon.TEXT_NOUNS for t in tokens[first:last])
+    return False
 
 
 def _trails_off(tokens: list[Token], end: int) -> bool:

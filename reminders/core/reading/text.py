@@ -30,8 +30,16 @@ class Token:
 
 # Order matters: numbers (with one decimal separator) before words; words keep their
 # inner apostrophes ("don't", "it's"); anything else that is not a space is one token.
+# Texting shorthand that mixes digits into a word: a word, not a number ("better than b4").
+_SHORTHAND = {"b4": "before", "2day": "today", "2nite": "tonight", "2night": "tonight",
+              "2morrow": "tomorrow", "2moro": "tomorrow", "l8r": "later", "gr8": "great",
+              "w8": "wait", "4ever": "forever", "sum1": "someone", "some1": "someone",
+              "any1": "anyone", "ne1": "anyone", "every1": "everyone", "no1": "noone",
+              "h8": "hate", "m8": "mate"}
 _TOKEN = re.compile(
-    r"(?P<number>\d+(?:[.,]\d+)?)"
+    r"(?P<shorthand>(?<![\w])(?:" + "|".join(sorted(_SHORTHAND, key=len, reverse=True))
+    + r")(?![\w]))"
+    r"|(?P<number>\d+(?:[.,]\d+)?)"
     r"|(?P<word>(?:[^\W\d_]|[\u0300-\u036f])+(?:['’`´](?:[^\W\d_]|[\u0300-\u036f])+)*)"
     r"|(?P<newline>\r?\n)"
     r"|(?P<other>[^\s])",
@@ -66,7 +74,9 @@ def tokenize(body: str) -> list[Token]:
     tokens = []
     for match in _TOKEN.finditer(body):
         raw = match.group()
-        if match.lastgroup == "number":
+        if match.lastgroup == "shorthand":
+            kind, norm = TokenKind.WORD, _SHORTHAND[raw.lower()]
+        elif match.lastgroup == "number":
             kind, norm = TokenKind.NUMBER, raw.replace(",", ".")
         elif match.lastgroup == "word":
             kind, norm = TokenKind.WORD, fold(raw)
