@@ -93,7 +93,6 @@ _UNCLEAR_WORDS = {
     Unclear.DECIMAL: "a score with a decimal", Unclear.PERCENT: "a percentage",
     Unclear.OFF_SCALE: "a number off the 0-10 scale",
     Unclear.RELIEF_CONFLICT: "better and not better at once",
-    Unclear.UNKNOWN_NUMBER: "a number that is not a score",
     Unclear.NOT_UNDERSTOOD: "not understood",
 }
 
@@ -147,8 +146,6 @@ def triage(reading: Reading, question: Question | None, threshold: Improvement,
         if (finding.value == Unclear.RELIEF_CONFLICT and question is not None
                 and question.expects == ReplyKind.PAIN_SCORE and reading.score is not None):
             continue  # the pain check asked for a number, and got one
-        if finding.value == Unclear.UNKNOWN_NUMBER and answer_found:
-            continue
         flags.add(FlagKind.NEEDS_REVIEW, review, f"{_UNCLEAR_WORDS[Unclear(finding.value)]}: "
                   f"'{finding.words}'")
     if reading.of(What.QUESTION):

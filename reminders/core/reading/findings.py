@@ -46,7 +46,6 @@ class Unclear(StrEnum):
     PERCENT = "percent"  # "50% better"
     OFF_SCALE = "off_scale"  # "12/10", "15"
     RELIEF_CONFLICT = "relief_conflict"  # better and worse at once
-    UNKNOWN_NUMBER = "unknown_number"  # a number that is neither a score nor explained
     NOT_UNDERSTOOD = "not_understood"  # nothing in it could be read
 
 
