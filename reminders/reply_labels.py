@@ -76,10 +76,13 @@ def automatic(session: Session, reply: Reply) -> StaffReading:
 
 
 def record_reading(sessions: sessionmaker[Session], reply_id: int, reading: StaffReading,
-                   actor: Actor, now: datetime) -> ReplyCorrection:
+                   actor: Actor, now: datetime, *, enrollment_id: int | None = None
+                   ) -> ReplyCorrection:
+    """Store a staff reading of a reply (of `enrollment_id`'s, when given) and its audit
+    entry, in one transaction."""
     with sessions.begin() as session:
         reply = session.get(Reply, reply_id)
-        if reply is None:
+        if reply is None or (enrollment_id is not None and reply.enrollment_id != enrollment_id):
             raise NotFound(f"no reply {reply_id}")
         if reading.agrees:
             auto = automatic(session, reply)
@@ -113,17 +116,20 @@ def latest_readings(session: Session) -> list[ReplyCorrection]:
               .scalar_subquery())
     return list(session.scalars(
         select(ReplyCorrection).where(ReplyCorrection.id.in_(latest))
-        .options(selectinload(ReplyCorrection.reply).selectinload(Reply.question),
-                 selectinload(ReplyCorrection.reply).selectinload(Reply.corrections))
+        .options(selectinload(ReplyCorrection.reply).selectinload(Reply.question))
         .order_by(ReplyCorrection.reply_id)))
 
 
 def labelled_rows(session: Session) -> list[list[str]]:
     """The corpus rows (COLUMNS) of every reply staff have read."""
+    readings = latest_readings(session)
+    ids = {r.reply.enrollment_id for r in readings} - {None}
+    enrollments = {e.id: e for e in session.scalars(
+        select(Enrollment).options(selectinload(Enrollment.patient)).where(Enrollment.id.in_(ids)))}
     rows = []
-    for reading in latest_readings(session):
+    for reading in readings:
         reply = reading.reply
-        enrollment = session.get(Enrollment, reply.enrollment_id) if reply.enrollment_id else None
+        enrollment = enrollments.get(reply.enrollment_id)
         patient = enrollment.patient if enrollment else None
         baseline = enrollment.baseline_pain if enrollment else None
         flags = set(reading.flags)

@@ -92,12 +92,10 @@ def read_reply(enrollment_id: int, reply_id: int):
     """A staff member's reading of a reply: right as read, or what it should have raised."""
     form = {**request.form, "flags": request.form.getlist("flags")}
     try:
-        reading = parse_reading(form)
-        with services().sessions() as session:
-            reply = session.get(Reply, reply_id)
-            if reply is None or reply.enrollment_id != enrollment_id:
-                abort(404)
-        record_reading(services().sessions, reply_id, reading, current_user.actor, now())
+        record_reading(services().sessions, reply_id, parse_reading(form), current_user.actor,
+                       now(), enrollment_id=enrollment_id)
+    except NotFound:
+        abort(404)
     except ValidationError as exc:
         flash(refusal("Not recorded: ", exc.errors), "error")
         return redirect(url_for("patients.detail", enrollment_id=enrollment_id, read=reply_id)

@@ -88,6 +88,8 @@ def test_staff_readings_become_a_labelled_corpus_the_reader_can_be_measured_on(
     refused = kim.post(f"/enrollments/{patient}/replies/{second.id}/reading",
                        {"agrees": "no", "score": "11"})
     assert refused.status_code == 302
+    elsewhere = kim.post(f"/enrollments/{patient + 1}/replies/{second.id}/reading", {"agrees": "yes"})
+    assert elsewhere.status_code == 404  # a reply is read on its own patient's page only
     with sessions() as session:
         readings = list(session.scalars(select(ReplyCorrection).order_by(ReplyCorrection.id)))
     assert [(r.agrees, r.flags, r.by) for r in readings] == [

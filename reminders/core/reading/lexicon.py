@@ -465,10 +465,8 @@ REQUESTS["es"]["opt_out"] += [
 ]
 
 # The texts themselves, and the wishes and verbs that ask for them to end (requests.py).
-TEXT_NOUNS = frozenset({"text", "texts", "texting", "message", "messages", "msgs", "msg", "txts",
-                        "sms", "reminders", "notifications", "alerts", "mensajes", "mensaje",
-                        "textos", "mensajitos", "recordatorios", "msjs", "notificaciones",
-                        "updates", "checkins"})
+TEXT_NOUNS = frozenset({w for nouns in _TEXT_NOUNS.values() for n in nouns for w in n.split()}
+                       | {"texting", "updates", "checkins"})
 NOT_WANTING = frozenset({
     "dont want", "do not want", "dont wish", "do not wish", "no longer want", "no longer wish",
     "prefer not", "would rather not", "rather not", "dont need", "do not need",
@@ -485,18 +483,20 @@ TURNING_WORDS = frozenset({"miss", "lose", "stop", "end", "quit", "perder", "dej
                            "paren", "parar", "without", "sin", "forget", "olvidar", "but",
                            "pero", "keep", "seguir", "sigan", "continue", "continuar"})
 
+for _kinds in REQUESTS.values():
+    for _kind, _phrases in _kinds.items():
+        _kinds[_kind] = list(dict.fromkeys(_phrases))  # the generated pairs repeat some
+
 # Phrases that look like requests and are not: the patient stopping their own replies.
 REQUEST_EXCLUSIONS = ["other text", "other texts", "other messages", "otros mensajes",
                       "stop texting back", "stop replying", "stop answering", "ill stop texting",
                       "i will stop texting", "i stopped texting", "stop responding",
                       "call me if", "call me when", "dejo de contestar", "voy a dejar de"]
 # Words that make "no more" and "ya no quiero" requests about the texts, not the pain.
-TEXT_WORDS = frozenset({
-    "text", "texts", "texting", "message", "messages", "messaging", "sms", "reminder",
-    "reminders", "these", "them", "this", "list", "number", "contact", "mensaje", "mensajes",
-    "mensajitos", "texto", "textos", "recordatorios", "estos", "esto", "lista", "numero",
-    "recibir", "recibirlos", "los", "mandar", "enviar",
-})
+TEXT_WORDS = TEXT_NOUNS | {
+    "messaging", "reminder", "texto", "these", "them", "this", "list", "number", "contact",
+    "estos", "esto", "lista", "numero", "recibir", "recibirlos", "los", "mandar", "enviar",
+}
 
 # Better / same / worse, and whether the treatment worked, as the patient says them.
 RELIEF: dict[str, dict[str, list[str]]] = {
