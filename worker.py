@@ -21,10 +21,10 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from dotenv import find_dotenv, load_dotenv
 from waitress.server import create_server
 
+from reminders.core.protocol_loader import ProtocolError
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.migrate import is_current
-from reminders.protocol_loader import ProtocolError
 from reminders.scheduler import build_scheduler
 from reminders.schedules import read_schedules
 from reminders.settings import Settings, SettingsError

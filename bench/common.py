@@ -16,17 +16,11 @@ from pathlib import Path
 import yaml
 from sqlalchemy import insert, text
 
+from reminders.core.protocol_loader import load_protocols
+from reminders.core.statuses import EnrollmentStatus, MessageStatus
 from reminders.db import make_engine, session_factory
 from reminders.migrate import upgrade
-from reminders.models import (
-    Enrollment,
-    EnrollmentStatus,
-    MessageStatus,
-    OutboxMessage,
-    Patient,
-    ProtocolVersion,
-)
-from reminders.protocol_loader import load_protocols
+from reminders.models import Enrollment, OutboxMessage, Patient, ProtocolVersion
 from reminders.settings import PROJECT_ROOT, Settings
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

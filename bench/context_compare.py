@@ -53,7 +53,7 @@ def rss_mib() -> float:
 def hip_protocol():
     import yaml
 
-    from reminders.protocol_loader import load_protocols
+    from reminders.core.protocol_loader import load_protocols
     from reminders.settings import Settings
     data = yaml.safe_load((ROOT / "schedules.yaml").read_text(encoding="utf-8"))
     return load_protocols(data, Settings().placeholders).get("hip-joint-injection")

@@ -30,8 +30,9 @@ from pathlib import Path
 from sqlalchemy import update
 
 from bench.common import Database, add_due, machine, rss_mib, seed, start_worker
+from reminders.core.statuses import MessageStatus
 from reminders.dispatcher import Dispatcher
-from reminders.models import MessageStatus, OutboxMessage
+from reminders.models import OutboxMessage
 from reminders.rate_limit import SendRate
 from reminders.transports.fake import FakeTransport
 from reminders.transports.twilio_sms import TwilioTransport

@@ -31,7 +31,8 @@ from sqlalchemy import distinct, func, select, update
 from twilio.request_validator import RequestValidator
 
 from bench.common import ROOT, Database, machine, seed
-from reminders.models import MessageStatus, OutboxMessage, Reply, flag_replies
+from reminders.core.statuses import MessageStatus
+from reminders.models import OutboxMessage, Reply, flag_replies
 from tests.integration.processes import free_port
 
 TOKEN = "bench-auth-token"

@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.audit import Actor, record
+from reminders.core.validation import ValidationError
 from reminders.models import ApiToken, LoginAttempt, Role, StaffMember
-from reminders.validation import ValidationError
 
 MAX_FAILURES = 5
 THROTTLE_WINDOW = timedelta(minutes=15)

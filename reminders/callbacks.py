@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from reminders.delivery_status import advance, from_callback
+from reminders.core.delivery_status import advance, from_callback
+from reminders.core.statuses import MessageStatus
 from reminders.flags import flag_refusal
-from reminders.models import DeliveryEvent, MessageStatus, OutboxMessage
+from reminders.models import DeliveryEvent, OutboxMessage
 from reminders.provider_errors import kind_of
 
 log = logging.getLogger(__name__)

@@ -25,21 +25,22 @@ from sqlalchemy.orm import selectinload
 from reminders import importer, reply_commands, tables
 from reminders.accounts import create_staff, create_token, generate_password, has_staff, revoke_token
 from reminders.audit import Actor
+from reminders.core.localtime import zone
+from reminders.core.planner import Facts, plan
+from reminders.core.protocol_loader import ProtocolError
+from reminders.core.statuses import EnrollmentStatus
+from reminders.core.validation import EnrollmentInput, ValidationError, normalise_phone, parse_instant
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher, utcnow
 from reminders.enrollments import NotFound, Services, cancel, enroll, reschedule
 from reminders.flags import acknowledge, list_flags, resolve
 from reminders.inbound import Inbox, from_form
-from reminders.localtime import zone
 from reminders.migrate import upgrade
-from reminders.models import Enrollment, EnrollmentStatus, Flag, Reply, Role
-from reminders.planner import Facts, plan
-from reminders.protocol_loader import ProtocolError
+from reminders.models import Enrollment, Flag, Reply, Role
 from reminders.schedules import read_schedules
 from reminders.settings import Settings, SettingsError
 from reminders.simulation import SIMULATED_PHONE, default_injection, simulate
 from reminders.transports import make_transport, send_rate
-from reminders.validation import EnrollmentInput, ValidationError, normalise_phone, parse_instant
 from reminders.views import enrollment_json, flag_json, planned_json, reply_json
 
 EXIT_INPUT = 2  # bad input: a flag, a field, the schedules file

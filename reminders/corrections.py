@@ -12,18 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
+from reminders.core.statuses import EnrollmentStatus, MessageStatus
+from reminders.core.validation import ValidationError, normalise_phone
 from reminders.enrollments import NotFound, Services, protocol_of
-from reminders.models import (
-    Enrollment,
-    EnrollmentStatus,
-    MessageStatus,
-    Note,
-    OutboxMessage,
-    Patient,
-)
+from reminders.models import Enrollment, Note, OutboxMessage, Patient
 from reminders.optout import opt_out
 from reminders.transports.base import mask_phone
-from reminders.validation import ValidationError, normalise_phone
 
 MAX_NOTE = 2000
 RESENDABLE = (MessageStatus.FAILED, MessageStatus.UNDELIVERED)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select, update
 
-from reminders.delivery_status import advance, from_callback
-from reminders.models import DeliveryEvent, MessageStatus, OutboxMessage
+from reminders.core.delivery_status import advance, from_callback
+from reminders.core.statuses import MessageStatus
+from reminders.models import DeliveryEvent, OutboxMessage
 from reminders.provider_errors import kind_of
 
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from reminders.delivery_rules import (
+from reminders.core.delivery_rules import (
     MAX_ATTEMPTS,
     Cancel,
     Defer,
@@ -31,9 +31,9 @@ from reminders.delivery_rules import (
     before_send,
     retry_at,
 )
+from reminders.core.localtime import QuietHours, zone
+from reminders.core.statuses import MessageStatus
 from reminders.flags import flag_refusal
-from reminders.localtime import QuietHours, zone
-from reminders.models import MessageStatus
 from reminders.outbox import (
     Claim,
     OutcomeBuffer,

@@ -11,22 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.audit import Actor, record
-from reminders.localtime import zone
-from reminders.models import (
-    REPLANNABLE,
-    Enrollment,
-    EnrollmentStatus,
-    MessageStatus,
-    OutboxMessage,
-    Patient,
-    ProtocolVersion,
-)
-from reminders.outbox import cancel_pending
-from reminders.planner import EXPIRED, Facts, PlannedText, plan
-from reminders.protocol import Protocol, ProtocolSet
-from reminders.schedules import protocol_from_snapshot
-from reminders.settings import Settings
-from reminders.validation import (
+from reminders.core.localtime import zone
+from reminders.core.planner import EXPIRED, Facts, PlannedText, plan
+from reminders.core.protocol import Protocol, ProtocolSet
+from reminders.core.statuses import REPLANNABLE, EnrollmentStatus, MessageStatus
+from reminders.core.validation import (
     EnrollmentInput,
     ValidationError,
     ValidEnrollment,
@@ -34,6 +23,10 @@ from reminders.validation import (
     parse_instant,
     validate,
 )
+from reminders.models import Enrollment, OutboxMessage, Patient, ProtocolVersion
+from reminders.outbox import cancel_pending
+from reminders.schedules import protocol_from_snapshot
+from reminders.settings import Settings
 
 
 class NotFound(LookupError):
@@ -69,7 +62,7 @@ def _row_values(text: PlannedText) -> dict:
         step=text.step, position=text.order, language=text.language, body=text.text,
         segments=text.segments, encoding=text.encoding, send_at=text.send_at,
         expires_at=text.expires_at, reason=text.reason, expects=text.expects,
-        status=MessageStatus.EXPIRED if text.status == EXPIRED else MessageStatus.PENDING,
+        status=text.status,
         reply_window_seconds=int(text.reply_window.total_seconds()) if text.reply_window else None,
     )
 
@@ -183,7 +176,7 @@ def _correction(rows: dict[str, OutboxMessage], texts: list[PlannedText]) -> lis
     changes = []
     rows = dict(rows)
     for text in texts:
-        new_status = MessageStatus.EXPIRED if text.status == EXPIRED else MessageStatus.PENDING
+        new_status = text.status
         row = rows.pop(text.step, None)
         if row is None:
             changes.append(Change(text.step, "add", None, None, new_status, text.send_at))

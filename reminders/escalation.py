@@ -9,18 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders.core.statuses import EnrollmentStatus, MessageStatus
+from reminders.core.triage import FlagKind, FlagRequest, Priority
 from reminders.flags import raise_flag
-from reminders.models import (
-    Enrollment,
-    EnrollmentStatus,
-    Flag,
-    MessageStatus,
-    OutboxMessage,
-    Patient,
-    Reply,
-)
+from reminders.models import Enrollment, Flag, OutboxMessage, Patient, Reply
 from reminders.schedules import ProtocolCache
-from reminders.triage import FlagKind, FlagRequest, Priority
 
 # How far back a question is looked at: far longer than any reply window, so a worker
 # that was down for days still raises what it missed, and the scan stays bounded.

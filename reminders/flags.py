@@ -14,12 +14,13 @@ from sqlalchemy import Connection, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
+from reminders.core.statuses import FlagStatus
+from reminders.core.triage import FlagKind, FlagRequest, Priority
+from reminders.core.validation import ValidationError
 from reminders.enrollments import NotFound
-from reminders.models import Enrollment, Flag, FlagStatus, OutboxMessage, flag_replies
+from reminders.models import Enrollment, Flag, OutboxMessage, flag_replies
 from reminders.optout import opt_out
 from reminders.provider_errors import kind_of
-from reminders.triage import FlagKind, FlagRequest, Priority
-from reminders.validation import ValidationError
 
 _PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=Flag.priority)
 

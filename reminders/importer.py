@@ -23,16 +23,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
-from reminders.enrollments import Services, enroll_valid
-from reminders.models import Enrollment, EnrollmentStatus, Patient
-from reminders.protocol import ProtocolSet
-from reminders.validation import (
+from reminders.core.protocol import ProtocolSet
+from reminders.core.statuses import EnrollmentStatus
+from reminders.core.validation import (
     EnrollmentInput,
     ValidationError,
     ValidEnrollment,
     parse_instant,
     validate,
 )
+from reminders.enrollments import Services, enroll_valid
+from reminders.models import Enrollment, Patient
 
 log = logging.getLogger(__name__)
 REQUIRED = ("first_name", "phone", "injected_at", "protocol", "consent_by")

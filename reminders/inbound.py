@@ -22,25 +22,12 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders.core.protocol import Protocol, ProtocolSet, ReplyKind
 from reminders.core.reading.findings import Finding, Reading, What
 from reminders.core.reading.parser import parse_reply
 from reminders.core.reading.vocabulary import ReadingRules, Vocabulary
-from reminders.enrollments import resume_after_opt_in
-from reminders.flags import close_opt_out_flags, raise_flag
-from reminders.models import (
-    Enrollment,
-    EnrollmentStatus,
-    MessageStatus,
-    OutboxMessage,
-    Patient,
-    Reply,
-)
-from reminders.optout import opt_out
-from reminders.protocol import Protocol, ProtocolSet, ReplyKind
-from reminders.schedules import ProtocolCache
-from reminders.settings import Settings
-from reminders.transports.base import mask_phone
-from reminders.triage import (
+from reminders.core.statuses import EnrollmentStatus, MessageStatus
+from reminders.core.triage import (
     FlagKind,
     FlagRequest,
     Priority,
@@ -49,6 +36,13 @@ from reminders.triage import (
     relief_percent,
     triage,
 )
+from reminders.enrollments import resume_after_opt_in
+from reminders.flags import close_opt_out_flags, raise_flag
+from reminders.models import Enrollment, OutboxMessage, Patient, Reply
+from reminders.optout import opt_out
+from reminders.schedules import ProtocolCache
+from reminders.settings import Settings
+from reminders.transports.base import mask_phone
 
 log = logging.getLogger(__name__)
 

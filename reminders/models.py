@@ -22,36 +22,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from reminders.core.statuses import EnrollmentStatus, FlagStatus, MessageStatus
+from reminders.core.triage import FlagKind, Priority
 from reminders.db import UTCDateTime
-from reminders.triage import FlagKind, Priority
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class MessageStatus(StrEnum):
-    PENDING = "pending"  # waiting for its send time
-    LEASED = "leased"  # claimed by a dispatcher; being sent now
-    SENT = "sent"  # accepted by the provider (has a provider SID)
-    DELIVERED = "delivered"  # the carrier confirmed delivery
-    UNDELIVERED = "undelivered"  # the carrier could not deliver it
-    FAILED = "failed"  # refused for good; never retried automatically
-    UNKNOWN = "unknown"  # may or may not have been accepted: reconcile before any resend
-    EXPIRED = "expired"  # stale before it could be sent; never sent
-    CANCELLED = "cancelled"  # withdrawn (enrolment cancelled or superseded, opt-out, re-plan)
-
-
-# A text in one of these states may still be (re)planned; the others have left the building
-# or are in flight, and a re-plan must not touch them.
-REPLANNABLE = (MessageStatus.PENDING, MessageStatus.EXPIRED)
-
-
-class EnrollmentStatus(StrEnum):
-    ACTIVE = "active"  # texts are being sent
-    COMPLETED = "completed"  # every text has been sent or has expired
-    CANCELLED = "cancelled"  # staff stopped it
-    SUPERSEDED = "superseded"  # replaced by a newer enrolment of the same phone
 
 
 def _enum(enum_cls: type[StrEnum]) -> Enum:
@@ -182,12 +159,6 @@ class SenderRate(Base):
 
     sender: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_free: Mapped[float] = mapped_column(Double)
-
-
-class FlagStatus(StrEnum):
-    OPEN = "open"  # nobody has taken it yet
-    ACKNOWLEDGED = "acknowledged"  # someone is on it
-    RESOLVED = "resolved"  # done, with an outcome note
 
 
 class Reply(Base):

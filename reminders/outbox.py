@@ -25,8 +25,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders.core.statuses import EnrollmentStatus, MessageStatus
 from reminders.delivery_events import apply_stored_events
-from reminders.models import Enrollment, EnrollmentStatus, MessageStatus, OutboxMessage, Patient
+from reminders.models import Enrollment, OutboxMessage, Patient
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders.core.statuses import MessageStatus
 from reminders.delivery_events import apply_stored_events
-from reminders.models import MessageStatus
 from reminders.outbox import reap_expired_leases, settle_unknown, unknown_rows
 from reminders.transports.base import Lookup, TransportError
 

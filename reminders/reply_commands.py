@@ -8,13 +8,13 @@ import os
 from pathlib import Path
 
 from reminders.audit import Actor
+from reminders.core.validation import ValidationError
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import utcnow
 from reminders.reply_eval import CATEGORIES, CorpusError, evaluate, format_report, read_corpus
 from reminders.reply_labels import export_labelled
 from reminders.schedules import read_schedules
 from reminders.settings import Settings
-from reminders.validation import ValidationError
 
 
 def cmd_eval_replies(args, settings: Settings) -> int:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from reminders.core.protocol import Protocol, ReplyKind
 from reminders.core.reading.findings import Reading
 from reminders.core.reading.parser import parse_reply
-from reminders.protocol import Protocol, ReplyKind
-from reminders.triage import Decision, Question, describe, triage
+from reminders.core.triage import Decision, Question, describe, triage
 
 COLUMNS = ("step", "language", "baseline", "body", "required", "forbidden", "opt_out", "note")
 KINDS = ("red_flag", "no_improvement", "worsening", "needs_review")

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
+from reminders.core.validation import ValidationError
 from reminders.enrollments import NotFound
 from reminders.models import Enrollment, Flag, Reply, ReplyCorrection, flag_replies
 from reminders.reply_eval import COLUMNS, KINDS, escape
-from reminders.validation import ValidationError
 
 RELIEF = ("better", "same", "worse", "no_effect")
 MAX_NOTE = 2000

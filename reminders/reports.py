@@ -14,18 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from reminders.models import (
-    Enrollment,
-    EnrollmentStatus,
-    Flag,
-    FlagStatus,
-    OutboxMessage,
-    ProtocolVersion,
-    Reply,
-)
-from reminders.protocol import Improvement
+from reminders.core.protocol import Improvement
+from reminders.core.statuses import EnrollmentStatus, FlagStatus
+from reminders.core.triage import FlagKind, improved
+from reminders.models import Enrollment, Flag, OutboxMessage, ProtocolVersion, Reply
 from reminders.schedules import protocol_from_snapshot
-from reminders.triage import FlagKind, improved
 
 COUNTS = ("enrolled", "completed", "improved_by_day10", "diagnostic_responders",
           "no_response", "opted_out")

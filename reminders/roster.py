@@ -10,17 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, contains_eager
 
-from reminders.models import (
-    Enrollment,
-    EnrollmentStatus,
-    Flag,
-    FlagStatus,
-    MessageStatus,
-    OutboxMessage,
-    Patient,
-    Reply,
-)
-from reminders.triage import Priority
+from reminders.core.statuses import EnrollmentStatus, FlagStatus, MessageStatus
+from reminders.core.triage import Priority
+from reminders.models import Enrollment, Flag, OutboxMessage, Patient, Reply
 
 FILTERS = ("active", "flagged", "no_reply", "completed", "all")
 LIMIT = 500

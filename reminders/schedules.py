@@ -9,9 +9,9 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from reminders.core.protocol import Protocol, ProtocolSet
+from reminders.core.protocol_loader import ProtocolError, load_protocols
 from reminders.models import ProtocolVersion
-from reminders.protocol import Protocol, ProtocolSet
-from reminders.protocol_loader import ProtocolError, load_protocols
 
 
 def read_schedules(path: str | Path, placeholders: Mapping[str, str]) -> ProtocolSet:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reminders.localtime import zone
+from reminders.core.localtime import zone
 
 TRANSPORTS = ("console", "twilio")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -16,17 +16,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from reminders.audit import Actor
+from reminders.core.protocol import ProtocolSet
+from reminders.core.statuses import MessageStatus
+from reminders.core.validation import EnrollmentInput
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import Services, enroll
 from reminders.escalation import flag_silence
 from reminders.flags import list_flags
 from reminders.inbound import Inbox, from_form
-from reminders.models import Base, Enrollment, Flag, MessageStatus, OutboxMessage, Reply
-from reminders.protocol import ProtocolSet
+from reminders.models import Base, Enrollment, Flag, OutboxMessage, Reply
 from reminders.settings import Settings
 from reminders.transports.fake import FakeTransport
-from reminders.validation import EnrollmentInput
 from reminders.views import enrollment_json, flag_json, reply_json
 
 REPLY_DELAY = timedelta(minutes=5)  # when a scripted reply arrives after its text

@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from reminders.checker import BUDGET_FIRST_NAME
-from reminders.localtime import format_duration
-from reminders.protocol import ProtocolSet
-from reminders.segments import count_segments
+from reminders.core.checker import BUDGET_FIRST_NAME
+from reminders.core.localtime import format_duration
+from reminders.core.protocol import ProtocolSet
+from reminders.core.segments import count_segments
 from reminders.transports.base import mask_phone
 
 _PENDING = ("pending", "leased")

@@ -5,16 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from reminders.core.planner import PlannedText
+from reminders.core.statuses import MessageStatus
 from reminders.models import Enrollment, Flag, OutboxMessage, Reply
-from reminders.planner import PlannedText
 
 
 def iso(instant: datetime | None) -> str | None:
     return None if instant is None else instant.isoformat()
 
 
+def _dry_run_status(text: PlannedText) -> str:
+    # The interface names a text the dry run would send `planned` (brief §5), not `pending`.
+    return "planned" if text.status is MessageStatus.PENDING else text.status.value
+
+
 def planned_json(text: PlannedText, tz: ZoneInfo) -> dict:
-    return {"id": None, "step": text.step, "status": text.status, "send_at": iso(text.send_at),
+    return {"id": None, "step": text.step, "status": _dry_run_status(text), "send_at": iso(text.send_at),
             "local_send_at": iso(text.send_at.astimezone(tz)), "expires_at": iso(text.expires_at),
             "reason": text.reason, "language": text.language, "text": text.text,
             "segments": text.segments, "encoding": text.encoding, "provider_sid": None}

@@ -10,10 +10,10 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
+from reminders.core.protocol import ProtocolSet
 from reminders.db import make_engine, session_factory
 from reminders.enrollments import Services
 from reminders.inbound import Inbox
-from reminders.protocol import ProtocolSet
 from reminders.schedules import read_schedules
 from reminders.settings import Settings
 

@@ -17,8 +17,8 @@ from reminders.accounts import (
     revoke_token,
 )
 from reminders.audit import entries
+from reminders.core.validation import ValidationError
 from reminders.models import Role, StaffMember
-from reminders.validation import ValidationError
 from reminders.web.current import now, sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

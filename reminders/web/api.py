@@ -17,10 +17,10 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from reminders.audit import record
+from reminders.core.validation import EnrollmentInput, ValidationError
 from reminders.enrollments import NotFound, cancel, enroll
 from reminders.flags import list_flags
 from reminders.models import Enrollment
-from reminders.validation import EnrollmentInput, ValidationError
 from reminders.views import enrollment_json, flag_json
 from reminders.web.current import now, services, sessions
 

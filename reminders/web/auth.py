@@ -30,8 +30,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from reminders.accounts import LoginRefused, Throttled, authenticate, set_password, token_owner
 from reminders.audit import Actor
+from reminders.core.validation import ValidationError
 from reminders.models import Role, StaffMember
-from reminders.validation import ValidationError
 from reminders.web.current import now, sessions
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "health.healthz", "twilio_hooks.inbound",

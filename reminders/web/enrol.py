@@ -13,15 +13,15 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from reminders.enrollments import enroll
-from reminders.planner import EXPIRED, Facts, plan
-from reminders.validation import (
+from reminders.core.planner import EXPIRED, Facts, plan
+from reminders.core.validation import (
     EnrollmentInput,
     ValidationError,
     normalise_phone,
     parse_instant,
     validate,
 )
+from reminders.enrollments import enroll
 from reminders.web.current import now, services
 
 bp = Blueprint("enrol", __name__, url_prefix="/enrol")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from reminders.core.statuses import FlagStatus
+from reminders.core.validation import ValidationError
 from reminders.enrollments import NotFound
 from reminders.flags import acknowledge, list_flags, resolve
-from reminders.models import Flag, FlagStatus
+from reminders.models import Flag
 from reminders.reply_labels import StaffReading, record_reading
-from reminders.validation import ValidationError
 from reminders.web.current import now, refusal, sessions
 
 bp = Blueprint("flag_queue", __name__, url_prefix="/flags")

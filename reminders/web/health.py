@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from reminders.models import MessageStatus, OutboxMessage
+from reminders.core.statuses import MessageStatus
+from reminders.models import OutboxMessage
 
 bp = Blueprint("health", __name__)
 

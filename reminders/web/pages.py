@@ -9,7 +9,8 @@ from flask import Flask, current_app
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from reminders.models import Flag, FlagStatus
+from reminders.core.statuses import FlagStatus
+from reminders.models import Flag
 from reminders.web import admin, enrol, flag_queue, imports, patients, reports
 
 blueprints = (patients.bp, enrol.bp, flag_queue.bp, reports.bp, imports.bp, admin.bp)

@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from reminders.audit import record
+from reminders.core.trajectory import trajectory
+from reminders.core.validation import ValidationError
 from reminders.corrections import add_note, change_phone, mark_opted_out, resend
 from reminders.enrollments import NotFound, cancel, preview_reschedule, protocol_of, reschedule
 from reminders.flags import list_flags
 from reminders.models import Enrollment, Note, Reply
 from reminders.reply_labels import parse_reading, record_reading
 from reminders.roster import FILTERS, day_number, search
-from reminders.trajectory import trajectory
-from reminders.validation import ValidationError
 from reminders.web.current import now, refusal, services
 
 bp = Blueprint("patients", __name__)

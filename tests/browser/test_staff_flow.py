@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from twilio.request_validator import RequestValidator
 
-from reminders.models import Enrollment, Flag, FlagStatus
+from reminders.core.statuses import FlagStatus
+from reminders.models import Enrollment, Flag
 from tests.browser.conftest import TWILIO_TOKEN, shot
 from tests.integration.helpers import NOW, dispatcher
 

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from twilio.request_validator import RequestValidator
 
-from reminders.segments import count_segments
+from reminders.core.segments import count_segments
 
 ACCOUNT_SID = "AC" + "a1" * 16
 AUTH_TOKEN = "fake-auth-token"

@@ -2,10 +2,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from reminders.core.validation import EnrollmentInput
 from reminders.dispatcher import Dispatcher
 from reminders.models import Enrollment, OutboxMessage, Patient
 from reminders.transports.fake import FakeTransport
-from reminders.validation import EnrollmentInput
 from tests.conftest import utc
 
 NOW = utc(2026, 6, 1, 17, 0)  # 12:00 in Chicago, the clinic's zone

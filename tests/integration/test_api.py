@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from reminders.accounts import create_token
 from reminders.audit import Actor
-from reminders.models import AuditEntry, MessageStatus
+from reminders.core.statuses import MessageStatus
+from reminders.models import AuditEntry
 from tests.integration.helpers import NOW, counts
 from tests.integration.staff import make_app
 

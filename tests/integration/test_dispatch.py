@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from reminders.core.statuses import MessageStatus
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import enroll
-from reminders.models import MessageStatus, OutboxMessage, Patient
+from reminders.models import OutboxMessage, Patient
 from reminders.outbox import StandingCache, claim_due, finalise
 from reminders.transports.base import DeliveryUnknown, TransportError
 from reminders.transports.fake import FakeTransport

@@ -6,17 +6,11 @@ import pytest
 from sqlalchemy import select, update
 
 from reminders.audit import Actor
+from reminders.core.statuses import EnrollmentStatus, MessageStatus
+from reminders.core.validation import ValidationError
 from reminders.enrollments import cancel, complete_finished, enroll, reschedule
-from reminders.models import (
-    Enrollment,
-    EnrollmentStatus,
-    MessageStatus,
-    OutboxMessage,
-    Patient,
-    ProtocolVersion,
-)
+from reminders.models import Enrollment, OutboxMessage, Patient, ProtocolVersion
 from reminders.transports.fake import FakeTransport
-from reminders.validation import ValidationError
 from tests.integration.helpers import NOW, counts, dispatcher, form, rows
 
 KIM = Actor("Nurse Kim", "cli")

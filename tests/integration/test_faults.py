@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert, select
 
+from reminders.core.statuses import MessageStatus
 from reminders.db import session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import enroll
-from reminders.models import Enrollment, MessageStatus, OutboxMessage
+from reminders.models import Enrollment, OutboxMessage
 from reminders.reconciler import recover
 from reminders.transports.twilio_sms import TwilioTransport
 from tests.conftest import PG_SCHEMA, POSTGRES_URL, _truncate

@@ -10,9 +10,10 @@ from twilio.request_validator import RequestValidator
 
 from reminders.audit import Actor
 from reminders.callbacks import record_status
+from reminders.core.statuses import FlagStatus, MessageStatus
 from reminders.enrollments import enroll
 from reminders.escalation import flag_silence
-from reminders.models import Enrollment, Flag, FlagStatus, MessageStatus, Patient, Reply
+from reminders.models import Enrollment, Flag, Patient, Reply
 from reminders.transports.base import TransportError
 from reminders.transports.fake import FakeTransport
 from tests.integration.helpers import NOW, dispatcher, form, rows
@@ -341,8 +342,8 @@ def test_a_processing_failure_keeps_the_reply_and_flags_it(sessions, patient, ph
 
 
 def test_flag_lifecycle_open_acknowledged_resolved(sessions, patient, phone):
+    from reminders.core.validation import ValidationError
     from reminders.flags import acknowledge, resolve
-    from reminders.validation import ValidationError
 
     phone.text("fever", at=NOW + timedelta(minutes=5))
     with sessions() as session:

@@ -4,9 +4,10 @@ import itertools
 import threading
 from datetime import UTC, datetime, timedelta
 
+from reminders.core.statuses import MessageStatus
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import enroll
-from reminders.models import MessageStatus, OutboxMessage
+from reminders.models import OutboxMessage
 from reminders.rate_limit import SendRate
 from reminders.transports.fake import FakeTransport
 from tests.integration.helpers import NOW, form, rows

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 
+from reminders.core.statuses import MessageStatus
 from reminders.enrollments import enroll
-from reminders.models import MessageStatus, OutboxMessage
+from reminders.models import OutboxMessage
 from reminders.reconciler import recover
 from reminders.transports.base import TransportError
 from reminders.transports.fake import FakeTransport

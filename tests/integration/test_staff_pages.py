@@ -12,16 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from reminders.core.statuses import FlagStatus, MessageStatus
 from reminders.inbound import from_form
-from reminders.models import (
-    AuditEntry,
-    Enrollment,
-    Flag,
-    FlagStatus,
-    MessageStatus,
-    Note,
-    OutboxMessage,
-)
+from reminders.models import AuditEntry, Enrollment, Flag, Note, OutboxMessage
 from tests.integration.helpers import NOW, counts, dispatcher
 
 CHICAGO = ZoneInfo("America/Chicago")

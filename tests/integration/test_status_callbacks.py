@@ -10,8 +10,9 @@ from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
 from reminders.callbacks import record_status
+from reminders.core.statuses import MessageStatus
 from reminders.enrollments import enroll
-from reminders.models import DeliveryEvent, MessageStatus, OutboxMessage
+from reminders.models import DeliveryEvent, OutboxMessage
 from reminders.reconciler import recover
 from reminders.transports.base import DeliveryUnknown, SendResult
 from reminders.transports.fake import FakeTransport

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
+from reminders.core.statuses import MessageStatus
 from reminders.enrollments import enroll
-from reminders.models import MessageStatus
 from reminders.settings import Settings
 from reminders.transports import make_transport
 from reminders.transports.base import DeliveryUnknown, OutgoingText, TransportError

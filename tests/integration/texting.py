@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
+from reminders.core.statuses import MessageStatus
 from reminders.enrollments import enroll
-from reminders.models import Flag, MessageStatus, OutboxMessage, Reply
+from reminders.models import Flag, OutboxMessage, Reply
 from reminders.transports.fake import FakeTransport
 from reminders.web import create_app
 from tests.integration.helpers import NOW, dispatcher, form, rows

@@ -2,7 +2,7 @@ import random
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-from reminders.delivery_rules import (
+from reminders.core.delivery_rules import (
     MAX_ATTEMPTS,
     Cancel,
     Defer,
@@ -12,7 +12,7 @@ from reminders.delivery_rules import (
     before_send,
     retry_at,
 )
-from reminders.localtime import QuietHours
+from reminders.core.localtime import QuietHours
 from tests.conftest import utc
 
 NY = ZoneInfo("America/New_York")

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reminders.localtime import QuietHours, parse_clock, parse_duration, resolve_local
+from reminders.core.localtime import QuietHours, parse_clock, parse_duration, resolve_local
 from tests.conftest import utc
 
 NY = ZoneInfo("America/New_York")

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reminders.localtime import QuietHours
-from reminders.planner import EXPIRED, PLANNED, Facts, nominal_time, plan
-from reminders.protocol import Step, Timing
-from reminders.protocol_loader import load_protocols
+from reminders.core.localtime import QuietHours
+from reminders.core.planner import EXPIRED, PLANNED, Facts, nominal_time, plan
+from reminders.core.protocol import Step, Timing
+from reminders.core.protocol_loader import load_protocols
 from tests.conftest import utc
 
 NY = ZoneInfo("America/New_York")

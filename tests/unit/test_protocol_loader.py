@@ -2,8 +2,8 @@ import copy
 
 import pytest
 
-from reminders.protocol_loader import ProtocolError, load_protocols
-from reminders.segments import count_segments
+from reminders.core.protocol_loader import ProtocolError, load_protocols
+from reminders.core.segments import count_segments
 
 STEP_IDS = ["welcome", "pain-check", "resume-pain-medicine", "glucose-day1", "ice-day2",
             "ice-day3", "relief-check-day3", "relief-check-day5", "activity-day7",

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from reminders.protocol import Improvement
+from reminders.core.protocol import Improvement
 from reminders.reports import _cell, by_protocol_and_month, day10_improved
 
 THRESHOLD = Improvement(points=2, percent=30)

@@ -1,6 +1,6 @@
 import pytest
 
-from reminders.segments import GSM7, UCS2, count_segments
+from reminders.core.segments import GSM7, UCS2, count_segments
 
 
 @pytest.mark.parametrize(("text", "encoding", "units", "segments"), [

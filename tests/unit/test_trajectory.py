@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from reminders.protocol import Improvement
-from reminders.trajectory import improvement_line, trajectory
+from reminders.core.protocol import Improvement
+from reminders.core.trajectory import improvement_line, trajectory
 from tests.conftest import utc
 
 THRESHOLD = Improvement(points=2, percent=30)

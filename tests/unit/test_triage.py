@@ -3,9 +3,9 @@ every finding of a message acted on."""
 
 import pytest
 
+from reminders.core.protocol import Improvement, ReplyKind
 from reminders.core.reading.parser import parse_reply
-from reminders.protocol import Improvement, ReplyKind
-from reminders.triage import (
+from reminders.core.triage import (
     FlagKind,
     Priority,
     Question,

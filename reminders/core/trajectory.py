@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from reminders.protocol import Improvement
+from reminders.core.protocol import Improvement
 
 
 @dataclass(frozen=True)

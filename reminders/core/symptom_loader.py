@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reminders.checker import Checker
+from reminders.core.checker import Checker
 from reminders.core.reading.findings import Assertion
 from reminders.core.reading.text import fold
 from reminders.core.reading.vocabulary import (

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
-from reminders.localtime import resolve_local, zone
-from reminders.protocol import SUPPORTED_LANGUAGES, Protocol, ProtocolSet
+from reminders.core.localtime import resolve_local, zone
+from reminders.core.protocol import SUPPORTED_LANGUAGES, Protocol, ProtocolSet
 
 MAX_FUTURE = timedelta(minutes=15)  # clocks differ; an injection further ahead is a typo
 _NAME = re.compile(r"^[^\W\d_]+(?:[' .-]{1,2}[^\W\d_]+)*$")  # letters; inner ' . - and spaces

@@ -14,8 +14,8 @@ from enum import StrEnum
 from string import Formatter
 from typing import Any
 
+from reminders.core.localtime import QuietHours, format_duration
 from reminders.core.reading.vocabulary import ReadingRules, Vocabulary
-from reminders.localtime import QuietHours, format_duration
 
 DEFAULT_LANGUAGE = "en"
 SUPPORTED_LANGUAGES = ("en", "es")

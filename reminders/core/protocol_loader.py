@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from reminders.checker import Checker
-from reminders.localtime import QuietHours, parse_clock, parse_duration
-from reminders.protocol import (
+from reminders.core.checker import Checker
+from reminders.core.localtime import QuietHours, parse_clock, parse_duration
+from reminders.core.protocol import (
     CONDITION_FACTS,
     DEFAULT_LANGUAGE,
     INTRO_STEP,
@@ -29,7 +29,7 @@ from reminders.protocol import (
     Template,
     Timing,
 )
-from reminders.symptom_loader import load_symptoms
+from reminders.core.symptom_loader import load_symptoms
 
 TCPA_EARLIEST, TCPA_LATEST = "08:00", "21:00"
 ANSWER_KINDS = ("help", "red_flag", "no_improvement")

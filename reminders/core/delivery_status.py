@@ -7,7 +7,7 @@ a late `sent` never overwrites `delivered`, and a delivery receipt wins over an 
 
 from __future__ import annotations
 
-from reminders.models import MessageStatus
+from reminders.core.statuses import MessageStatus
 
 # Twilio's callback statuses, mapped to ours; the queue states say nothing we don't know.
 _CALLBACK = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reminders.protocol import DEFAULT_LANGUAGE, PLACEHOLDERS, Template, placeholders_in
-from reminders.segments import count_segments
+from reminders.core.protocol import DEFAULT_LANGUAGE, PLACEHOLDERS, Template, placeholders_in
+from reminders.core.segments import count_segments
 
 # A first name this long is used when checking segment budgets, so a typical name fits.
 BUDGET_FIRST_NAME = "Maximiliana"

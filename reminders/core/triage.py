@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reminders.core.protocol import Improvement, ReplyKind
 from reminders.core.reading.findings import Assertion, Finding, Reading, Unclear, What
 from reminders.core.reading.vocabulary import Symptom
-from reminders.protocol import Improvement, ReplyKind
 
 
 class FlagKind(StrEnum):

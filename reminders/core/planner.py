@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from reminders.localtime import resolve_local
-from reminders.protocol import INTRO_STEP, Protocol, Step, Template
-from reminders.segments import count_segments
+from reminders.core.localtime import resolve_local
+from reminders.core.protocol import INTRO_STEP, Protocol, Step, Template
+from reminders.core.segments import count_segments
+from reminders.core.statuses import MessageStatus
 
-PLANNED = "planned"
-EXPIRED = "expired"
+# A planned text is written as pending; a stale one as expired (never sent).
+PLANNED = MessageStatus.PENDING
+EXPIRED = MessageStatus.EXPIRED
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Facts:
 class PlannedText:
     step: str
     order: int  # position in the protocol; breaks ties between texts due at once
-    status: str  # PLANNED or EXPIRED
+    status: MessageStatus  # PLANNED or EXPIRED
     send_at: datetime  # UTC; for an expired text, when it would have been due
     expires_at: datetime  # UTC
     reason: str  # why it moved or expired; empty when sent at its nominal time
