@@ -25,8 +25,8 @@ from reminders.core.protocol_loader import ProtocolError
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.migrate import is_current
+from reminders.protocol_files import read_schedules
 from reminders.scheduler import build_scheduler
-from reminders.schedules import read_schedules
 from reminders.settings import Settings, SettingsError
 from reminders.transports import make_transport, send_rate
 from reminders.web import create_app

@@ -24,7 +24,7 @@ from reminders.audit import Actor
 from reminders.enrollments import Services
 from reminders.importer import import_csv, preview
 from reminders.models import Role
-from reminders.schedules import read_schedules
+from reminders.protocol_files import read_schedules
 from reminders.settings import Settings
 from reminders.web import create_app
 

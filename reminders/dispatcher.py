@@ -44,9 +44,9 @@ from reminders.outbox import (
     lane_connection,
     renew_lease,
 )
+from reminders.protocol_files import ProtocolCache
 from reminders.provider_errors import kind_of
 from reminders.rate_limit import SendRate
-from reminders.schedules import ProtocolCache
 from reminders.transports.base import (
     DeliveryUnknown,
     OutgoingText,

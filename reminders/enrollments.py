@@ -25,7 +25,7 @@ from reminders.core.validation import (
 )
 from reminders.models import Enrollment, OutboxMessage, Patient, ProtocolVersion
 from reminders.outbox import cancel_pending
-from reminders.schedules import protocol_from_snapshot
+from reminders.protocol_files import protocol_from_snapshot
 from reminders.settings import Settings
 
 

@@ -13,7 +13,7 @@ from reminders.core.statuses import EnrollmentStatus, MessageStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
 from reminders.flags import raise_flag
 from reminders.models import Enrollment, Flag, OutboxMessage, Patient, Reply
-from reminders.schedules import ProtocolCache
+from reminders.protocol_files import ProtocolCache
 
 # How far back a question is looked at: far longer than any reply window, so a worker
 # that was down for days still raises what it missed, and the scan stays bounded.

@@ -40,7 +40,7 @@ from reminders.enrollments import resume_after_opt_in
 from reminders.flags import close_opt_out_flags, raise_flag
 from reminders.models import Enrollment, OutboxMessage, Patient, Reply
 from reminders.optout import opt_out
-from reminders.schedules import ProtocolCache
+from reminders.protocol_files import ProtocolCache
 from reminders.settings import Settings
 from reminders.transports.base import mask_phone
 

@@ -18,7 +18,7 @@ from reminders.core.protocol import Improvement
 from reminders.core.statuses import EnrollmentStatus, FlagStatus
 from reminders.core.triage import FlagKind, improved
 from reminders.models import Enrollment, Flag, OutboxMessage, ProtocolVersion, Reply
-from reminders.schedules import protocol_from_snapshot
+from reminders.protocol_files import protocol_from_snapshot
 
 COUNTS = ("enrolled", "completed", "improved_by_day10", "diagnostic_responders",
           "no_response", "opted_out")

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import complete_finished
 from reminders.escalation import flag_silence
+from reminders.protocol_files import ProtocolCache
 from reminders.reconciler import recover
-from reminders.schedules import ProtocolCache
 from reminders.transports.base import Lookup
 
 log = logging.getLogger(__name__)

@@ -25,10 +25,10 @@ from reminders.enrollments import Services, enroll
 from reminders.escalation import flag_silence
 from reminders.flags import list_flags
 from reminders.inbound import Inbox, from_form
+from reminders.json_shapes import enrollment_json, flag_json, reply_json
 from reminders.models import Base, Enrollment, Flag, OutboxMessage, Reply
 from reminders.settings import Settings
 from reminders.transports.fake import FakeTransport
-from reminders.views import enrollment_json, flag_json, reply_json
 
 REPLY_DELAY = timedelta(minutes=5)  # when a scripted reply arrives after its text
 SIMULATED_PHONE = "+13125550100"

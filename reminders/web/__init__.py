@@ -14,7 +14,7 @@ from reminders.core.protocol import ProtocolSet
 from reminders.db import make_engine, session_factory
 from reminders.enrollments import Services
 from reminders.inbound import Inbox
-from reminders.schedules import read_schedules
+from reminders.protocol_files import read_schedules
 from reminders.settings import Settings
 
 log = logging.getLogger(__name__)

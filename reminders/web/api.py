@@ -20,8 +20,8 @@ from reminders.audit import record
 from reminders.core.validation import EnrollmentInput, ValidationError
 from reminders.enrollments import NotFound, cancel, enroll
 from reminders.flags import list_flags
+from reminders.json_shapes import enrollment_json, flag_json
 from reminders.models import Enrollment
-from reminders.views import enrollment_json, flag_json
 from reminders.web.current import now, services, sessions
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -144,7 +144,7 @@ def test_a_clinic_adds_a_term_and_replies_are_read_with_it(schedules_data, setti
 
 def test_a_snapshot_from_before_symptom_concepts_still_loads(schedules_data):
     from reminders.core.reading.parser import parse_reply
-    from reminders.schedules import protocol_from_snapshot
+    from reminders.protocol_files import protocol_from_snapshot
 
     old = copy.deepcopy(schedules_data["protocols"]["hip-joint-injection"])
     for key in ("symptoms", "fever_temperature", "blood_sugar_threshold"):

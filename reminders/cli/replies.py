@@ -1,23 +1,23 @@
-"""`reminders eval-replies` and `reminders export-replies`: the reply reader measured
-against a labelled corpus, and staff readings written out as one."""
+"""Commands about replies: `eval-replies` measures the reply reader against a labelled
+corpus; `export-replies` writes the replies staff have read out as one."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from reminders.audit import Actor
+from reminders.cli.common import default_user, settings
 from reminders.core.validation import ValidationError
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import utcnow
+from reminders.protocol_files import read_schedules
 from reminders.reply_eval import CATEGORIES, CorpusError, evaluate, format_report, read_corpus
 from reminders.reply_labels import export_labelled
-from reminders.schedules import read_schedules
 from reminders.settings import Settings
 
 
-def cmd_eval_replies(args, settings: Settings) -> int:
+def cmd_eval_replies(args, current: Settings) -> int:
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -26,7 +26,7 @@ def cmd_eval_replies(args, settings: Settings) -> int:
         rows = read_corpus(text)
     except CorpusError as exc:
         raise ValidationError({"file": str(exc)}) from None
-    protocols = read_schedules(settings.schedules_file, settings.placeholders)
+    protocols = read_schedules(current.schedules_file, current.placeholders)
     if args.protocol not in protocols.protocols:
         raise ValidationError({"protocol": f"{args.protocol!r} is not in the schedules file"})
     protocol = protocols.get(args.protocol)
@@ -52,8 +52,8 @@ def cmd_eval_replies(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_export_replies(args, settings: Settings) -> int:
-    engine = make_engine(settings.database_url)
+def cmd_export_replies(args, current: Settings) -> int:
+    engine = make_engine(current.database_url)
     try:
         text, count = export_labelled(session_factory(engine), Actor(args.by, "cli"), utcnow())
     finally:
@@ -67,9 +67,7 @@ def cmd_export_replies(args, settings: Settings) -> int:
     return 0
 
 
-def register(command, settings) -> None:
-    """Add the commands to the CLI's parser: `command` is cli.build_parser's helper,
-    `settings` reads the settings when a command runs."""
+def register(command) -> None:
     p = command("eval-replies", lambda args: cmd_eval_replies(args, settings()),
                 "measure the reply reader against a labelled corpus (docs/reply-corpus.md)")
     p.add_argument("file", help="TSV corpus, e.g. tests/data/replies.tsv")
@@ -77,4 +75,4 @@ def register(command, settings) -> None:
     p = command("export-replies", lambda args: cmd_export_replies(args, settings()),
                 "write the replies staff have read, as a labelled corpus")
     p.add_argument("--labelled", required=True, metavar="FILE", help="TSV file to write")
-    p.add_argument("--by", default=os.environ.get("USER", "cli"), help="who exports (audit log)")
+    p.add_argument("--by", default=default_user(), help="who exports (audit log)")

@@ -1,0 +1,59 @@
+"""What every command shares: settings, services, output, the operator, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from reminders.audit import Actor
+from reminders.core.validation import ValidationError, parse_instant
+from reminders.db import make_engine, session_factory
+from reminders.dispatcher import utcnow
+from reminders.enrollments import Services
+from reminders.protocol_files import read_schedules
+from reminders.settings import Settings
+
+EXIT_INPUT = 2  # bad input: a flag, a field, the schedules file
+EXIT_FAILURE = 1  # anything else (database unreachable, …)
+
+
+class UsageError(Exception):
+    """A flag combination that cannot work; the message names the flag."""
+
+
+def emit(args, data, text: str) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else text)
+
+
+def settings() -> Settings:
+    return Settings.from_env(os.environ)
+
+
+@contextmanager
+def services(current: Settings) -> Iterator[Services]:
+    protocols = read_schedules(current.schedules_file, current.placeholders)
+    engine = make_engine(current.database_url)
+    try:
+        yield Services(sessions=session_factory(engine), protocols=protocols, settings=current)
+    finally:
+        engine.dispose()
+
+
+def instant(flag: str, raw: str | None, tz) -> datetime:
+    if raw is None:
+        return utcnow()
+    try:
+        return parse_instant(raw, tz)
+    except ValueError as exc:
+        raise ValidationError({flag: str(exc)}) from None
+
+
+def operator() -> Actor:
+    return Actor(os.environ.get("USER") or "cli", "cli")
+
+
+def default_user() -> str:
+    return os.environ.get("USER", "cli")

@@ -1,0 +1,145 @@
+"""Commands about patients and their enrolments: enrol, import, list, show, reschedule,
+cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from reminders import importer
+from reminders.audit import Actor
+from reminders.cli import text
+from reminders.cli.common import EXIT_INPUT, default_user, emit, operator, services, settings
+from reminders.core.statuses import EnrollmentStatus
+from reminders.core.validation import EnrollmentInput, ValidationError
+from reminders.dispatcher import utcnow
+from reminders.enrollments import NotFound, Services, cancel, enroll, reschedule
+from reminders.flags import list_flags
+from reminders.json_shapes import enrollment_json, flag_json, reply_json
+from reminders.models import Enrollment, Reply
+
+
+def _enrollment_input(args) -> EnrollmentInput:
+    return EnrollmentInput(
+        first_name=args.first_name, phone=args.phone, injected_at=args.injected_at,
+        protocol=args.protocol, consent_by=args.consent_by, timezone=args.timezone,
+        language=args.language, side=args.side, diabetic=args.diabetic,
+        pt_referral=args.pt_referral, baseline_pain=args.baseline_pain, supersede=args.supersede)
+
+
+def show_enrollment(args, svc: Services, enrollment_id: int) -> None:
+    with svc.sessions() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        if enrollment is None:
+            raise NotFound(f"no enrolment {enrollment_id}")
+        data = enrollment_json(enrollment)
+        data["replies"] = [reply_json(r) for r in session.scalars(
+            select(Reply).options(selectinload(Reply.question))
+            .where(Reply.enrollment_id == enrollment_id).order_by(Reply.id))]
+        data["flags"] = [flag_json(f) for f in list_flags(
+            session, include_resolved=True, enrollment_id=enrollment_id)]
+    emit(args, data, text.render_enrollment(data))
+
+
+def cmd_enroll(args) -> None:
+    with services(settings()) as svc:
+        enrollment_id = enroll(svc, _enrollment_input(args), utcnow())
+        show_enrollment(args, svc, enrollment_id)
+
+
+def cmd_import(args) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise ValidationError({"file": f"cannot read {args.file}: {exc.strerror}"}) from None
+    with services(settings()) as svc:
+        if args.dry_run:
+            report, ids = importer.preview(svc, data, utcnow()), []
+        else:
+            report, ids = importer.import_csv(svc, data, utcnow(), operator(), args.file)
+    result = {**report.as_json(), "enrolled": ids, "dry_run": args.dry_run}
+    lines = [f"error: {e}" for e in report.file_errors]
+    lines += [f"line {r.line}: {field}: {message}" for r in report.rejected
+              for field, message in r.errors.items()]
+    if not report.file_errors:
+        verb = "would enrol" if args.dry_run else "enrolled"
+        count = len(report.accepted) if args.dry_run else len(ids)
+        lines.append(f"{verb} {count}; rejected {len(report.rejected)}"
+                     + (" (not enrolled)" if report.rejected else ""))
+    emit(args, result, "\n".join(lines))
+    return EXIT_INPUT if report.file_errors or report.rejected else 0
+
+
+def cmd_show(args) -> None:
+    with services(settings()) as svc:
+        show_enrollment(args, svc, args.id)
+
+
+def cmd_list(args) -> None:
+    with services(settings()) as svc, svc.sessions() as session:
+        query = (select(Enrollment).options(selectinload(Enrollment.messages),
+                                            selectinload(Enrollment.patient))
+                 .order_by(Enrollment.id))
+        if not args.all:
+            query = query.where(Enrollment.status == EnrollmentStatus.ACTIVE)
+        items = [enrollment_json(e) for e in session.scalars(query)]
+    if args.json:
+        for item in items:
+            item["next"] = text.next_text(item["messages"])
+            del item["messages"]
+    emit(args, items, text.render_enrollments(items))
+
+
+def cmd_reschedule(args) -> None:
+    with services(settings()) as svc:
+        reschedule(svc, args.id, args.injected_at, utcnow(), Actor(args.by, "cli"))
+        show_enrollment(args, svc, args.id)
+
+
+def cmd_cancel(args) -> None:
+    with services(settings()) as svc:
+        cancelled = cancel(svc, args.id, Actor(args.by, "cli"), utcnow())
+        if not args.json:
+            print(f"enrolment {args.id} cancelled; {cancelled} pending texts withdrawn")
+        else:
+            show_enrollment(args, svc, args.id)
+
+
+def facts_flags(parser, *, injected_required: bool) -> None:
+    """The flags that describe a patient's course (shared by enroll, plan and simulate)."""
+    parser.add_argument("--protocol", default="hip-joint-injection", help="protocol id")
+    parser.add_argument("--injected-at", required=injected_required, metavar="ISO8601",
+                        help="injection time; without an offset it is local to --timezone")
+    parser.add_argument("--timezone", metavar="IANA", help="patient's zone (default: clinic's)")
+    parser.add_argument("--language", default="en", help="en or es")
+    parser.add_argument("--side", choices=("left", "right"))
+    parser.add_argument("--diabetic", action="store_true")
+    parser.add_argument("--pt-referral", action="store_true", help="physical therapy referral")
+
+
+def register(command) -> None:
+    p = command("import", cmd_import, "enrol the patients of a CSV procedure list")
+    p.add_argument("file", help="CSV with a header row (see the README for the columns)")
+    p.add_argument("--dry-run", action="store_true", help="check every row, enrol nothing")
+    p = command("enroll", cmd_enroll, "enrol a patient and plan their texts")
+    p.add_argument("--first-name", required=True)
+    p.add_argument("--phone", required=True, help="mobile number (E.164 or national)")
+    facts_flags(p, injected_required=True)
+    p.add_argument("--consent-by", required=True, metavar="STAFF",
+                   help="staff member who recorded the patient's consent to texts")
+    p.add_argument("--baseline-pain", metavar="0-10", help="pain before the injection")
+    p.add_argument("--supersede", action="store_true",
+                   help="replace this phone's active enrolment (its pending texts are cancelled)")
+    p = command("list", cmd_list, "list enrolments")
+    p.add_argument("--all", action="store_true", help="include finished ones")
+    p = command("show", cmd_show, "show one enrolment's timeline")
+    p.add_argument("id", type=int)
+    p = command("reschedule", cmd_reschedule, "correct the injection time and re-plan")
+    p.add_argument("id", type=int)
+    p.add_argument("--injected-at", required=True, metavar="ISO8601")
+    p.add_argument("--by", default=default_user(), help="who corrects it")
+    p = command("cancel", cmd_cancel, "cancel an enrolment and its pending texts")
+    p.add_argument("id", type=int)
+    p.add_argument("--by", default=default_user(), help="who cancels")
