@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 from bench.common import Database, machine, seed
 from reminders.accounts import create_staff, create_token
 from reminders.audit import Actor
-from reminders.enrollments import Services
 from reminders.importer import import_csv, preview
 from reminders.models import Role
 from reminders.protocol_files import read_schedules
+from reminders.services import Services
 from reminders.settings import Settings
 from reminders.web import create_app
 

@@ -8,6 +8,7 @@ the right password, until the window has moved on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -21,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.audit import Actor, record
-from reminders.core.validation import ValidationError
+from reminders.core.errors import ValidationError
 from reminders.models import ApiToken, LoginAttempt, Role, StaffMember
 
 MAX_FAILURES = 5
@@ -30,8 +31,13 @@ MIN_PASSWORD = 10
 TOKEN_PREFIX = "rmd_"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _hasher = PasswordHasher()
-# Verified against when the account does not exist, so an unknown name costs the same time.
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so an unknown name costs the same
+    time. Hashed on first use: importing the module must not spend argon2's time and memory."""
+    return _hasher.hash("not a password anyone has")
 
 
 class LoginRefused(Exception):
@@ -108,7 +114,7 @@ def authenticate(sessions: sessionmaker[Session], name: str, password: str, addr
                 "Too many failed sign-ins for this account or from this address: sign-in is "
                 f"refused for up to {THROTTLE_WINDOW.seconds // 60} minutes. Try again later.")
         member = session.scalars(select(StaffMember).where(StaffMember.name == name)).first()
-        ok = _verify(member.password_hash if member else _DUMMY_HASH, password or "")
+        ok = _verify(member.password_hash if member else _dummy_hash(), password or "")
         ok = ok and member is not None and member.active
         session.add(LoginAttempt(name=name, address=address, at=now, succeeded=ok))
         if not ok:

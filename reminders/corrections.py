@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
+from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
-from reminders.core.validation import ValidationError, normalise_phone
-from reminders.enrollments import NotFound, Services, protocol_of
+from reminders.core.validation import normalise_phone
 from reminders.models import Enrollment, Note, OutboxMessage, Patient
 from reminders.optout import opt_out
+from reminders.services import Services
 from reminders.transports.base import mask_phone
 
 MAX_NOTE = 2000
@@ -42,8 +43,8 @@ def change_phone(svc: Services, enrollment_id: int, phone: str, actor: Actor,
         with svc.sessions.begin() as session:
             return _change_phone(session, enrollment_id, new, actor, now)
     except IntegrityError:  # another patient got this number a moment ago
-        raise ValidationError({"phone": f"{new} was just given to another patient; "
-                               "check the number"}) from None
+        raise Conflict({"phone": f"{new} was just given to another patient; "
+                        "check the number"}) from None
 
 
 def _change_phone(session: Session, enrollment_id: int, new: str, actor: Actor,
@@ -53,8 +54,8 @@ def _change_phone(session: Session, enrollment_id: int, new: str, actor: Actor,
         raise ValidationError({"phone": "is the number we already have"})
     other = session.scalars(select(Patient).where(Patient.phone == new)).first()
     if other is not None:
-        raise ValidationError({"phone": f"{new} belongs to another patient "
-                               f"(patient {other.id}); check the number"})
+        raise Conflict({"phone": f"{new} belongs to another patient "
+                        f"(patient {other.id}); check the number"})
     old = patient.phone
     patient.phone, patient.updated_at = new, now
     record(session, actor, "phone_changed", now, patient_id=patient.id,
@@ -67,7 +68,7 @@ def mark_opted_out(svc: Services, enrollment_id: int, actor: Actor, now: datetim
     with svc.sessions.begin() as session:
         patient = _enrollment(session, enrollment_id).patient
         if patient.opted_out_at is not None:
-            raise ValidationError({"enrollment_id": "the patient has already opted out"})
+            raise Conflict({"enrollment_id": "the patient has already opted out"})
         count = opt_out(session, patient.phone, now, f"opted out (told {actor.name})")
         record(session, actor, "opted_out", now, patient_id=patient.id,
                enrollment_id=enrollment_id, detail=f"{count} pending texts withdrawn")
@@ -86,17 +87,17 @@ def resend(svc: Services, enrollment_id: int, message_id: int, actor: Actor,
         enrollment = row.enrollment
         patient = enrollment.patient
         if row.status not in RESENDABLE:
-            raise ValidationError({"message_id": f"only a failed or undelivered text can be "
-                                   f"sent again; this one is {row.status.value}"})
+            raise Conflict({"message_id": f"only a failed or undelivered text can be "
+                            f"sent again; this one is {row.status.value}"})
         if enrollment.status != EnrollmentStatus.ACTIVE:
-            raise ValidationError({"message_id": f"the enrolment is {enrollment.status.value}"})
+            raise Conflict({"message_id": f"the enrolment is {enrollment.status.value}"})
         if patient.opted_out_at is not None:
-            raise ValidationError({"message_id": "the patient has opted out of texts"})
-        protocol = protocol_of(session, enrollment)
+            raise Conflict({"message_id": "the patient has opted out of texts"})
+        protocol = svc.snapshots.get(session, enrollment.protocol_digest)
         send_at = protocol.quiet_hours.next_opening(now, ZoneInfo(patient.timezone))
         if send_at >= row.expires_at:
-            raise ValidationError({"message_id": "its advice is out of date by the time it "
-                                   "could be sent (quiet hours); call the patient instead"})
+            raise Conflict({"message_id": "its advice is out of date by the time it "
+                            "could be sent (quiet hours); call the patient instead"})
         failed_with = row.last_error or row.status.value
         row.status, row.send_at, row.provider_sid = MessageStatus.PENDING, send_at, None
         row.reason = f"sent again by {actor.name} (was {failed_with})"[:1000]

@@ -14,10 +14,9 @@ from sqlalchemy import Connection, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
+from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.core.statuses import FlagStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
-from reminders.core.validation import ValidationError
-from reminders.enrollments import NotFound
 from reminders.models import Enrollment, Flag, OutboxMessage, flag_replies
 from reminders.optout import opt_out
 from reminders.provider_errors import kind_of
@@ -123,8 +122,8 @@ def acknowledge(sessions: sessionmaker[Session], flag_id: int, actor: Actor, now
         flag = _flag(session, flag_id)
         if flag.status != FlagStatus.OPEN:
             who = flag.acknowledged_by if flag.status == FlagStatus.ACKNOWLEDGED else flag.resolved_by
-            raise ValidationError({"flag_id": f"flag {flag_id} is already {flag.status.value} "
-                                   f"(by {who})"})
+            raise Conflict({"flag_id": f"flag {flag_id} is already {flag.status.value} "
+                            f"(by {who})"})
         flag.status = FlagStatus.ACKNOWLEDGED
         flag.acknowledged_by, flag.acknowledged_at = by, now
         flag.updated_at = now
@@ -142,8 +141,8 @@ def resolve(sessions: sessionmaker[Session], flag_id: int, actor: Actor, note: s
     with sessions.begin() as session:
         flag = _flag(session, flag_id)
         if flag.status == FlagStatus.RESOLVED:
-            raise ValidationError({"flag_id": f"flag {flag_id} was already resolved by "
-                                   f"{flag.resolved_by}"})
+            raise Conflict({"flag_id": f"flag {flag_id} was already resolved by "
+                            f"{flag.resolved_by}"})
         if flag.acknowledged_at is None:
             flag.acknowledged_by, flag.acknowledged_at = by, now
         flag.status = FlagStatus.RESOLVED

@@ -23,17 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
+from reminders.core.errors import ValidationError
 from reminders.core.protocol import ProtocolSet
 from reminders.core.statuses import EnrollmentStatus
-from reminders.core.validation import (
-    EnrollmentInput,
-    ValidationError,
-    ValidEnrollment,
-    parse_instant,
-    validate,
-)
-from reminders.enrollments import Services, enroll_valid
+from reminders.core.validation import EnrollmentInput, ValidEnrollment, parse_instant, validate
+from reminders.enrollments import enroll_valid
 from reminders.models import Enrollment, Patient
+from reminders.services import Services
 
 log = logging.getLogger(__name__)
 REQUIRED = ("first_name", "phone", "injected_at", "protocol", "consent_by")

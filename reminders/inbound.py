@@ -36,11 +36,11 @@ from reminders.core.triage import (
     relief_percent,
     triage,
 )
-from reminders.enrollments import resume_after_opt_in
 from reminders.flags import close_opt_out_flags, raise_flag
 from reminders.models import Enrollment, OutboxMessage, Patient, Reply
 from reminders.optout import opt_out
 from reminders.protocol_files import ProtocolCache
+from reminders.replanning import resume_after_opt_in
 from reminders.settings import Settings
 from reminders.transports.base import mask_phone
 
@@ -241,7 +241,7 @@ class Inbox:
             opted_out = False
             patient = session.get(Patient, found.patient_id)
             patient.opted_out_at = None
-            resumed = resume_after_opt_in(session, patient, self.settings, now)
+            resumed = resume_after_opt_in(session, patient, self.settings, self.protocols, now)
             session.flush()
             close_opt_out_flags(conn, found.patient_id, now,
                                 "patient opted back in by text: texts resumed")

@@ -17,8 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
-from reminders.core.validation import ValidationError
-from reminders.enrollments import NotFound
+from reminders.core.errors import NotFound, ValidationError
 from reminders.models import Enrollment, Flag, Reply, ReplyCorrection, flag_replies
 from reminders.reply_eval import COLUMNS, KINDS, escape
 

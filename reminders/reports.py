@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from reminders.core.protocol import Improvement
 from reminders.core.statuses import EnrollmentStatus, FlagStatus
 from reminders.core.triage import FlagKind, improved
-from reminders.models import Enrollment, Flag, OutboxMessage, ProtocolVersion, Reply
-from reminders.protocol_files import protocol_from_snapshot
+from reminders.models import Enrollment, Flag, OutboxMessage, Reply
+from reminders.protocol_files import ProtocolCache
 
 COUNTS = ("enrolled", "completed", "improved_by_day10", "diagnostic_responders",
           "no_response", "opted_out")
@@ -46,21 +46,21 @@ def day10_improved(relief: str | None, score: int | None, baseline: int | None,
     return improved(baseline, score, threshold)
 
 
-def outcomes(session: Session, clinic_timezone: str) -> list[EnrollmentOutcome]:
+def outcomes(session: Session, clinic_timezone: str,
+             snapshots: ProtocolCache | None = None) -> list[EnrollmentOutcome]:
     """Every enrolment but superseded ones (their successor counts), oldest first."""
+    snapshots = snapshots or ProtocolCache()
     clinic = ZoneInfo(clinic_timezone)
     enrollments = list(session.scalars(
         select(Enrollment).options(selectinload(Enrollment.patient))
         .where(Enrollment.status != EnrollmentStatus.SUPERSEDED)
         .order_by(Enrollment.injected_at, Enrollment.id)))
-    snapshots = {v.digest: protocol_from_snapshot(v.protocol_id, v.source)
-                 for v in session.scalars(select(ProtocolVersion))}
     answers: dict[int, Reply] = {}
     for reply, step, digest in session.execute(
             select(Reply, OutboxMessage.step, Enrollment.protocol_digest)
             .join(OutboxMessage, Reply.question_id == OutboxMessage.id)
             .join(Enrollment, Reply.enrollment_id == Enrollment.id).order_by(Reply.id)):
-        escalating = {s.id for s in snapshots[digest].steps if s.escalates}
+        escalating = {s.id for s in snapshots.get(session, digest).steps if s.escalates}
         if step in escalating and (reply.relief is not None or reply.score is not None):
             answers[reply.enrollment_id] = reply  # the latest usable answer wins
     flags: dict[int, list[Flag]] = defaultdict(list)
@@ -76,7 +76,7 @@ def outcomes(session: Session, clinic_timezone: str) -> list[EnrollmentOutcome]:
             day10_answer=None if answer is None else (answer.relief or str(answer.score)),
             improved_by_day10=None if answer is None else day10_improved(
                 answer.relief, answer.score, e.baseline_pain,
-                snapshots[e.protocol_digest].improvement),
+                snapshots.get(session, e.protocol_digest).improvement),
             no_response=FlagKind.NO_RESPONSE in kinds,
             # opted out now: a patient who opted back in (START) is not counted
             opted_out=opted_at is not None and opted_at >= e.created_at,

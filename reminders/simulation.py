@@ -21,12 +21,13 @@ from reminders.core.statuses import MessageStatus
 from reminders.core.validation import EnrollmentInput
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher
-from reminders.enrollments import Services, enroll
+from reminders.enrollments import enroll
 from reminders.escalation import flag_silence
 from reminders.flags import list_flags
 from reminders.inbound import Inbox, from_form
 from reminders.json_shapes import enrollment_json, flag_json, reply_json
 from reminders.models import Base, Enrollment, Flag, OutboxMessage, Reply
+from reminders.services import Services
 from reminders.settings import Settings
 from reminders.transports.fake import FakeTransport
 

@@ -18,9 +18,9 @@ from sqlalchemy import text
 
 from reminders.core.protocol_loader import load_protocols
 from reminders.db import make_engine, session_factory
-from reminders.enrollments import Services
 from reminders.migrate import upgrade
 from reminders.models import Base
+from reminders.services import Services
 from reminders.settings import PROJECT_ROOT, Settings
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL",

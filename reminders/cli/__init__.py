@@ -15,9 +15,8 @@ from dotenv import find_dotenv, load_dotenv
 
 from reminders.cli import flags, patients, replies, setup, texting
 from reminders.cli.common import EXIT_FAILURE, EXIT_INPUT, UsageError
+from reminders.core.errors import NotFound, ValidationError
 from reminders.core.protocol_loader import ProtocolError
-from reminders.core.validation import ValidationError
-from reminders.enrollments import NotFound
 from reminders.settings import SettingsError
 
 

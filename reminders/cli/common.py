@@ -9,11 +9,12 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from reminders.audit import Actor
-from reminders.core.validation import ValidationError, parse_instant
+from reminders.core.errors import ValidationError
+from reminders.core.validation import parse_instant
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import utcnow
-from reminders.enrollments import Services
 from reminders.protocol_files import read_schedules
+from reminders.services import Services
 from reminders.settings import Settings
 
 EXIT_INPUT = 2  # bad input: a flag, a field, the schedules file

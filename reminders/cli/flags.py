@@ -6,10 +6,10 @@ from reminders.audit import Actor
 from reminders.cli import text
 from reminders.cli.common import emit, services, settings
 from reminders.dispatcher import utcnow
-from reminders.enrollments import Services
 from reminders.flags import acknowledge, list_flags, resolve
 from reminders.json_shapes import flag_json
 from reminders.models import Flag
+from reminders.services import Services
 
 
 def cmd_flags(args) -> None:

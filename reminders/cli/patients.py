@@ -12,13 +12,16 @@ from reminders import importer
 from reminders.audit import Actor
 from reminders.cli import text
 from reminders.cli.common import EXIT_INPUT, default_user, emit, operator, services, settings
+from reminders.core.errors import NotFound, ValidationError
 from reminders.core.statuses import EnrollmentStatus
-from reminders.core.validation import EnrollmentInput, ValidationError
+from reminders.core.validation import EnrollmentInput
 from reminders.dispatcher import utcnow
-from reminders.enrollments import NotFound, Services, cancel, enroll, reschedule
+from reminders.enrollments import cancel, enroll
 from reminders.flags import list_flags
 from reminders.json_shapes import enrollment_json, flag_json, reply_json
 from reminders.models import Enrollment, Reply
+from reminders.replanning import reschedule
+from reminders.services import Services
 
 
 def _enrollment_input(args) -> EnrollmentInput:

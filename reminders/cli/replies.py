@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reminders.audit import Actor
 from reminders.cli.common import default_user, settings
-from reminders.core.validation import ValidationError
+from reminders.core.errors import ValidationError
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import utcnow
 from reminders.protocol_files import read_schedules

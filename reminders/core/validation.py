@@ -13,19 +13,12 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from reminders.core.errors import ValidationError
 from reminders.core.localtime import resolve_local, zone
 from reminders.core.protocol import SUPPORTED_LANGUAGES, Protocol, ProtocolSet
 
 MAX_FUTURE = timedelta(minutes=15)  # clocks differ; an injection further ahead is a typo
 _NAME = re.compile(r"^[^\W\d_]+(?:[' .-]{1,2}[^\W\d_]+)*$")  # letters; inner ' . - and spaces
-
-
-class ValidationError(ValueError):
-    """Bad input; `errors` maps each field to what is wrong with it."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)

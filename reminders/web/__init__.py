@@ -12,9 +12,9 @@ from werkzeug.exceptions import HTTPException
 
 from reminders.core.protocol import ProtocolSet
 from reminders.db import make_engine, session_factory
-from reminders.enrollments import Services
 from reminders.inbound import Inbox
 from reminders.protocol_files import read_schedules
+from reminders.services import Services
 from reminders.settings import Settings
 
 log = logging.getLogger(__name__)

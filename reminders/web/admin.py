@@ -17,7 +17,7 @@ from reminders.accounts import (
     revoke_token,
 )
 from reminders.audit import entries
-from reminders.core.validation import ValidationError
+from reminders.core.errors import ValidationError
 from reminders.models import Role, StaffMember
 from reminders.web.current import now, sessions
 

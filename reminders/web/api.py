@@ -17,8 +17,9 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from reminders.audit import record
-from reminders.core.validation import EnrollmentInput, ValidationError
-from reminders.enrollments import NotFound, cancel, enroll
+from reminders.core.errors import Conflict, NotFound, ValidationError
+from reminders.core.validation import EnrollmentInput
+from reminders.enrollments import cancel, enroll
 from reminders.flags import list_flags
 from reminders.json_shapes import enrollment_json, flag_json
 from reminders.models import Enrollment
@@ -74,6 +75,11 @@ def http_error(exc: HTTPException):
 def _invalid(exc: ValidationError):
     return _error(422, "invalid", "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
                   errors=exc.errors)
+
+
+@bp.errorhandler(Conflict)  # Flask picks the most specific handler: before ValidationError's
+def _conflict(exc: Conflict):
+    return _error(409, "conflict", "; ".join(exc.errors.values()))
 
 
 @bp.errorhandler(NotFound)
@@ -162,10 +168,7 @@ def get_enrollment(enrollment_id: int):
 
 @bp.post("/enrollments/<id:enrollment_id>/cancel")
 def cancel_enrollment(enrollment_id: int):
-    try:
-        cancel(services(), enrollment_id, g.actor, now())
-    except ValidationError as exc:  # not active: a conflict with its state, not bad input
-        return _error(409, "conflict", exc.errors.get("enrollment_id", str(exc)))
+    cancel(services(), enrollment_id, g.actor, now())
     return jsonify(_enrollment(enrollment_id, viewed=False))  # the cancel is audited
 
 

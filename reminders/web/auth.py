@@ -30,7 +30,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from reminders.accounts import LoginRefused, Throttled, authenticate, set_password, token_owner
 from reminders.audit import Actor
-from reminders.core.validation import ValidationError
+from reminders.core.errors import ValidationError
 from reminders.models import Role, StaffMember
 from reminders.web.current import now, sessions
 

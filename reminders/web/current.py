@@ -1,4 +1,5 @@
-"""What a request's code reads from the app it runs in: the services, the clock, and the
+"""What a request's code reads from the app it runs in: the services, the inbox, the clock,
+and the
 way a refused action is worded for staff. One place, so views do not each rebuild them."""
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.routing import IntegerConverter
 
-from reminders.enrollments import Services
+from reminders.inbound import Inbox
+from reminders.services import Services
+from reminders.settings import Settings
 
 MAX_ID = 2**31 - 1  # the database's integer keys; a larger id in a URL is no row (404)
 
@@ -22,8 +25,20 @@ class IdConverter(IntegerConverter):
         super().__init__(map, min=1, max=MAX_ID)
 
 
+def _app() -> dict:
+    return current_app.extensions["reminders"]
+
+
 def services() -> Services:
-    return current_app.extensions["reminders"]["services"]
+    return _app()["services"]
+
+
+def settings() -> Settings:
+    return services().settings
+
+
+def inbox() -> Inbox:
+    return _app()["inbox"]
 
 
 def sessions() -> sessionmaker[Session]:
@@ -31,7 +46,7 @@ def sessions() -> sessionmaker[Session]:
 
 
 def now() -> datetime:
-    return current_app.extensions["reminders"]["clock"]()
+    return _app()["clock"]()
 
 
 def refusal(prefix: str, errors: dict[str, str]) -> str:

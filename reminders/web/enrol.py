@@ -13,14 +13,9 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from reminders.core.errors import ValidationError
 from reminders.core.planner import EXPIRED, Facts, plan
-from reminders.core.validation import (
-    EnrollmentInput,
-    ValidationError,
-    normalise_phone,
-    parse_instant,
-    validate,
-)
+from reminders.core.validation import EnrollmentInput, normalise_phone, parse_instant, validate
 from reminders.enrollments import enroll
 from reminders.web.current import now, services
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from reminders.core.errors import NotFound, ValidationError
 from reminders.core.statuses import FlagStatus
-from reminders.core.validation import ValidationError
-from reminders.enrollments import NotFound
 from reminders.flags import acknowledge, list_flags, resolve
 from reminders.models import Flag
 from reminders.reply_labels import StaffReading, record_reading

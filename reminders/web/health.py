@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from reminders.core.statuses import MessageStatus
 from reminders.models import OutboxMessage
+from reminders.web.current import now, sessions
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
 def healthz():
-    sessions = current_app.extensions["reminders"]["sessions"]
-    now = datetime.now(UTC)
+    at = now()
     try:
-        with sessions() as session:
+        with sessions()() as session:
             oldest = session.scalar(select(func.min(OutboxMessage.send_at)).where(
-                OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.send_at <= now))
+                OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.send_at <= at))
     except SQLAlchemyError as exc:
         return jsonify(database="unreachable", error=type(exc).__name__), 503
-    age = None if oldest is None else round((now - oldest).total_seconds(), 1)
+    age = None if oldest is None else round((at - oldest).total_seconds(), 1)
     return jsonify(database="ok", oldest_due_unsent_seconds=age)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from reminders.core.statuses import FlagStatus
 from reminders.models import Flag
 from reminders.web import admin, enrol, flag_queue, imports, patients, reports
+from reminders.web.current import sessions, settings
 
 blueprints = (patients.bp, enrol.bp, flag_queue.bp, reports.bp, imports.bp, admin.bp)
 
@@ -22,14 +23,14 @@ def local(instant: datetime | None, tz: str | ZoneInfo | None = None,
     if instant is None:
         return "—"
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(
-        tz or current_app.extensions["reminders"]["settings"].clinic_timezone)
+        tz or settings().clinic_timezone)
     return instant.astimezone(zone).strftime(fmt)
 
 
 def _nav() -> dict:
     if not current_user.is_authenticated:
         return {}
-    with current_app.extensions["reminders"]["sessions"]() as session:
+    with sessions()() as session:
         counts = dict(session.execute(select(Flag.status, func.count(Flag.id))
                                       .where(Flag.status != FlagStatus.RESOLVED)
                                       .group_by(Flag.status)).all())
@@ -40,4 +41,4 @@ def _nav() -> dict:
 def init_app(app: Flask) -> None:
     app.add_template_filter(local, "local")
     app.context_processor(_nav)
-    app.context_processor(lambda: {"clinic_name": app.extensions["reminders"]["settings"].clinic_name})
+    app.context_processor(lambda: {"clinic_name": settings().clinic_name})

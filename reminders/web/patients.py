@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from reminders.audit import record
+from reminders.core.errors import NotFound, ValidationError
 from reminders.core.trajectory import trajectory
-from reminders.core.validation import ValidationError
 from reminders.corrections import add_note, change_phone, mark_opted_out, resend
-from reminders.enrollments import NotFound, cancel, preview_reschedule, protocol_of, reschedule
+from reminders.enrollments import cancel
 from reminders.flags import list_flags
 from reminders.models import Enrollment, Note, Reply
+from reminders.replanning import preview_reschedule, reschedule
 from reminders.reply_labels import parse_reading, record_reading
 from reminders.roster import FILTERS, day_number, search
 from reminders.web.current import now, refusal, services
@@ -64,7 +65,7 @@ def detail(enrollment_id: int):
         flags = list_flags(session, include_resolved=True, enrollment_id=enrollment_id)
         notes = list(session.scalars(select(Note).where(Note.enrollment_id == enrollment_id)
                                      .order_by(Note.id)))
-        protocol = protocol_of(session, enrollment)
+        protocol = services().snapshots.get(session, enrollment.protocol_digest)
         record(session, current_user.actor, "viewed", at, patient_id=enrollment.patient_id,
                enrollment_id=enrollment.id)
         others = list(session.scalars(select(Enrollment.id).where(

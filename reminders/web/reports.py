@@ -23,7 +23,7 @@ def _clinic_zone() -> str:
 def index():
     with sessions()() as session:
         rows = reports.by_protocol_and_month(
-            reports.outcomes(session, _clinic_zone()))
+            reports.outcomes(session, _clinic_zone(), services().snapshots))
         agreed, read = agreement(session)
     return render_template("reports.html", rows=rows, counts=reports.COUNTS, agreed=agreed,
                            read=read)
@@ -39,7 +39,7 @@ def _download(text: str, name: str) -> Response:
 @bp.get("/enrollments.csv")
 def enrollments_csv():
     with sessions().begin() as session:
-        items = reports.outcomes(session, _clinic_zone())
+        items = reports.outcomes(session, _clinic_zone(), services().snapshots)
         record(session, current_user.actor, "exported", now(),
                detail=f"enrolments CSV: {len(items)} enrolments")
         text = reports.enrollments_csv(items)

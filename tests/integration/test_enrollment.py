@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select, update
 
 from reminders.audit import Actor
+from reminders.core.errors import ValidationError
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
-from reminders.core.validation import ValidationError
-from reminders.enrollments import cancel, complete_finished, enroll, reschedule
+from reminders.enrollments import cancel, complete_finished, enroll
 from reminders.models import Enrollment, OutboxMessage, Patient, ProtocolVersion
+from reminders.replanning import reschedule
 from reminders.transports.fake import FakeTransport
 from tests.integration.helpers import NOW, counts, dispatcher, form, rows
 

@@ -145,7 +145,7 @@ def pg_sessions(request):
 @pytest.mark.postgres
 def test_three_workers_on_postgresql_accept_five_thousand_texts_exactly_once(
         pg_sessions, protocols, settings, tmp_path):
-    from reminders.enrollments import Services
+    from reminders.services import Services
 
     svc = Services(sessions=pg_sessions, protocols=protocols, settings=settings)
     now = datetime.now(UTC)

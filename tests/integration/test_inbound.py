@@ -342,7 +342,7 @@ def test_a_processing_failure_keeps_the_reply_and_flags_it(sessions, patient, ph
 
 
 def test_flag_lifecycle_open_acknowledged_resolved(sessions, patient, phone):
-    from reminders.core.validation import ValidationError
+    from reminders.core.errors import ValidationError
     from reminders.flags import acknowledge, resolve
 
     phone.text("fever", at=NOW + timedelta(minutes=5))

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from reminders.db import make_engine, session_factory
-from reminders.enrollments import Services, enroll
+from reminders.enrollments import enroll
 from reminders.migrate import upgrade
+from reminders.services import Services
 from tests.integration.helpers import form
 from tests.integration.processes import Output, Workers, free_port, midday_zone, worker_env
 

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from reminders.core.validation import EnrollmentInput, ValidationError, validate
+from reminders.core.errors import ValidationError
+from reminders.core.validation import EnrollmentInput, validate
 from tests.conftest import utc
 
 NOW = utc(2026, 6, 1, 16, 0)  # 11:00 CDT
