@@ -62,7 +62,7 @@ def hip_protocol():
 def corpus_items(corpus: Path) -> list[dict]:
     """Rows that require or forbid red_flag, with our parser's symptom spans."""
     from reminders.core.reading.parser import parse_reply
-    from reminders.reply_eval import read_corpus
+    from reminders.core.reply_eval import read_corpus
     hip = hip_protocol()
     items = []
     for row in read_corpus(corpus.read_text(encoding="utf-8")):

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench.common import ROOT, hip_protocol, machine
 from reminders.core.reading.parser import parse_reply
+from reminders.core.reply_eval import evaluate, format_report, question_for, read_corpus
 from reminders.core.triage import triage
-from reminders.reply_eval import evaluate, format_report, question_for, read_corpus
 
 CORPUS = ROOT / "tests" / "data" / "replies.tsv"
 

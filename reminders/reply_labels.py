@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
 from reminders.core.errors import NotFound, ValidationError
+from reminders.core.reply_eval import COLUMNS, KINDS, escape
 from reminders.models import Enrollment, Flag, Reply, ReplyCorrection, flag_replies
-from reminders.reply_eval import COLUMNS, KINDS, escape
 
 RELIEF = ("better", "same", "worse", "no_effect")
 MAX_NOTE = 2000

@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from reminders import cli
+from reminders.core.reply_eval import evaluate, read_corpus
 from reminders.core.statuses import FlagStatus, MessageStatus
 from reminders.models import Flag, Patient, Reply, ReplyCorrection
-from reminders.reply_eval import evaluate, read_corpus
 from reminders.reports import by_protocol_and_month, outcomes
 from tests.integration.helpers import NOW, rows
 from tests.integration.texting import answer_of, answers, play_to

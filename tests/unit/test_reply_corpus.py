@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from reminders.reply_eval import CorpusError, evaluate, read_corpus, run
+from reminders.core.reply_eval import CorpusError, evaluate, read_corpus, run
 
 CORPUS = Path(__file__).parents[1] / "data" / "replies.tsv"
 ROWS = read_corpus(CORPUS.read_text(encoding="utf-8"))
