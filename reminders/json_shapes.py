@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from reminders.core.planner import PlannedText
 from reminders.core.statuses import MessageStatus
+from reminders.enrollment_view import EnrollmentView
 from reminders.models import Enrollment, Flag, OutboxMessage, Reply
 
 
@@ -52,6 +53,12 @@ def enrollment_json(enrollment: Enrollment, *, messages: bool = True) -> dict:
     if messages:
         data["messages"] = [message_json(m, tz) for m in enrollment.messages]
     return data
+
+
+def shown_enrollment_json(view: EnrollmentView) -> dict:
+    """`reminders show --json`: the enrolment with its replies and flags."""
+    return {**enrollment_json(view.enrollment), "replies": [reply_json(r) for r in view.replies],
+            "flags": [flag_json(f) for f in view.flags]}
 
 
 def reply_json(reply: Reply) -> dict:

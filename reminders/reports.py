@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from reminders.core.protocol import Improvement
+from reminders.core.improvement import day10_improved
 from reminders.core.statuses import EnrollmentStatus, FlagStatus
-from reminders.core.triage import FlagKind, improved
+from reminders.core.triage import FlagKind
 from reminders.models import Enrollment, Flag, OutboxMessage, Reply
 from reminders.protocol_files import ProtocolCache
 
@@ -33,17 +33,6 @@ class EnrollmentOutcome:
     no_response: bool
     opted_out: bool
     open_flags: int
-
-
-def day10_improved(relief: str | None, score: int | None, baseline: int | None,
-                   threshold: Improvement) -> bool | None:
-    """Pure, as triage judges the day-10 answer: BETTER, or a score that dropped from the
-    baseline by the protocol's threshold. None when the answer cannot tell."""
-    if relief is not None:
-        return relief == "better"
-    if score is None or baseline is None:
-        return None
-    return improved(baseline, score, threshold)
 
 
 def outcomes(session: Session, clinic_timezone: str,

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from reminders.audit import Actor
 from reminders.core.protocol import ProtocolSet
@@ -21,12 +20,12 @@ from reminders.core.statuses import MessageStatus
 from reminders.core.validation import EnrollmentInput
 from reminders.db import make_engine, session_factory
 from reminders.dispatcher import Dispatcher
+from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import enroll
 from reminders.escalation import flag_silence
-from reminders.flags import list_flags
 from reminders.inbound import Inbox, from_form
-from reminders.json_shapes import enrollment_json, flag_json, reply_json
-from reminders.models import Base, Enrollment, Flag, OutboxMessage, Reply
+from reminders.json_shapes import shown_enrollment_json
+from reminders.models import Base, OutboxMessage
 from reminders.services import Services
 from reminders.settings import Settings
 from reminders.transports.fake import FakeTransport
@@ -80,17 +79,14 @@ def _play(sessions, protocols, settings, data, enrolled_at, script) -> Result:
                 answers += _reply(inbox, step, script.pop(step), clock[0])
         flag_silence(sessions, clock[0])
     with sessions() as session:
-        enrollment = session.get(Enrollment, enrollment_id)
-        result = enrollment_json(enrollment)
-        result["replies"] = [reply_json(r) for r in session.scalars(
-            select(Reply).options(selectinload(Reply.question)).order_by(Reply.id))]
-        result["flags"] = [flag_json(f) for f in list_flags(session, include_resolved=True)]
-        events = [Event(at=m.sent_at or m.send_at, step=m.step, status=m.status.value,
-                        text=m.body, reason=m.reason) for m in enrollment.messages]
-        events += [Event(at=f.created_at, step=f.kind.value, status="flag", text=f.priority.value,
-                         reason=f.reason) for f in session.scalars(select(Flag))]
+        view = load_enrollment_view(session, enrollment_id)
+    events = [Event(at=m.sent_at or m.send_at, step=m.step, status=m.status.value,
+                    text=m.body, reason=m.reason) for m in view.messages]
+    events += [Event(at=f.created_at, step=f.kind.value, status="flag", text=f.priority.value,
+                     reason=f.reason) for f in sorted(view.flags, key=lambda f: f.id)]
     events += answers
-    return Result(result, sorted(events, key=lambda e: (e.at, _ORDER[e.status])), sorted(script))
+    return Result(shown_enrollment_json(view), sorted(events, key=lambda e: (e.at, _ORDER[e.status])),
+                  sorted(script))
 
 
 # at one instant: the text, then the patient's reply, our answer, and the flags it raised

@@ -12,14 +12,14 @@ from reminders import importer
 from reminders.audit import Actor
 from reminders.cli import text
 from reminders.cli.common import EXIT_INPUT, default_user, emit, operator, services, settings
-from reminders.core.errors import NotFound, ValidationError
+from reminders.core.errors import ValidationError
 from reminders.core.statuses import EnrollmentStatus
 from reminders.core.validation import EnrollmentInput
 from reminders.dispatcher import utcnow
+from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import cancel, enroll
-from reminders.flags import list_flags
-from reminders.json_shapes import enrollment_json, flag_json, reply_json
-from reminders.models import Enrollment, Reply
+from reminders.json_shapes import enrollment_json, shown_enrollment_json
+from reminders.models import Enrollment
 from reminders.replanning import reschedule
 from reminders.services import Services
 
@@ -34,15 +34,7 @@ def _enrollment_input(args) -> EnrollmentInput:
 
 def show_enrollment(args, svc: Services, enrollment_id: int) -> None:
     with svc.sessions() as session:
-        enrollment = session.get(Enrollment, enrollment_id)
-        if enrollment is None:
-            raise NotFound(f"no enrolment {enrollment_id}")
-        data = enrollment_json(enrollment)
-        data["replies"] = [reply_json(r) for r in session.scalars(
-            select(Reply).options(selectinload(Reply.question))
-            .where(Reply.enrollment_id == enrollment_id).order_by(Reply.id))]
-        data["flags"] = [flag_json(f) for f in list_flags(
-            session, include_resolved=True, enrollment_id=enrollment_id)]
+        data = shown_enrollment_json(load_enrollment_view(session, enrollment_id))
     emit(args, data, text.render_enrollment(data))
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from reminders.core.improvement import improvement_line
 from reminders.core.protocol import Improvement
 
 
@@ -16,15 +17,6 @@ class Point:
     day: float  # days since the injection
     score: int
     label: str  # the question it answered (step), or "reply"
-
-
-def improvement_line(baseline: int | None, threshold: Improvement) -> float | None:
-    """The highest score that still counts as improved (triage.improved's boundary)."""
-    if baseline is None:
-        return None
-    by_points = baseline - threshold.points
-    by_percent = baseline * (1 - threshold.percent / 100) if baseline > 0 else by_points
-    return round(max(by_points, by_percent), 2)
 
 
 def trajectory(injected_at: datetime, baseline: int | None, threshold: Improvement,

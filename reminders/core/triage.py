@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reminders.core.improvement import improved
 from reminders.core.protocol import Improvement, ReplyKind
 from reminders.core.reading.findings import Assertion, Finding, Reading, Unclear, What
 from reminders.core.reading.vocabulary import Symptom
@@ -72,12 +73,6 @@ class Decision:
     answer: str | None = None  # a protocol answer: "help", "red_flag" or "no_improvement"
     consent: str | None = None  # "opt_out" or "opt_in" (the caller acts on opt_in only
     # for a patient who has opted out: a YES with no question open is otherwise harmless)
-
-
-def improved(baseline: int, score: int, threshold: Improvement) -> bool:
-    """Whether `score` dropped from `baseline` by the protocol's points or percent."""
-    drop = baseline - score
-    return drop >= threshold.points or (baseline > 0 and drop * 100 >= threshold.percent * baseline)
 
 
 def relief_percent(baseline: int | None, score: int | None) -> float | None:

@@ -13,16 +13,15 @@ from importlib import resources
 
 import yaml
 from flask import Blueprint, g, jsonify, request, url_for
-from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from reminders.audit import record
 from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.core.validation import EnrollmentInput
+from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import cancel, enroll
 from reminders.flags import list_flags
 from reminders.json_shapes import enrollment_json, flag_json
-from reminders.models import Enrollment
 from reminders.web.current import now, services, sessions
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -136,14 +135,11 @@ def parse_enrollment(data: dict) -> EnrollmentInput:
 
 def _enrollment(enrollment_id: int, *, viewed: bool) -> dict:
     with sessions().begin() as session:
-        enrollment = session.get(Enrollment, enrollment_id, options=[
-            selectinload(Enrollment.messages), selectinload(Enrollment.patient)])
-        if enrollment is None:
-            raise NotFound(f"no enrolment {enrollment_id}")
+        view = load_enrollment_view(session, enrollment_id)
         if viewed:
-            record(session, g.actor, "viewed", now(), patient_id=enrollment.patient_id,
-                   enrollment_id=enrollment.id, detail="API")
-        return enrollment_json(enrollment)
+            record(session, g.actor, "viewed", now(), patient_id=view.patient.id,
+                   enrollment_id=enrollment_id, detail="API")
+        return enrollment_json(view.enrollment)
 
 
 @bp.get("/openapi.json")

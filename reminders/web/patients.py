@@ -8,15 +8,14 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from reminders.audit import record
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.trajectory import trajectory
 from reminders.corrections import add_note, change_phone, mark_opted_out, resend
+from reminders.enrollment_view import EnrollmentView, load_enrollment_view
 from reminders.enrollments import cancel
-from reminders.flags import list_flags
-from reminders.models import Enrollment, Note, Reply
+from reminders.models import Enrollment
 from reminders.replanning import preview_reschedule, reschedule
 from reminders.reply_labels import parse_reading, record_reading
 from reminders.roster import FILTERS, day_number, search
@@ -36,16 +35,16 @@ def index():
     return render_template("patients.html", rows=rows, query=query, show=show, filters=FILTERS)
 
 
-def _timeline(enrollment: Enrollment, replies: list[Reply], flags, notes: list[Note]) -> list[dict]:
+def _timeline(view: EnrollmentView) -> list[dict]:
     """Texts, replies, flags and notes in the order they happened (or will)."""
     items = [{"kind": "text", "at": m.sent_at or m.send_at, "anchor": f"text-{m.id}", "item": m}
-             for m in enrollment.messages]
+             for m in view.messages]
     items += [{"kind": "reply", "at": r.received_at, "anchor": f"reply-{r.id}", "item": r}
-              for r in replies]
+              for r in view.replies]
     items += [{"kind": "flag", "at": f.created_at, "anchor": f"flag-{f.id}", "item": f}
-              for f in flags]
+              for f in view.flags]
     items += [{"kind": "note", "at": n.created_at, "anchor": f"note-{n.id}", "item": n}
-              for n in notes]
+              for n in view.notes]
     order = {"text": 0, "reply": 1, "flag": 2, "note": 3}
     return sorted(items, key=lambda i: (i["at"], order[i["kind"]]))
 
@@ -54,30 +53,23 @@ def _timeline(enrollment: Enrollment, replies: list[Reply], flags, notes: list[N
 def detail(enrollment_id: int):
     at = now()
     with services().sessions.begin() as session:
-        enrollment = session.get(Enrollment, enrollment_id, options=[
-            selectinload(Enrollment.messages), selectinload(Enrollment.patient)])
-        if enrollment is None:
+        try:
+            view = load_enrollment_view(session, enrollment_id)
+        except NotFound:
             abort(404)
-        replies = list(session.scalars(select(Reply).options(selectinload(Reply.question),
-                                                             selectinload(Reply.corrections))
-                                       .where(Reply.enrollment_id == enrollment_id)
-                                       .order_by(Reply.id)))
-        flags = list_flags(session, include_resolved=True, enrollment_id=enrollment_id)
-        notes = list(session.scalars(select(Note).where(Note.enrollment_id == enrollment_id)
-                                     .order_by(Note.id)))
+        enrollment = view.enrollment
         protocol = services().snapshots.get(session, enrollment.protocol_digest)
-        record(session, current_user.actor, "viewed", at, patient_id=enrollment.patient_id,
+        record(session, current_user.actor, "viewed", at, patient_id=view.patient.id,
                enrollment_id=enrollment.id)
         others = list(session.scalars(select(Enrollment.id).where(
-            Enrollment.patient_id == enrollment.patient_id, Enrollment.id != enrollment.id)
+            Enrollment.patient_id == view.patient.id, Enrollment.id != enrollment.id)
             .order_by(Enrollment.id.desc())))
-    tz = ZoneInfo(enrollment.patient.timezone)
+    tz = ZoneInfo(view.patient.timezone)
     chart = trajectory(enrollment.injected_at, enrollment.baseline_pain, protocol.improvement,
                        [(r.received_at, r.score, r.question.step if r.question else None)
-                        for r in replies if r.score is not None])
+                        for r in view.replies if r.score is not None])
     return render_template(
-        "patient.html", e=enrollment, p=enrollment.patient, tz=tz, replies=replies,
-        flags=flags, timeline=_timeline(enrollment, replies, flags, notes), chart=chart,
+        "patient.html", e=enrollment, p=view.patient, tz=tz, timeline=_timeline(view), chart=chart,
         day=day_number(enrollment.injected_at, at, tz), protocol=protocol, others=others,
         local_injected=enrollment.injected_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
         reading_flags=READING_FLAGS, open_reading=request.args.get("read", type=int))

@@ -4,24 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from reminders.core.protocol import Improvement
-from reminders.reports import _cell, by_protocol_and_month, day10_improved
-
-THRESHOLD = Improvement(points=2, percent=30)
-
-
-@pytest.mark.parametrize(("relief", "score", "baseline", "expected"), [
-    ("better", None, None, True),
-    ("same", None, 7, False),
-    ("worse", 2, 7, False),  # the word wins, as in triage
-    (None, 5, 7, True),  # dropped 2 points
-    (None, 6, 7, False),
-    (None, 7, 10, True),  # dropped 30 %
-    (None, 3, None, None),  # no baseline: cannot tell
-    (None, None, 7, None),
-])
-def test_day10_improvement_is_judged_as_triage_judges_it(relief, score, baseline, expected):
-    assert day10_improved(relief, score, baseline, THRESHOLD) is expected
+from reminders.reports import _cell, by_protocol_and_month
 
 
 def _outcome(protocol, month, status="active", improved=None, responder=None, no_response=False,

@@ -3,18 +3,10 @@
 from datetime import timedelta
 
 from reminders.core.protocol import Improvement
-from reminders.core.trajectory import improvement_line, trajectory
+from reminders.core.trajectory import trajectory
 from tests.conftest import utc
 
 THRESHOLD = Improvement(points=2, percent=30)
-
-
-def test_the_improvement_line_is_the_easier_of_points_and_percent():
-    assert improvement_line(7, THRESHOLD) == 5  # 2 points beat 30 % (4.9)
-    assert improvement_line(10, THRESHOLD) == 8  # 2 points (8) beat 30 % (7)
-    assert improvement_line(3, THRESHOLD) == 2.1  # a drop of 1 is 33 %: a 2 counts
-    assert improvement_line(0, THRESHOLD) == -2  # nothing to improve: no score is under it
-    assert improvement_line(None, THRESHOLD) is None
 
 
 def test_scores_are_placed_by_days_since_the_injection_in_order():

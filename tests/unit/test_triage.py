@@ -3,6 +3,7 @@ every finding of a message acted on."""
 
 import pytest
 
+from reminders.core.improvement import improved
 from reminders.core.protocol import Improvement, ReplyKind
 from reminders.core.reading.parser import parse_reply
 from reminders.core.triage import (
@@ -10,7 +11,6 @@ from reminders.core.triage import (
     Priority,
     Question,
     describe,
-    improved,
     relief_percent,
     triage,
 )
