@@ -199,8 +199,8 @@ def _step(check, raw, path, order, languages, quiet, duration) -> Step | None:
 
 def _timing(check: Checker, value: Any, path: str, quiet, duration) -> Timing | None:
     data = check.mapping(value, path, set(), {"after", "day", "time"})
-    if not data:
-        return None
+    if not isinstance(value, Mapping):
+        return None  # reported by check.mapping; an empty mapping is reported below
     if ("after" in data) == ("day" in data or "time" in data):
         check.error(path, "give either `after: <duration>` or `day: N` with `time: HH:MM`")
         return None
