@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import CursorResult, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -155,7 +156,7 @@ def _active(session: Session, enrollment_id: int) -> Enrollment:
 
 
 def protocol_of(session: Session, enrollment: Enrollment) -> Protocol:
-    version = session.get(ProtocolVersion, enrollment.protocol_digest)
+    version = session.get_one(ProtocolVersion, enrollment.protocol_digest)
     return protocol_from_snapshot(enrollment.protocol_id, version.source)
 
 
@@ -315,4 +316,4 @@ def complete_finished(sessions: sessionmaker[Session], now: datetime) -> int:
             update(Enrollment)
             .where(Enrollment.status == EnrollmentStatus.ACTIVE, ~open_rows)
             .values(status=EnrollmentStatus.COMPLETED, updated_at=now))
-        return result.rowcount
+        return cast(CursorResult[Any], result).rowcount  # an UPDATE's result (sqlalchemy#12913)
