@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 from datetime import timedelta
+from typing import cast
 
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers import SchedulerNotRunningError
@@ -29,6 +30,7 @@ from reminders.protocol_files import read_schedules
 from reminders.scheduler import build_scheduler
 from reminders.settings import Settings, SettingsError
 from reminders.transports import make_transport, send_rate
+from reminders.transports.base import Lookup
 from reminders.web import create_app
 
 log = logging.getLogger("reminders.worker")
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                                threads=WEB_THREADS)
         log.info("web app on http://%s:%s (Twilio calls %s)", host, port, settings.public_base_url)
     if args.web_only:
+        assert server is not None  # --web-only and --no-web exclude each other
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         with contextlib.suppress(KeyboardInterrupt):
             server.run()
@@ -92,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
                             lease=timedelta(seconds=settings.lease_seconds), stop=stop,
                             rate=send_rate(settings, sessions, transport),
                             concurrency=settings.send_concurrency)
-    scheduler = build_scheduler(dispatcher, sessions, transport, settings.dispatch_interval)
+    # Every transport make_transport builds can look a text up (its type says only Transport).
+    lookup = cast(Lookup, transport)
+    scheduler = build_scheduler(dispatcher, sessions, lookup, settings.dispatch_interval)
 
     stoppers: list[threading.Thread] = []
 

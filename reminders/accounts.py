@@ -89,7 +89,7 @@ def create_staff(sessions: sessionmaker[Session], name: str, password: str, role
 
 
 def has_staff(session: Session) -> bool:
-    return session.scalar(select(func.count(StaffMember.id))) > 0
+    return (session.scalar(select(func.count(StaffMember.id))) or 0) > 0
 
 
 def _failures(session: Session, name: str, address: str, now: datetime) -> int:
@@ -99,7 +99,7 @@ def _failures(session: Session, name: str, address: str, now: datetime) -> int:
     by_address = session.scalar(select(func.count(LoginAttempt.id)).where(
         LoginAttempt.address == address, LoginAttempt.at > since,
         LoginAttempt.succeeded.is_(False)))
-    return max(by_name, by_address)
+    return max(by_name or 0, by_address or 0)
 
 
 def authenticate(sessions: sessionmaker[Session], name: str, password: str, address: str,
@@ -117,7 +117,7 @@ def authenticate(sessions: sessionmaker[Session], name: str, password: str, addr
         ok = _verify(member.password_hash if member else _dummy_hash(), password or "")
         ok = ok and member is not None and member.active
         session.add(LoginAttempt(name=name, address=address, at=now, succeeded=ok))
-        if not ok:
+        if not ok or member is None:
             refused = LoginRefused("Wrong name or password.")
         else:
             if _hasher.check_needs_rehash(member.password_hash):

@@ -31,11 +31,12 @@ def record_status(sessions: sessionmaker[Session], params: Mapping[str, str],
     timed out (`unknown`, no SID yet) is settled by its first callback.
     """
     sid = (params.get("MessageSid") or params.get("SmsSid") or "").strip()
-    incoming = from_callback(params.get("MessageStatus") or params.get("SmsStatus") or "")
+    raw_status = params.get("MessageStatus") or params.get("SmsStatus") or ""
+    incoming = from_callback(raw_status)
     if not sid or incoming is None:
         return "ignored"
     code = _code(params.get("ErrorCode"))
-    status_text = (params.get("MessageStatus") or params.get("SmsStatus")).strip().lower()
+    status_text = raw_status.strip().lower()
     try:
         return _apply(sessions, sid, status_text, incoming, code, outbox_id, now)
     except IntegrityError:  # the same callback, delivered twice at once: the other one won

@@ -33,7 +33,8 @@ def apply_stored_events(conn: Connection, outbox_ids: list[int]) -> int:
         if status == MessageStatus.LEASED or known_sid not in (None, sid):
             continue
         values: dict = {} if known_sid else {"provider_sid": sid}
-        new = advance(status, from_callback(status_text))
+        incoming = from_callback(status_text)  # never None: only known statuses are stored
+        new = advance(status, incoming) if incoming is not None else None
         if new is not None:
             values["status"] = state[outbox_id][0] = new
             if code is not None:

@@ -189,7 +189,7 @@ class Dispatcher:
         if near_end and not renew_lease(conn, claim, self.owner, start + self.lease):
             log.warning("outbox #%s: lease lost while waiting; not sending", claim.id)
             return
-        if slot is not None:  # wait first: the checks below must be fresh
+        if slot is not None and self.rate is not None:  # wait first: the checks below must be fresh
             self.rate.wait_for(slot)
         now = self.clock()
         state = lane.standing.get(claim.id)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import CursorResult, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -131,4 +132,4 @@ def complete_finished(sessions: sessionmaker[Session], now: datetime) -> int:
             update(Enrollment)
             .where(Enrollment.status == EnrollmentStatus.ACTIVE, ~open_rows)
             .values(status=EnrollmentStatus.COMPLETED, updated_at=now))
-        return result.rowcount
+        return cast(CursorResult[Any], result).rowcount  # an UPDATE's result (sqlalchemy#12913)

@@ -43,14 +43,15 @@ def flag_silence(sessions: sessionmaker[Session], now: datetime,
                    Enrollment.status.in_((EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)),
                    Patient.opted_out_at.is_(None), ~answered, ~flagged)).all()
         for row, digest, patient_id in candidates:
-            if now < row.sent_at + timedelta(seconds=row.reply_window_seconds or 0):
-                continue  # still open
+            window = row.reply_window_seconds or 0
+            if row.sent_at is None or now < row.sent_at + timedelta(seconds=window):
+                continue  # still open (every row here was sent: the query says so)
             step = next((s for s in cache.get(session, digest).steps if s.id == row.step), None)
             if step is None or not step.escalates:
                 continue
             raise_flag(session.connection(), FlagRequest(
                 FlagKind.NO_RESPONSE, Priority.HIGH,
-                f"no reply to {row.step} within {row.reply_window_seconds // 3600} h: call the patient"),
+                f"no reply to {row.step} within {window // 3600} h: call the patient"),
                 now, enrollment_id=row.enrollment_id, patient_id=patient_id, message_id=row.id)
             raised += 1
     return raised

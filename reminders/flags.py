@@ -60,7 +60,7 @@ def raise_flag(conn: Connection, request: FlagRequest, now: datetime, *,
             updated_at=now)).scalar_one()
     else:
         flag_id = flag.id
-        changes = {"updated_at": now}
+        changes: dict[str, object] = {"updated_at": now}
         if _rank(request.priority) < _rank(flag.priority):
             changes["priority"] = request.priority  # a more urgent cause raises the flag
         if request.reason not in flag.reason:
@@ -166,7 +166,7 @@ def flag_refusal(session: Session, message_id: int, code: int | None, error: str
     sender) are the operator's alert, not clinic work: no flag. In the caller's transaction.
     """
     kind = kind_of(code)
-    row = session.get(OutboxMessage, message_id)
+    row = session.get_one(OutboxMessage, message_id)
     enrollment = row.enrollment
     if kind == "opted_out":
         opt_out(session, enrollment.patient.phone, now, "patient opted out (reported by the provider)")

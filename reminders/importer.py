@@ -69,7 +69,8 @@ class Report:
         return {"file_errors": self.file_errors,
                 "accepted": [{"line": r.line, "first_name": r.valid.first_name,
                               "phone": r.valid.phone, "injected_at": r.valid.injected_at.isoformat(),
-                              "protocol": r.valid.protocol.id} for r in self.accepted],
+                              "protocol": r.valid.protocol.id}
+                             for r in self.accepted if r.valid is not None],
                 "rejected": [{"line": r.line, "errors": r.errors} for r in self.rejected]}
 
 
@@ -102,7 +103,7 @@ def read_csv(data: bytes) -> tuple[list[str], list[Row]]:
             problems.append(f"column(s) named twice: {', '.join(repeated)}")
         if problems:
             return problems, []
-        rows = []
+        rows: list[Row] = []
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue  # blank lines, as spreadsheets leave them
@@ -151,7 +152,7 @@ def check(rows: list[Row], protocols: ProtocolSet, *, clinic_timezone: str,
                                  default_region=default_region, now=now)
         except ValidationError as exc:
             row.errors.update(exc.errors)
-        if row.errors:
+        if row.errors or row.valid is None:
             row.valid = None
             continue
         seen = first_line.setdefault(row.valid.phone, row.line)
@@ -165,7 +166,8 @@ def _check_database(session: Session, rows: list[Row]) -> None:
     phones = [r.valid.phone for r in rows if r.valid]
     if not phones:
         return
-    opted_out, active = set(), {}
+    opted_out: set[str] = set()
+    active: dict[str, int] = {}
     for start in range(0, len(phones), 500):
         chunk = phones[start:start + 500]
         opted_out |= set(session.scalars(select(Patient.phone).where(
@@ -208,6 +210,7 @@ def import_csv(svc: Services, data: bytes, now: datetime, actor: Actor,
     try:
         with svc.sessions.begin() as session:
             for row in report.accepted:
+                assert row.valid is not None  # accepted: checked, and no errors
                 try:
                     ids.append(enroll_valid(session, svc.settings, row.valid, now, actor))
                 except ValidationError as exc:

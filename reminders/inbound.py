@@ -239,7 +239,7 @@ class Inbox:
                      mask_phone(found.phone), cancelled)
         elif decision.consent == "opt_in" and opted_out:
             opted_out = False
-            patient = session.get(Patient, found.patient_id)
+            patient = session.get_one(Patient, found.patient_id)
             patient.opted_out_at = None
             resumed = resume_after_opt_in(session, patient, self.settings, self.protocols, now)
             session.flush()

@@ -39,7 +39,7 @@ def message_json(row: OutboxMessage, tz: ZoneInfo) -> dict:
 def enrollment_json(enrollment: Enrollment, *, messages: bool = True) -> dict:
     patient = enrollment.patient
     tz = ZoneInfo(patient.timezone)
-    data = {"enrollment_id": enrollment.id, "patient_id": patient.id,
+    data: dict[str, object] = {"enrollment_id": enrollment.id, "patient_id": patient.id,
             "status": enrollment.status.value, "protocol": enrollment.protocol_id,
             "injected_at": iso(enrollment.injected_at), "timezone": patient.timezone,
             "first_name": patient.first_name, "phone": patient.phone,

@@ -21,8 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import Connection, CursorResult, Engine, Select, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
@@ -58,7 +59,7 @@ def cancel_pending(session: Session, enrollment_ids, reason: str, now: datetime)
         .where(OutboxMessage.enrollment_id.in_(enrollment_ids),
                OutboxMessage.status == MessageStatus.PENDING)
         .values(status=MessageStatus.CANCELLED, reason=reason, updated_at=now))
-    return result.rowcount
+    return cast(CursorResult[Any], result).rowcount  # an UPDATE's result (sqlalchemy#12913)
 
 
 def expire_overdue(sessions: sessionmaker[Session], now: datetime) -> int:
@@ -72,7 +73,7 @@ def expire_overdue(sessions: sessionmaker[Session], now: datetime) -> int:
                    OutboxMessage.expires_at <= now)
             .values(status=MessageStatus.EXPIRED, updated_at=now,
                     reason="expired before it could be sent (service was behind)"))
-        return result.rowcount
+        return cast(CursorResult[Any], result).rowcount
 
 
 def claim_due(sessions: sessionmaker[Session], owner: str, now: datetime, limit: int,
@@ -83,6 +84,7 @@ def claim_due(sessions: sessionmaker[Session], owner: str, now: datetime, limit:
                       OutboxMessage.send_at <= now, OutboxMessage.expires_at > now)
                .order_by(OutboxMessage.send_at, OutboxMessage.position, OutboxMessage.id)
                .limit(limit))
+        ids: Select[Any] | list[int]
         if session.get_bind().dialect.name == "postgresql":
             ids = select(due.with_for_update(skip_locked=True).cte("due").c.id)
             still_pending = [OutboxMessage.status == MessageStatus.PENDING]
@@ -263,7 +265,7 @@ def reap_expired_leases(sessions: sessionmaker[Session], now: datetime) -> int:
                    OutboxMessage.lease_expires_at <= now)
             .values(status=MessageStatus.UNKNOWN, lease_owner=None, lease_expires_at=None,
                     last_error="lease expired before the outcome was recorded", updated_at=now))
-        return result.rowcount
+        return cast(CursorResult[Any], result).rowcount
 
 
 @dataclass(frozen=True)
@@ -288,7 +290,8 @@ def unknown_rows(sessions: sessionmaker[Session], settled_before: datetime, limi
             .where(OutboxMessage.status == MessageStatus.UNKNOWN,
                    OutboxMessage.last_attempt_at <= settled_before)
             .order_by(OutboxMessage.last_attempt_at).limit(limit)).all()
-    return [Unknown(*row) for row in rows]
+    return [Unknown(id_, to, body, expires_at, attempted_at)  # attempted_at: never NULL here
+            for id_, to, body, expires_at, attempted_at in rows if attempted_at is not None]
 
 
 def settle_unknown(sessions: sessionmaker[Session], row_id: int, now: datetime, **values) -> bool:
@@ -298,4 +301,4 @@ def settle_unknown(sessions: sessionmaker[Session], row_id: int, now: datetime, 
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id, OutboxMessage.status == MessageStatus.UNKNOWN)
             .values(updated_at=now, **values))
-        return result.rowcount == 1
+        return cast(CursorResult[Any], result).rowcount == 1

@@ -43,7 +43,7 @@ class ProtocolCache:
     def get(self, session: Session, digest: str) -> Protocol:
         protocol = self._by_digest.get(digest)
         if protocol is None:
-            version = session.get(ProtocolVersion, digest)
+            version = session.get_one(ProtocolVersion, digest)
             protocol = self._by_digest[digest] = protocol_from_snapshot(
                 version.protocol_id, version.source)
         return protocol

@@ -10,8 +10,10 @@ corpus format (docs/reply-corpus.md), first names and phone numbers removed;
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -38,7 +40,7 @@ class StaffReading:
     note: str = ""
 
 
-def parse_reading(form: dict[str, object]) -> StaffReading:
+def parse_reading(form: Mapping[str, Any]) -> StaffReading:
     """A staff reading from form or JSON fields; ValidationError names each wrong field."""
     errors: dict[str, str] = {}
     agrees = str(form.get("agrees", "")).lower() in ("yes", "true", "1", "on")
@@ -128,7 +130,7 @@ def labelled_rows(session: Session) -> list[list[str]]:
     rows = []
     for reading in readings:
         reply = reading.reply
-        enrollment = enrollments.get(reply.enrollment_id)
+        enrollment = enrollments.get(reply.enrollment_id) if reply.enrollment_id else None
         patient = enrollment.patient if enrollment else None
         baseline = enrollment.baseline_pain if enrollment else None
         flags = set(reading.flags)

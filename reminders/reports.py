@@ -44,7 +44,7 @@ def outcomes(session: Session, clinic_timezone: str,
         select(Enrollment).options(selectinload(Enrollment.patient))
         .where(Enrollment.status != EnrollmentStatus.SUPERSEDED)
         .order_by(Enrollment.injected_at, Enrollment.id)))
-    answers: dict[int, Reply] = {}
+    answers: dict[int | None, Reply] = {}
     for reply, step, digest in session.execute(
             select(Reply, OutboxMessage.step, Enrollment.protocol_digest)
             .join(OutboxMessage, Reply.question_id == OutboxMessage.id)
@@ -52,7 +52,7 @@ def outcomes(session: Session, clinic_timezone: str,
         escalating = {s.id for s in snapshots.get(session, digest).steps if s.escalates}
         if step in escalating and (reply.relief is not None or reply.score is not None):
             answers[reply.enrollment_id] = reply  # the latest usable answer wins
-    flags: dict[int, list[Flag]] = defaultdict(list)
+    flags: dict[int | None, list[Flag]] = defaultdict(list)
     for flag in session.scalars(select(Flag).where(Flag.enrollment_id.is_not(None))):
         flags[flag.enrollment_id].append(flag)
     result = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Exists, exists, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from reminders.core.statuses import EnrollmentStatus, FlagStatus, MessageStatus
@@ -32,7 +32,7 @@ def day_number(injected_at: datetime, now: datetime, tz: ZoneInfo) -> int:
     return (now.astimezone(tz).date() - injected_at.astimezone(tz).date()).days
 
 
-def _unresolved(enrollment_id) -> exists:
+def _unresolved(enrollment_id) -> Exists:
     return exists().where(Flag.enrollment_id == enrollment_id, Flag.status != FlagStatus.RESOLVED)
 
 
@@ -77,7 +77,8 @@ def _last_replies(session: Session, ids: list[int]) -> dict[int, Reply]:
     if not ids:
         return {}
     rows = session.scalars(select(Reply).where(Reply.enrollment_id.in_(ids)).order_by(Reply.id))
-    return {row.enrollment_id: row for row in rows}  # the latest wins
+    return {row.enrollment_id: row for row in rows  # the latest wins
+            if row.enrollment_id is not None}
 
 
 def _open_flags(session: Session, ids: list[int]) -> dict[int, tuple[int, Priority]]:
@@ -88,6 +89,8 @@ def _open_flags(session: Session, ids: list[int]) -> dict[int, tuple[int, Priori
     for enrollment_id, priority in session.execute(
             select(Flag.enrollment_id, Flag.priority).where(
                 Flag.enrollment_id.in_(ids), Flag.status != FlagStatus.RESOLVED)):
+        if enrollment_id is None:
+            continue  # not selected (in_ never matches NULL); says so to the type checker
         count, top = found.get(enrollment_id, (0, priority))
         found[enrollment_id] = (count + 1, min(top, priority, key=order.index))
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reminders.core.localtime import zone
 
@@ -54,7 +55,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}  # attribute → value, of each field's own type
 
         def text(var: str, attr: str) -> None:
             if env.get(var, "").strip():

@@ -20,7 +20,7 @@ def cmd_flags(args) -> None:
 
 def _show_flag(args, svc: Services, flag_id: int, done: str) -> None:
     with svc.sessions() as session:
-        data = flag_json(session.get(Flag, flag_id))
+        data = flag_json(session.get_one(Flag, flag_id))
     emit(args, data, f"flag {flag_id} {done}")
 
 

@@ -49,9 +49,10 @@ def cmd_import(args) -> int:
         data = Path(args.file).read_bytes()
     except OSError as exc:
         raise ValidationError({"file": f"cannot read {args.file}: {exc.strerror}"}) from None
+    ids: list[int] = []
     with services(settings()) as svc:
         if args.dry_run:
-            report, ids = importer.preview(svc, data, utcnow()), []
+            report = importer.preview(svc, data, utcnow())
         else:
             report, ids = importer.import_csv(svc, data, utcnow(), operator(), args.file)
     result = {**report.as_json(), "enrolled": ids, "dry_run": args.dry_run}

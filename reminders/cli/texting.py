@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy.orm import selectinload
@@ -76,9 +77,9 @@ def cmd_reply(args) -> None:
         inbox = Inbox(svc.sessions, svc.protocols, current)
         outcome = inbox.receive(from_form(params, urlencode(params).encode()), utcnow())
         with svc.sessions() as session:
-            reply = session.get(Reply, outcome.reply_id, options=[selectinload(Reply.question)])
-            data = {"reply": reply_json(reply), "answer": outcome.answer,
-                    "flags": [flag_json(session.get(Flag, i)) for i in outcome.flags]}
+            reply = session.get_one(Reply, outcome.reply_id, options=[selectinload(Reply.question)])
+            data: dict[str, Any] = {"reply": reply_json(reply), "answer": outcome.answer,
+                                    "flags": [flag_json(session.get_one(Flag, i)) for i in outcome.flags]}
     lines = [f"reply {data['reply']['id']} stored: {text.render_reading(data['reply'])}",
              f"answer: {outcome.answer}" if outcome.answer else "answer: none"]
     lines += [f"flag {f['id']}: {f['priority']} {f['kind']} ({f['reason']})" for f in data["flags"]]

@@ -5,8 +5,8 @@ Used by `protocol_loader`; it knows values, texts and segment budgets, not proto
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from reminders.core.protocol import DEFAULT_LANGUAGE, PLACEHOLDERS, Template, placeholders_in
 from reminders.core.segments import count_segments
@@ -14,19 +14,22 @@ from reminders.core.segments import count_segments
 # A first name this long is used when checking segment budgets, so a typical name fits.
 BUDGET_FIRST_NAME = "Maximiliana"
 
+_T = TypeVar("_T")
+
 
 class Checker:
     def __init__(self, budget_context: Mapping[str, str] | None):
         self.errors: list[str] = []
         self.warnings: list[str] = []
         # None: budgets were checked when this version was first loaded (a stored snapshot).
-        self.context = None if budget_context is None else {**budget_context,
+        self.context: dict[str, str] | None = None if budget_context is None else {**budget_context,
                                                             "first_name": BUDGET_FIRST_NAME}
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
 
-    def mapping(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict:
+    def mapping(self, value: Any, path: str, required: set[str], optional: set[str]
+                ) -> dict[Any, Any]:
         """`value` as a dict when it is one with the right keys; reports what is wrong."""
         if not isinstance(value, Mapping):
             self.error(path, f"must be a mapping, not {type(value).__name__}")
@@ -39,7 +42,7 @@ class Checker:
             self.error(f"{path}.{key}", "is required")
         return dict(value)
 
-    def parsed(self, parse, value: Any, path: str):
+    def parsed(self, parse: Callable[[Any], _T], value: Any, path: str) -> _T | None:
         try:
             return parse(value)
         except ValueError as exc:
@@ -68,7 +71,8 @@ class Checker:
                 return None
         return value
 
-    def template(self, value: Any, path: str, languages: tuple[str, ...], *, sent: bool = True):
+    def template(self, value: Any, path: str, languages: tuple[str, ...], *,
+                 sent: bool = True) -> Template | None:
         """A {text, segments} block; `sent=False` for wording shown, not texted (no budget)."""
         data = self.mapping(value, path, {"text", "segments"} if sent else {"text"}, set())
         if not data:
@@ -96,8 +100,14 @@ class Checker:
         if budgets is None or DEFAULT_LANGUAGE not in texts:
             return None
         template = Template(texts=texts, budgets=budgets)
-        for lang in languages if sent and self.context is not None else ():
-            used, rendered = template.render(lang, self.context)
+        if sent and self.context is not None:
+            self._check_budgets(template, path, languages, self.context)
+        return template
+
+    def _check_budgets(self, template: Template, path: str, languages: tuple[str, ...],
+                       context: Mapping[str, str]) -> None:
+        for lang in languages:
+            used, rendered = template.render(lang, context)
             if used != lang:
                 continue
             count = count_segments(rendered)
@@ -107,11 +117,10 @@ class Checker:
                     f"{count.segments} segments ({count.encoding}, {count.units} units) "
                     f"exceeds the budget of {template.budget(lang)}",
                 )
-        return template
 
-    def budgets(self, value: Any, path: str, languages: tuple[str, ...]) -> dict | None:
+    def budgets(self, value: Any, path: str, languages: tuple[str, ...]) -> dict[str, int] | None:
         if isinstance(value, Mapping):
-            budgets = {}
+            budgets: dict[str, int] = {}
             for lang, n in value.items():
                 if lang not in languages:
                     self.error(f"{path}.{lang}", f"unknown language (expected {languages})")

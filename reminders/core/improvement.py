@@ -26,7 +26,9 @@ def improvement_line(baseline: int | None, threshold: Improvement) -> float | No
 
 def improved(baseline: int, score: int, threshold: Improvement) -> bool:
     """Whether `score` dropped from `baseline` by the protocol's points or percent."""
-    return score <= improvement_line(baseline, threshold)
+    line = improvement_line(baseline, threshold)
+    assert line is not None  # a baseline always has a line
+    return score <= line
 
 
 def day10_improved(relief: str | None, score: int | None, baseline: int | None,

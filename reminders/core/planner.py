@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from reminders.core.localtime import resolve_local
@@ -56,49 +57,62 @@ class PlannedText:
 
 def nominal_time(step: Step, facts: Facts) -> datetime:
     """When `step` is due, before quiet hours and lateness are considered."""
-    if step.timing.after is not None:
-        return facts.injected_at + step.timing.after
+    timing = step.timing
+    if timing.after is not None:
+        return facts.injected_at + timing.after
+    assert timing.day is not None and timing.at is not None  # no `after`: a day and a time
     injected_local = facts.injected_at.astimezone(facts.timezone)
-    day = injected_local.date() + timedelta(days=step.timing.day)
-    return resolve_local(day, step.timing.at, facts.timezone)
+    day = injected_local.date() + timedelta(days=timing.day)
+    return resolve_local(day, timing.at, facts.timezone)
 
 
 def _local(instant: datetime, tz: ZoneInfo) -> str:
     return instant.astimezone(tz).strftime("%a %d %b %H:%M %Z")
 
 
-def _render(template: Template, facts: Facts, context: Mapping[str, str]):
+class _Rendered(TypedDict):
+    language: str
+    text: str
+    segments: int
+    encoding: str
+
+
+def _render(template: Template, facts: Facts, context: Mapping[str, str]) -> _Rendered:
     language, text = template.render(facts.language, context)
     count = count_segments(text)
     return {"language": language, "text": text, "segments": count.segments,
             "encoding": count.encoding}
 
 
-def _plan_step(protocol: Protocol, step: Step, facts: Facts, now: datetime, context) -> PlannedText:
+def _plan_step(protocol: Protocol, step: Step, facts: Facts, now: datetime,
+               context: Mapping[str, str]) -> PlannedText:
     tz = facts.timezone
     due = nominal_time(step, facts)
     expires_at = due + step.expires
-    common = dict(step=step.id, order=step.order, expires_at=expires_at,
-                  expects=step.expects.reply.value if step.expects else None,
-                  reply_window=step.expects.window if step.expects else None,
-                  **_render(step.template, facts, context))
+    rendered = _render(step.template, facts, context)
+
+    def text(status: MessageStatus, send_at: datetime, reason: str) -> PlannedText:
+        return PlannedText(step=step.id, order=step.order, status=status, send_at=send_at,
+                           expires_at=expires_at, reason=reason,
+                           expects=step.expects.reply.value if step.expects else None,
+                           reply_window=step.expects.window if step.expects else None,
+                           **rendered)
+
     if expires_at <= now:
-        return PlannedText(status=EXPIRED, send_at=due, reason=(
-            f"stale: was due {_local(due, tz)} and current until {_local(expires_at, tz)}"),
-            **common)
+        return text(EXPIRED, due,
+                    f"stale: was due {_local(due, tz)} and current until {_local(expires_at, tz)}")
     earliest = max(due, now)
     send_at = protocol.quiet_hours.next_opening(earliest, tz)
     if send_at >= expires_at:
-        return PlannedText(status=EXPIRED, send_at=due, reason=(
-            f"quiet hours: next opening {_local(send_at, tz)} is past its expiry "
-            f"{_local(expires_at, tz)}"), **common)
+        return text(EXPIRED, due, f"quiet hours: next opening {_local(send_at, tz)} is past "
+                    f"its expiry {_local(expires_at, tz)}")
     if send_at > earliest:
         reason = f"quiet hours: moved from {_local(earliest, tz)}"
     elif due < now:
         reason = f"late enrolment: was due {_local(due, tz)}, sent now"
     else:
         reason = ""
-    return PlannedText(status=PLANNED, send_at=send_at, reason=reason, **common)
+    return text(PLANNED, send_at, reason)
 
 
 def plan(protocol: Protocol, facts: Facts, now: datetime, context: Mapping[str, str],

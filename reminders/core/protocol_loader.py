@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from reminders.core.checker import Checker
@@ -98,10 +99,13 @@ def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
     diag_percent = check.integer(diag.get("percent"), f"{path}.diagnostic_relief.percent", 1, 100)
     reading = load_symptoms(check, data, path, languages)
     answers_raw = check.mapping(data.get("answers"), f"{path}.answers", set(ANSWER_KINDS), set())
-    answers = {
-        kind: check.template(answers_raw[kind], f"{path}.answers.{kind}", languages)
-        for kind in ANSWER_KINDS if kind in answers_raw
-    }
+    answers: dict[str, Template] = {}
+    for kind in ANSWER_KINDS:
+        if kind not in answers_raw:
+            continue  # reported by check.mapping
+        answer = check.template(answers_raw[kind], f"{path}.answers.{kind}", languages)
+        if answer is not None:
+            answers[kind] = answer
     intro = check.template(data.get("intro"), f"{path}.intro", languages)
     if intro is not None:
         _check_introduces(check, intro, f"{path}.intro")
@@ -109,6 +113,10 @@ def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
     steps = _steps(check, data.get("steps"), f"{path}.steps", languages, quiet, duration)
     if len(check.errors) > errors_before:
         return None
+    # Each of these is None only when an error was recorded for it above.
+    assert duration is not None and quiet is not None and intro is not None
+    assert consent is not None
+    assert points is not None and percent is not None and diag_percent is not None
     return Protocol(
         id=pid, name=str(data["name"]), duration=duration, quiet_hours=quiet,
         improvement=Improvement(points=points, percent=percent),
@@ -148,7 +156,8 @@ def _check_introduces(check: Checker, template: Template, path: str) -> None:
                         f"STOP and HELP; missing {', '.join(missing)}")
 
 
-def _steps(check: Checker, value: Any, path: str, languages, quiet, duration) -> tuple[Step, ...]:
+def _steps(check: Checker, value: Any, path: str, languages: tuple[str, ...],
+           quiet: QuietHours | None, duration: timedelta | None) -> tuple[Step, ...]:
     if not isinstance(value, list) or not value:
         check.error(path, "must be a non-empty list of steps")
         return ()
@@ -167,7 +176,8 @@ def _steps(check: Checker, value: Any, path: str, languages, quiet, duration) ->
     return tuple(steps)
 
 
-def _step(check, raw, path, order, languages, quiet, duration) -> Step | None:
+def _step(check: Checker, raw: Any, path: str, order: int, languages: tuple[str, ...],
+          quiet: QuietHours | None, duration: timedelta | None) -> Step | None:
     keys = {"id", "at", "expires", "text", "segments"}
     data = check.mapping(raw, path, keys, {"when", "expects", "introduces", "escalates"})
     if not data:
@@ -183,7 +193,7 @@ def _step(check, raw, path, order, languages, quiet, duration) -> Step | None:
         check.error(f"{path}.expires", "must be longer than 0m")
     when = _condition(check, data.get("when", {}), f"{path}.when")
     expects = _expects(check, data["expects"], f"{path}.expects") if "expects" in data else None
-    flags = {}
+    flags: dict[str, Any] = {}
     for name in ("introduces", "escalates"):
         flags[name] = data.get(name, False)
         if not isinstance(flags[name], bool):
@@ -193,14 +203,18 @@ def _step(check, raw, path, order, languages, quiet, duration) -> Step | None:
         _check_introduces(check, template, path)
     if len(check.errors) > errors_before:
         return None
+    # Each of these is None only when an error was recorded for it above.
+    assert isinstance(step_id, str)
+    assert timing is not None and expires is not None and template is not None
     return Step(id=step_id, order=order, timing=timing, expires=expires, template=template,
                 when=when, expects=expects, **flags)
 
 
-def _timing(check: Checker, value: Any, path: str, quiet, duration) -> Timing | None:
+def _timing(check: Checker, value: Any, path: str, quiet: QuietHours | None,
+            duration: timedelta | None) -> Timing | None:
     data = check.mapping(value, path, set(), {"after", "day", "time"})
-    if not data:
-        return None
+    if not isinstance(value, Mapping):
+        return None  # reported by check.mapping; an empty mapping is reported below
     if ("after" in data) == ("day" in data or "time" in data):
         check.error(path, "give either `after: <duration>` or `day: N` with `time: HH:MM`")
         return None

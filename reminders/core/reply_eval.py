@@ -139,7 +139,7 @@ class Tally:
 class Report:
     outcomes: list[Outcome]
     tallies: dict[str, Tally] = field(default_factory=dict)
-    by_language: dict[str, Counter] = field(default_factory=dict)
+    by_language: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 def question_for(protocol: Protocol, step: str | None) -> Question | None:

@@ -37,7 +37,8 @@ def load_symptoms(check: Checker, data: Mapping[str, Any], path: str,
         check.error(f"{path}.symptoms", "must map each symptom concept to its terms")
         return ReadingRules(())
     steps = {s.get("id") for s in data.get("steps") or [] if isinstance(s, Mapping)}
-    symptoms, owners = [], {}
+    symptoms: list[Symptom] = []
+    owners: dict[str, tuple[str, str]] = {}  # folded term → (concept id, its path)
     for sid, concept in raw.items():
         where = f"{path}.symptoms.{sid}"
         if not isinstance(sid, str) or not sid.replace("_", "").isalnum() or sid != sid.lower():
@@ -61,7 +62,8 @@ def load_symptoms(check: Checker, data: Mapping[str, Any], path: str,
     return ReadingRules(tuple(symptoms), fever, sugar)
 
 
-def _symptom(check: Checker, sid: str, raw: Any, path: str, languages, steps) -> Symptom | None:
+def _symptom(check: Checker, sid: str, raw: Any, path: str, languages: tuple[str, ...],
+             steps: set[Any]) -> Symptom | None:
     data = check.mapping(raw, path, {"terms"}, _KEYS)
     if not data:
         return None
@@ -97,8 +99,8 @@ def _symptom(check: Checker, sid: str, raw: Any, path: str, languages, steps) ->
                    flag=flag, priority=priority, expected_at=tuple(expected))
 
 
-def _per_language(check: Checker, value: Any, path: str, languages, *, required: bool = True
-                  ) -> dict[str, tuple[str, ...]]:
+def _per_language(check: Checker, value: Any, path: str, languages: tuple[str, ...], *,
+                  required: bool = True) -> dict[str, tuple[str, ...]]:
     data = check.mapping(value, path, set(), set(languages))
     if required and isinstance(value, Mapping) and not value:
         check.error(path, "must list terms for at least one language")
@@ -125,10 +127,9 @@ def _fever(check: Checker, value: Any, path: str, ids: set[str]) -> FeverThresho
         check.error(f"{path}.celsius", f"{c!r} is not a temperature from 37 to 41")
     if "symptom" in data and symptom not in ids:
         check.error(f"{path}.symptom", f"{symptom!r} is not one of this protocol's symptoms")
-    try:
-        return FeverThreshold(float(f), float(c), str(symptom))
-    except (TypeError, ValueError):
-        return FeverThreshold()
+    if not isinstance(f, int | float) or not isinstance(c, int | float):
+        return FeverThreshold()  # reported above
+    return FeverThreshold(float(f), float(c), str(symptom))
 
 
 
@@ -146,6 +147,7 @@ def _blood_sugar(check: Checker, value: Any, path: str, ids: set[str]) -> BloodS
     return BloodSugarThreshold(mg or 250, symptom or "high_blood_sugar")
 
 
-def _legacy(check: Checker, value: Any, path: str, languages) -> tuple[Symptom, ...]:
+def _legacy(check: Checker, value: Any, path: str, languages: tuple[str, ...]
+            ) -> tuple[Symptom, ...]:
     terms = _per_language(check, value, path, languages)
     return (Symptom(id=LEGACY_ID, label="red-flag words", terms=terms),) if terms else ()

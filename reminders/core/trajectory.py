@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from reminders.core.improvement import improvement_line
 from reminders.core.protocol import Improvement
@@ -20,7 +21,7 @@ class Point:
 
 
 def trajectory(injected_at: datetime, baseline: int | None, threshold: Improvement,
-               scores: Iterable[tuple[datetime, int, str | None]]) -> dict:
+               scores: Iterable[tuple[datetime, int, str | None]]) -> dict[str, Any]:
     """Chart data: `scores` are (received at, score, step answered or None)."""
     points = [Point(round((at - injected_at).total_seconds() / 86400, 3), score, step or "reply")
               for at, score, step in sorted(scores, key=lambda s: s[0])]

@@ -95,7 +95,7 @@ _UNCLEAR_WORDS = {
 class _Flags:
     """Flag requests as triage collects them: one per kind, reasons joined."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._by_kind: dict[FlagKind, tuple[Priority, list[str]]] = {}
 
     def add(self, kind: FlagKind, priority: Priority, reason: str) -> None:
@@ -209,13 +209,13 @@ def _answer(reading: Reading, question: Question, threshold: Improvement,
     if possible and baseline is None and not directions and question.escalates:
         flags.add(FlagKind.NEEDS_REVIEW, review, f"score on {step}, and no baseline to compare")
         return True, False
-    by_score = bool(possible) and baseline is not None
-    worse_by_score = by_score and all(v > baseline for v in possible)
+    by_score = baseline if possible else None  # the baseline the scores are compared with
+    worse_by_score = by_score is not None and all(v > by_score for v in possible)
     if ("worse" in directions and not conflict) or worse_by_score:
         flags.add(FlagKind.WORSENING, Priority.HIGH, f"worse on {step}")
     against = directions & {"same", "worse", "no_effect", "not_worse"}
-    if by_score:  # the score, against the baseline, decides (the brief §3)
-        not_improved = not any(improved(baseline, v, threshold) for v in possible)
+    if by_score is not None:  # the score, against the baseline, decides (the brief §3)
+        not_improved = not any(improved(by_score, v, threshold) for v in possible)
     else:
         not_improved = (bool(against) and "better" not in directions) or (
             "better" in directions and _small_percent(reading, threshold))

@@ -7,8 +7,10 @@ as its flags (`first_name` → `--first-name`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -19,6 +21,8 @@ from reminders.core.protocol import SUPPORTED_LANGUAGES, Protocol, ProtocolSet
 
 MAX_FUTURE = timedelta(minutes=15)  # clocks differ; an injection further ahead is a typo
 _NAME = re.compile(r"^[^\W\d_]+(?:[' .-]{1,2}[^\W\d_]+)*$")  # letters; inner ' . - and spaces
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,10 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
              default_region: str, now: datetime) -> ValidEnrollment:
     errors: dict[str, str] = {}
 
-    def check(field: str, func, *args):
+    def check(field: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs
+              ) -> _T | None:
         try:
-            return func(*args)
+            return func(*args, **kwargs)
         except ValueError as exc:
             errors[field] = str(exc)
             return None
@@ -142,6 +147,9 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
         check("injected_at", check_injection_time, injected_at, protocol, now)
     if errors:
         raise ValidationError(errors)
+    # Each of these is None only when an error was recorded for it above.
+    assert phone is not None and tz is not None and protocol is not None
+    assert injected_at is not None
     return ValidEnrollment(
         first_name=first_name, phone=phone, injected_at=injected_at, protocol=protocol,
         consent_by=consent_by, timezone=tz, language=data.language, side=data.side or None,

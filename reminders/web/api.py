@@ -51,7 +51,7 @@ _QUERY = {"api.flags": frozenset({"include_resolved"})}
 
 @bp.before_request
 def _known_query_only():
-    unknown = set(request.args) - _QUERY.get(request.endpoint, frozenset())
+    unknown = set(request.args) - _QUERY.get(request.endpoint or "", frozenset())
     if unknown:
         raise ValidationError({name[:64]: "is not a query parameter of this operation"
                                for name in sorted(unknown)})

@@ -71,7 +71,8 @@ def preview_data(form, at: datetime) -> dict:
     svc = services()
     errors = _errors(form, at)
     facts_ok = not {"protocol", "timezone", "injected_at", "language", "side"} & set(errors)
-    data = {"errors": errors, "phone": None, "texts": [], "consent_text": "", "timezone": None}
+    data: dict[str, object] = {"errors": errors, "phone": None, "texts": [], "consent_text": "",
+                               "timezone": None}
     if "phone" not in errors and form.get("phone"):
         data["phone"] = normalise_phone(form["phone"], svc.settings.default_region)
     protocol = svc.protocols.protocols.get(form.get("protocol", ""))
@@ -80,9 +81,10 @@ def preview_data(form, at: datetime) -> dict:
     language = form.get("language", "en") if "language" not in errors else "en"
     if protocol is not None:
         data["consent_text"] = protocol.consent.render(language, context)[1]
-    if facts_ok and protocol is not None:
+    injected_at = _injected_at(form.get("injected_at", "")) if facts_ok else None
+    if isinstance(injected_at, datetime) and protocol is not None:  # facts_ok: it parsed
         tz = ZoneInfo(form.get("timezone") or svc.settings.clinic_timezone)
-        facts = Facts(injected_at=_injected_at(form["injected_at"]), timezone=tz,
+        facts = Facts(injected_at=injected_at, timezone=tz,
                       language=language, side=form.get("side") or None,
                       diabetic=form.get("diabetic") == "on",
                       pt_referral=form.get("pt_referral") == "on")

@@ -74,7 +74,7 @@ def confirm(batch_id: int):
                                report=report, batch_id=None, filename=filename, shown=SHOWN,
                                columns=COLUMNS), 409
     with svc.sessions.begin() as session:
-        batch = session.get(ImportBatch, batch_id)
+        batch = session.get_one(ImportBatch, batch_id)
         batch.imported_at, batch.enrolled = now(), len(ids)
     skipped = len(report.rejected)
     flash(f"Imported {filename}: {len(ids)} patients enrolled"

@@ -74,6 +74,8 @@ P = "protocols.hip-joint-injection"
      f"{P}.steps[0].text.en: a first text must name the clinic and say STOP and HELP"),
     (lambda p: p["steps"][9]["at"].update(after="2h"),
      f"{P}.steps[9].at: give either `after: <duration>` or `day: N` with `time: HH:MM`"),
+    (lambda p: p["steps"][2].update(at={}),
+     f"{P}.steps[2].at: give either `after: <duration>` or `day: N` with `time: HH:MM`"),
     (lambda p: p["steps"][1]["text"].update(en="Pain {first_name!r}"),
      f"{P}.steps[1].text.en: unknown placeholder"),
     # symptom concepts

@@ -8,6 +8,7 @@ too (`UNCLEAR`), never a guess.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -65,8 +66,8 @@ class Finding:
     cue: str | None = None  # the words that set the assertion ("no", "ya no", "if")
     detail: dict[str, Any] = field(default_factory=dict)
 
-    def as_json(self) -> dict:
-        data = {"what": self.what.value, "value": self.value, "start": self.start,
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"what": self.what.value, "value": self.value, "start": self.start,
                 "end": self.end, "words": self.words, "assertion": self.assertion.value,
                 "cue": self.cue}
         if self.detail:
@@ -74,7 +75,7 @@ class Finding:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> Finding:
+    def from_json(cls, data: Mapping[str, Any]) -> Finding:
         return cls(what=What(data["what"]), value=data["value"], start=data["start"],
                    end=data["end"], words=data["words"],
                    assertion=Assertion(data.get("assertion", "present")), cue=data.get("cue"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from reminders.core.reading.lexicon import (
     BEFORE,
@@ -54,7 +55,7 @@ class Number:
     scaled: bool = False  # written against the scale ("3/10", "ocho de diez")
     dated: str | None = None  # "past" or "current"
     word: bool = False  # written as a word ("three", "ocho")
-    detail: dict = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -356,7 +357,7 @@ def _ranges(tokens: list[Token], numbers: list[Number]) -> list[tuple[int, int]]
     by_first = {n.first: n for n in numbers}
     for n in scores:
         k = n.last + 1
-        links = []
+        links: list[str] = []
         while k < len(tokens) and tokens[k].norm in RANGE_LINKS and len(links) < 2:
             links.append(tokens[k].norm)
             k += 1

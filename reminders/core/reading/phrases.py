@@ -12,8 +12,9 @@ the one with the most words.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz.distance import OSA
 
@@ -38,10 +39,10 @@ class Term:
     typos: bool = True  # one or two letters off match, for real-word-safe lengths
     short_typos: bool = False  # four-letter words too ("sme", "peorr"): answer words only
     gaps: int = 0  # unknown words that may sit between two of its words
-    extra: tuple = ()  # group-specific data (a cue's direction)
+    extra: tuple[Any, ...] = ()  # group-specific data (a cue's direction)
 
 
-def term(text: str, group: str, tag: str, language: str, **options) -> Term:
+def term(text: str, group: str, tag: str, language: str, **options: Any) -> Term:
     words = tuple(fold(text).replace("-", " ").split())
     return Term(words, group, tag, language, text, **options)
 
@@ -132,7 +133,8 @@ class Phrases:
         return chosen
 
     def _extend(self, t: Term, first: int, tokens: list[Token],
-                per_token: list[dict[str, str]], memo: dict | None = None) -> Match | None:
+                per_token: list[dict[str, str]],
+                memo: dict[tuple[str, int], bool] | None = None) -> Match | None:
         """The match of `t` from token `first`; without `memo`, no gaps are allowed."""
         how = _allowed(t, per_token[first].get(t.words[0]))
         if how is None:
@@ -173,7 +175,7 @@ class Phrases:
         return tags.pop() if len(tags) == 1 else None
 
     def _starts_here(self, group: str, at: int, tokens: list[Token],
-                     per_token: list[dict[str, str]], memo: dict) -> bool:
+                     per_token: list[dict[str, str]], memo: dict[tuple[str, int], bool]) -> bool:
         """Whether a term of `group` matches, word after word, from token `at`."""
         key = (group, at)
         if key not in memo:
@@ -188,16 +190,17 @@ _SMALL_WORDS = frozenset({"through", "with", "from", "that", "this", "what", "ha
                           "like", "para", "como", "esta", "tengo", "donde"})
 
 
-def _positions(first: int, last: int, t: Term, per_token: list[dict[str, str]]):
+def _positions(first: int, last: int, t: Term,
+               per_token: list[dict[str, str]]) -> Iterator[tuple[int, str]]:
     """(token index, term word) for the term's words as matched from first to last."""
     words = iter(t.words)
-    word = next(words)
+    word = next(words, None)
     for k in range(first, last + 1):
+        if word is None:
+            return
         if word in per_token[k]:
             yield k, word
             word = next(words, None)
-            if word is None:
-                return
 
 
 def _allowed(t: Term, how: str | None) -> str | None:

@@ -116,12 +116,12 @@ def _edge_keyword(tokens: list[Token]) -> tuple[int, int] | None:
         core = " ".join(w for w in words if w not in lexicon.POLITE)
         if core in lexicon.STOP_KEYWORDS and (core != "end" or tokens[first].text.isupper()):
             return first, last - 1
-    words = [i for i, t in enumerate(tokens) if t.kind == TokenKind.WORD]
-    if len(words) < 2:
+    word_at = [i for i, t in enumerate(tokens) if t.kind == TokenKind.WORD]
+    if len(word_at) < 2:
         return None
     strong = {"stop", "stopall", "unsubscribe", "optout"}
     shouted = {"cancel", "end", "quit", "revoke"}
-    for i, neighbour in ((words[0], words[0] + 1), (words[-1], words[-1] - 1)):
+    for i, neighbour in ((word_at[0], word_at[0] + 1), (word_at[-1], word_at[-1] - 1)):
         token = tokens[i]
         if token.norm not in strong and not (token.norm in shouted and token.text.isupper()):
             continue

@@ -3,6 +3,8 @@ helpers every part of the reader shares (pure)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from reminders.core.reading.findings import Assertion, Finding, What
 from reminders.core.reading.phrases import Match
 from reminders.core.reading.text import Token
@@ -10,7 +12,7 @@ from reminders.core.reading.text import Token
 
 def finding(text: str, tokens: list[Token], what: What, value: str, first: int, last: int,
             assertion: Assertion = Assertion.PRESENT, cue: str | None = None,
-            detail: dict | None = None) -> Finding:
+            detail: dict[str, Any] | None = None) -> Finding:
     start, end = tokens[first].start, tokens[last].end
     return Finding(what, str(value), start, end, text[start:end], assertion, cue, detail or {})
 
@@ -21,7 +23,7 @@ def whole(text: str) -> tuple[int, int, str]:
     return start, max(start, end), text[start:end]
 
 
-def how(m: Match) -> dict:
+def how(m: Match) -> dict[str, str]:
     return {} if m.how == "exact" else {"matched": m.how, "term": m.term.text}
 
 

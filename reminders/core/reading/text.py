@@ -71,7 +71,7 @@ def fold(text: str, elongations: bool = True) -> str:
 def tokenize(body: str) -> list[Token]:
     """Every token of `body`, with offsets into `body` as it is (a decomposed accent is
     part of its word; folding makes it agree with the composed one)."""
-    tokens = []
+    tokens: list[Token] = []
     for match in _TOKEN.finditer(body):
         raw = match.group()
         if match.lastgroup == "shorthand":

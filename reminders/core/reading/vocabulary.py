@@ -90,16 +90,16 @@ class Vocabulary:
             terms += [term(p, "cue", cue.value, lang, stems=False, typos=False,
                            extra=(tuple(sorted(ways)), p == "si" or p.startswith("si ")))
                       for (p, cue), ways in directions.items()]
-        for lang, directions in lexicon.RELIEF.items():
-            for direction, words in directions.items():
+        for lang, relief in lexicon.RELIEF.items():
+            for direction, relief_words in relief.items():
                 # "wondering" and "wonderful" share a stem: praise words match as written
                 terms += [term(w, "relief", direction, lang, gaps=1, short_typos=True,
-                               stems=direction != "good") for w in words]
-        for lang, words in lexicon.RELIEF_EXCLUSIONS.items():
+                               stems=direction != "good") for w in relief_words]
+        for lang, excluded in lexicon.RELIEF_EXCLUSIONS.items():
             terms += [term(w, "relief_exclusion", "-", lang, stems=False, typos=False)
-                      for w in words]
-        for lang, words in lexicon.NO_PAIN.items():
-            terms += [term(w, "no_pain", "0", lang, stems=False, gaps=1) for w in words]
+                      for w in excluded]
+        for lang, no_pain in lexicon.NO_PAIN.items():
+            terms += [term(w, "no_pain", "0", lang, stems=False, gaps=1) for w in no_pain]
         terms += [term(w, "no_pain_exclusion", "-", "en", stems=False, typos=False)
                   for w in lexicon.NO_PAIN_EXCLUSIONS]
         for lang, kinds in lexicon.REQUESTS.items():

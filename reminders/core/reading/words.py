@@ -19,6 +19,7 @@ import gzip
 import json
 from collections.abc import Iterable
 from importlib import resources
+from typing import Protocol
 
 import snowballstemmer
 from rapidfuzz import process
@@ -32,9 +33,16 @@ MIN_TYPO_LENGTH = 5  # shorter words are never matched with a typo: red/Fred, ho
 TWO_EDITS_LENGTH = 8
 
 
+class _Stemmer(Protocol):
+    """The one method used of a Snowball stemmer (snowballstemmer ships no types)."""
+
+    def stemWord(self, word: str) -> str: ...
+
+
 @functools.cache
-def _stemmer(language: str):
-    return snowballstemmer.stemmer(_SNOWBALL[language])
+def _stemmer(language: str) -> _Stemmer:
+    stemmer: _Stemmer = snowballstemmer.stemmer(_SNOWBALL[language])
+    return stemmer
 
 
 @functools.lru_cache(maxsize=32768)
