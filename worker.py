@@ -28,8 +28,8 @@ from reminders.migrate import is_current
 from reminders.protocol_files import read_schedules
 from reminders.scheduler import build_scheduler
 from reminders.settings import Settings, SettingsError
-from reminders.transports import make_transport, send_rate
 from reminders.web import create_app
+from reminders.wiring import make_transport, send_rate
 
 log = logging.getLogger("reminders.worker")
 WEB_THREADS = 8

@@ -46,19 +46,20 @@ class DeliveryUnknown(Exception):
 
 
 class Transport(Protocol):
+    """Sends texts, and finds one whose outcome is unknown so it is never sent twice."""
+
     name: str
 
     def send(self, text: OutgoingText) -> SendResult: ...
+
+    def find(self, to: str, body: str, since: datetime) -> str | None:
+        """The provider's id of a message to `to` with exactly `body`, created at or after
+        `since`, or None when the provider has no such message (the reconciler asks this
+        before re-queueing an `unknown` text). Raises `TransportError` when it cannot tell."""
+        ...
 
 
 def mask_phone(phone: str) -> str:
     """Phone numbers are health information: logs show the last 4 digits only."""
     return f"***{phone[-4:]}" if len(phone) > 4 else "***"
 
-
-class Lookup(Protocol):
-    """A transport that can say whether the provider accepted a text whose outcome is unknown."""
-
-    def find(self, to: str, body: str, since: datetime) -> str | None:
-        """The provider's id of a message to `to` with exactly `body`, created at or after
-        `since`, or None when the provider has no such message."""

@@ -8,9 +8,9 @@ import pytest
 from reminders.core.statuses import MessageStatus
 from reminders.enrollments import enroll
 from reminders.settings import Settings
-from reminders.transports import make_transport
 from reminders.transports.base import DeliveryUnknown, OutgoingText, TransportError
 from reminders.transports.twilio_sms import TwilioTransport, validity_seconds
+from reminders.wiring import make_transport
 from tests.fakes import twilio_api as fake_api
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioServer
 from tests.integration.helpers import NOW, dispatcher, form, rows
