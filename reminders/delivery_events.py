@@ -8,7 +8,6 @@ from sqlalchemy import Connection, select, update
 from reminders.core.delivery_status import advance, from_callback
 from reminders.core.statuses import MessageStatus
 from reminders.models import DeliveryEvent, OutboxMessage
-from reminders.provider_errors import kind_of
 
 
 def apply_stored_events(conn: Connection, outbox_ids: list[int]) -> int:
@@ -20,7 +19,7 @@ def apply_stored_events(conn: Connection, outbox_ids: list[int]) -> int:
         return 0
     events = conn.execute(
         select(DeliveryEvent.outbox_id, DeliveryEvent.message_sid, DeliveryEvent.status,
-               DeliveryEvent.error_code)
+               DeliveryEvent.error_code, DeliveryEvent.refusal)
         .where(DeliveryEvent.outbox_id.in_(outbox_ids)).order_by(DeliveryEvent.id)).all()
     if not events:
         return 0
@@ -28,7 +27,7 @@ def apply_stored_events(conn: Connection, outbox_ids: list[int]) -> int:
         select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.provider_sid)
         .where(OutboxMessage.id.in_({e.outbox_id for e in events})))}
     changed = 0
-    for outbox_id, sid, status_text, code in events:
+    for outbox_id, sid, status_text, code, refusal in events:
         status, known_sid = state[outbox_id]
         if status == MessageStatus.LEASED or known_sid not in (None, sid):
             continue
@@ -36,8 +35,8 @@ def apply_stored_events(conn: Connection, outbox_ids: list[int]) -> int:
         new = advance(status, from_callback(status_text))
         if new is not None:
             values["status"] = state[outbox_id][0] = new
-            if code is not None:
-                values["last_error"] = f"{code}: {status_text} ({kind_of(code)})"
+            if refusal is not None:
+                values["last_error"] = f"{code}: {status_text} ({refusal})"
         if values:
             state[outbox_id][1] = sid
             conn.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values))

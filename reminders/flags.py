@@ -20,7 +20,7 @@ from reminders.core.validation import ValidationError
 from reminders.enrollments import NotFound
 from reminders.models import Enrollment, Flag, OutboxMessage, flag_replies
 from reminders.optout import opt_out
-from reminders.provider_errors import kind_of
+from reminders.transports.base import Refusal
 
 _PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=Flag.priority)
 
@@ -159,24 +159,24 @@ def _audit(session: Session, actor: Actor, action: str, flag: Flag, now: datetim
            detail=f"{flag.kind.value} flag {flag.id}" + (f": {detail}" if detail else ""))
 
 
-def flag_refusal(session: Session, message_id: int, code: int | None, error: str,
+def flag_refusal(session: Session, message_id: int, refusal: Refusal, error: str,
                  now: datetime) -> int | None:
     """A text refused for good by the provider or the carrier, as work for staff: the
     number cannot get texts (undeliverable), or the patient opted out at the carrier
-    (opted out: every pending text is cancelled too). Operator errors (credentials,
-    sender) are the operator's alert, not clinic work: no flag. In the caller's transaction.
+    (opted out: every pending text is cancelled too). A refusal for the operator
+    (credentials, sender, carrier filtering) is the operator's alert, not clinic work: no
+    flag. In the caller's transaction.
     """
-    kind = kind_of(code)
     row = session.get(OutboxMessage, message_id)
     enrollment = row.enrollment
-    if kind == "opted_out":
+    if refusal == Refusal.OPTED_OUT:
         opt_out(session, enrollment.patient.phone, now, "patient opted out (reported by the provider)")
         request = FlagRequest(FlagKind.OPTED_OUT, Priority.INFO,
                               "the carrier reports the patient opted out of texts: call instead")
-    elif kind == "undeliverable":
+    elif refusal in (Refusal.INVALID_NUMBER, Refusal.LANDLINE):
         request = FlagRequest(FlagKind.UNDELIVERABLE, Priority.HIGH,
                               f"the number cannot receive texts ({error}): check it with the patient")
-    elif kind == "unknown_code":
+    elif refusal == Refusal.UNKNOWN:
         request = FlagRequest(FlagKind.UNDELIVERABLE, Priority.NORMAL,
                               f"{row.step} failed with an error we do not know ({error}); "
                               "not retried")

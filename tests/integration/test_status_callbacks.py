@@ -16,6 +16,7 @@ from reminders.models import DeliveryEvent, OutboxMessage
 from reminders.reconciler import recover
 from reminders.transports.base import DeliveryUnknown, SendResult
 from reminders.transports.fake import FakeTransport
+from reminders.transports.twilio_codes import status_report
 from reminders.transports.twilio_sms import TwilioTransport
 from reminders.web import create_app
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioServer
@@ -97,7 +98,7 @@ def test_undelivered_with_a_permanent_code_is_recorded_with_its_error(client, se
     with sessions() as session:
         row = session.get(OutboxMessage, sent.id)
         assert row.status == MessageStatus.UNDELIVERED
-        assert row.last_error == "30006: undelivered (undeliverable)"
+        assert row.last_error == "30006: undelivered (landline)"
 
 
 def test_a_callback_settles_a_text_whose_send_timed_out(client, svc, sessions):
@@ -181,7 +182,7 @@ class CallsBackAtOnce:
 
     def send(self, text):
         sid = f"SM{text.message_id:032d}"
-        record_status(self.sessions, {"MessageSid": sid, "MessageStatus": "delivered"},
+        record_status(self.sessions, status_report({"MessageSid": sid, "MessageStatus": "delivered"}),
                       text.message_id, NOW)
         return SendResult(provider_sid=sid)
 
@@ -203,8 +204,8 @@ def test_a_callback_stored_for_a_dead_workers_text_settles_it_without_a_lookup(s
         name = "fake"
 
         def send(self, text):
-            record_status(sessions, {"MessageSid": "SM" + "d" * 32, "MessageStatus": "sent"},
-                          text.message_id, NOW)
+            record_status(sessions, status_report({"MessageSid": "SM" + "d" * 32,
+                                                   "MessageStatus": "sent"}), text.message_id, NOW)
             raise Crash()
 
     with pytest.raises(Crash):

@@ -56,7 +56,8 @@ def test_core_module_imports_without_the_shell(module):
 # A second provider builds on the contract alone; building a transport, which needs the
 # settings and the database, is `reminders.wiring`'s job, not the package's.
 TRANSPORT_CONTRACT = ["reminders.transports", "reminders.transports.base",
-                      "reminders.transports.console", "reminders.transports.fake"]
+                      "reminders.transports.console", "reminders.transports.fake",
+                      "reminders.transports.twilio_codes"]
 
 
 @pytest.mark.parametrize("module", TRANSPORT_CONTRACT)
