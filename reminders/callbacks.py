@@ -1,4 +1,6 @@
-"""Recording provider status callbacks: idempotent, monotonic, never losing a SID."""
+"""Recording provider status callbacks as they arrive: idempotent, monotonic, never losing
+a SID. Applied by the same rule, with the same refusal flag, as a callback stored while its
+text was in flight (`delivery_events.py`)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from reminders.core.delivery_status import advance
+from reminders.core.delivery_status import StatusEvent, status_change
 from reminders.core.statuses import MessageStatus
+from reminders.delivery_events import change_values
 from reminders.flags import flag_refusal
 from reminders.models import DeliveryEvent, OutboxMessage
 from reminders.transports.base import StatusReport
@@ -47,26 +50,22 @@ def _apply(sessions: sessionmaker[Session], report: StatusReport, outbox_id: int
             row = session.get(OutboxMessage, outbox_id, with_for_update=True)
             if row is not None and row.provider_sid not in (None, sid):
                 row = None  # the id in the URL does not belong to this SID: trust the SID
-        session.add(DeliveryEvent(message_sid=sid, status=report.word, error_code=report.code,
-                                  refusal=report.refusal, outbox_id=row.id if row else None,
-                                  received_at=now))
+        event = DeliveryEvent(message_sid=sid, status=report.word, error_code=report.code,
+                              refusal=report.refusal, outbox_id=row.id if row else None,
+                              received_at=now)
+        session.add(event)
         if row is None:
             return "unmatched"
-        if row.status == MessageStatus.LEASED:
-            # Its sender is still recording the outcome (outcomes are written in batches)
-            # and applies this event right after; touching the row now would break its lease.
-            return "early"
-        new = advance(row.status, report.status)
-        if row.provider_sid is None and row.status == MessageStatus.UNKNOWN:
-            row.provider_sid = sid  # the provider had it after all
-            row.sent_at = row.sent_at or now
-        if new is None:
-            return "kept"
-        row.status = new
-        row.updated_at = now
-        if report.refusal is not None:
-            row.last_error = f"{report.code}: {report.word} ({report.refusal})"
+        change = status_change(row.status, row.provider_sid, StatusEvent(
+            sid=sid, status=report.status, refused=report.refusal is not None))
+        if change is None:
+            # A text in flight (leased): its sender is still recording the outcome (they are
+            # written in batches) and applies this event right after, through the same rule.
+            return "early" if row.status == MessageStatus.LEASED else "kept"
+        for column, value in change_values(change, event, row.sent_at, now).items():
+            setattr(row, column, value)
+        if change.error:
             log.warning("outbox #%s %s: %s", row.id, report.word, row.last_error)
-            if new in (MessageStatus.UNDELIVERED, MessageStatus.FAILED):
-                flag_refusal(session, row.id, report.refusal, row.last_error, now)
-        return new.value
+        if change.flag:
+            flag_refusal(session, row.id, report.refusal, row.last_error, now)
+        return change.status.value if change.status else "kept"

@@ -33,7 +33,8 @@ from reminders.core.delivery_rules import (
 )
 from reminders.core.localtime import QuietHours, zone
 from reminders.core.statuses import MessageStatus
-from reminders.flags import flag_refusal
+from reminders.delivery_events import Refused
+from reminders.flags import flag_refusal, flag_refusals
 from reminders.outbox import (
     Claim,
     OutcomeBuffer,
@@ -168,13 +169,21 @@ class Dispatcher:
         if not claims:
             return
         with lane_connection(self.engine) as conn:
-            lane = Lane(conn, OutcomeBuffer(conn, self.owner), StandingCache(conn, claims))
+            standing = StandingCache(conn, claims)
+
+            def flag_stored(refused: list[Refused], now: datetime) -> None:
+                # callbacks that came while their texts were in flight, now applied
+                flag_refusals(self.sessions, refused, now)
+                if any(r.refusal == Refusal.OPTED_OUT for r in refused):
+                    standing.invalidate()
+
+            lane = Lane(conn, OutcomeBuffer(conn, self.owner, flag_stored), standing)
             try:
                 for claim in claims:
                     self._handle(lane, claim, claimed_at, counts)
             finally:  # also on an exception or a shutdown, so what went out is recorded;
                 # only a process that dies skips this, and recovery settles its rows
-                lost = lane.outcomes.flush()
+                lost = lane.outcomes.flush(self.clock())
                 if lost:
                     log.warning("%s outcomes not recorded: their leases were lost", lost)
 

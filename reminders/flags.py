@@ -8,6 +8,7 @@ someone has acknowledged is theirs; a new cause then opens a new flag, so it is 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, case, insert, select, update
@@ -17,6 +18,7 @@ from reminders.audit import Actor, record
 from reminders.core.statuses import FlagStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
 from reminders.core.validation import ValidationError
+from reminders.delivery_events import Refused
 from reminders.enrollments import NotFound
 from reminders.models import Enrollment, Flag, OutboxMessage, flag_replies
 from reminders.optout import opt_out
@@ -184,3 +186,14 @@ def flag_refusal(session: Session, message_id: int, refusal: Refusal, error: str
         return None
     return raise_flag(session.connection(), request, now, enrollment_id=enrollment.id,
                       patient_id=enrollment.patient_id, message_id=row.id)
+
+
+def flag_refusals(sessions: sessionmaker[Session], refused: Iterable[Refused],
+                  now: datetime) -> None:
+    """The flags of refusals that stored status events showed, in a transaction of their
+    own once the texts' new statuses are committed."""
+    refused = list(refused)
+    if refused:
+        with sessions.begin() as session:
+            for item in refused:
+                flag_refusal(session, item.outbox_id, item.refusal, item.error, now)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.core.statuses import MessageStatus
 from reminders.delivery_events import apply_stored_events
+from reminders.flags import flag_refusals
 from reminders.outbox import reap_expired_leases, settle_unknown, unknown_rows
 from reminders.transports.base import Transport, TransportError
 
@@ -31,9 +32,11 @@ def reconcile(sessions: sessionmaker[Session], transport: Transport, now: dateti
     for row in unknown_rows(sessions, now - SETTLE_DELAY, limit):
         # A callback stored while the row was still leased already proves acceptance.
         with sessions.kw["bind"].begin() as conn:
-            if apply_stored_events(conn, [row.id]):
-                counts["found"] += 1
-                continue
+            applied = apply_stored_events(conn, [row.id], now)
+        if applied.changed:
+            flag_refusals(sessions, applied.refused, now)
+            counts["found"] += 1
+            continue
         try:
             sid = transport.find(row.to, row.body, row.attempted_at - CLOCK_SKEW)
         except TransportError as exc:
