@@ -195,9 +195,8 @@ class OutcomeBuffer:
 
     Safe to delay: until written, a sent text's row stays `leased`; if the process dies
     first, the reaper and the reconciler settle it by asking the provider. Status
-    callbacks that arrive meanwhile are stored and applied right after the write; the
-    refusals they show are handed to `on_refused` once that is committed (flags are
-    not this module's).
+    callbacks that arrive meanwhile are stored, applied right after the write, and the
+    refusals they show handed to `on_refused` (flags are not this module's).
     """
 
     def __init__(self, conn: Connection, owner: str,
