@@ -15,7 +15,6 @@ import signal
 import sys
 import threading
 from datetime import timedelta
-from typing import cast
 
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers import SchedulerNotRunningError
@@ -29,9 +28,8 @@ from reminders.migrate import is_current
 from reminders.protocol_files import read_schedules
 from reminders.scheduler import build_scheduler
 from reminders.settings import Settings, SettingsError
-from reminders.transports import make_transport, send_rate
-from reminders.transports.base import Lookup
 from reminders.web import create_app
+from reminders.wiring import make_transport, send_rate
 
 log = logging.getLogger("reminders.worker")
 WEB_THREADS = 8
@@ -95,9 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                             lease=timedelta(seconds=settings.lease_seconds), stop=stop,
                             rate=send_rate(settings, sessions, transport),
                             concurrency=settings.send_concurrency)
-    # Every transport make_transport builds can look a text up (its type says only Transport).
-    lookup = cast(Lookup, transport)
-    scheduler = build_scheduler(dispatcher, sessions, lookup, settings.dispatch_interval)
+    scheduler = build_scheduler(dispatcher, sessions, transport, settings.dispatch_interval)
 
     stoppers: list[threading.Thread] = []
 

@@ -1,53 +1,48 @@
-"""Recording provider status callbacks: idempotent, monotonic, never losing a SID."""
+"""Recording provider status callbacks as they arrive: idempotent, monotonic, never losing
+a SID. Applied by the same rule, with the same refusal flag, as a callback stored while its
+text was in flight (`delivery_events.py`)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from reminders.core.delivery_status import advance, from_callback
+from reminders.core.delivery_status import StatusEvent, status_change
 from reminders.core.statuses import MessageStatus
+from reminders.delivery_events import StoredEvent, change_values
 from reminders.flags import flag_refusal
 from reminders.models import DeliveryEvent, OutboxMessage
-from reminders.provider_errors import kind_of
+from reminders.transports.base import StatusReport
 
 log = logging.getLogger(__name__)
 
 
-def _code(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.strip().isdigit() else None
-
-
-def record_status(sessions: sessionmaker[Session], params: Mapping[str, str],
+def record_status(sessions: sessionmaker[Session], report: StatusReport | None,
                   outbox_id: int | None, now: datetime) -> str:
     """Store one callback and apply it; returns what happened (for logs and tests).
 
+    `report` is None when the provider's callback named no message or an unknown status.
     `outbox_id` comes from the callback URL we gave the provider, so a text whose send
     timed out (`unknown`, no SID yet) is settled by its first callback.
     """
-    sid = (params.get("MessageSid") or params.get("SmsSid") or "").strip()
-    raw_status = params.get("MessageStatus") or params.get("SmsStatus") or ""
-    incoming = from_callback(raw_status)
-    if not sid or incoming is None:
+    if report is None:
         return "ignored"
-    code = _code(params.get("ErrorCode"))
-    status_text = raw_status.strip().lower()
     try:
-        return _apply(sessions, sid, status_text, incoming, code, outbox_id, now)
+        return _apply(sessions, report, outbox_id, now)
     except IntegrityError:  # the same callback, delivered twice at once: the other one won
         return "duplicate"
 
 
-def _apply(sessions: sessionmaker[Session], sid: str, status_text: str, incoming: MessageStatus,
-           code: int | None, outbox_id: int | None, now: datetime) -> str:
+def _apply(sessions: sessionmaker[Session], report: StatusReport, outbox_id: int | None,
+           now: datetime) -> str:
+    sid = report.sid
     with sessions.begin() as session:
         if session.scalars(select(DeliveryEvent.id).where(
-                DeliveryEvent.message_sid == sid, DeliveryEvent.status == status_text)).first():
+                DeliveryEvent.message_sid == sid, DeliveryEvent.status == report.word)).first():
             return "duplicate"
         row = session.scalars(select(OutboxMessage).where(OutboxMessage.provider_sid == sid)
                               .with_for_update()).first()
@@ -55,25 +50,23 @@ def _apply(sessions: sessionmaker[Session], sid: str, status_text: str, incoming
             row = session.get(OutboxMessage, outbox_id, with_for_update=True)
             if row is not None and row.provider_sid not in (None, sid):
                 row = None  # the id in the URL does not belong to this SID: trust the SID
-        session.add(DeliveryEvent(message_sid=sid, status=status_text, error_code=code,
-                                  outbox_id=row.id if row else None, received_at=now))
+        event = DeliveryEvent(message_sid=sid, status=report.word, error_code=report.code,
+                              refusal=report.refusal, outbox_id=row.id if row else None,
+                              received_at=now)
+        session.add(event)
         if row is None:
             return "unmatched"
-        if row.status == MessageStatus.LEASED:
-            # Its sender is still recording the outcome (outcomes are written in batches)
-            # and applies this event right after; touching the row now would break its lease.
-            return "early"
-        new = advance(row.status, incoming)
-        if row.provider_sid is None and row.status == MessageStatus.UNKNOWN:
-            row.provider_sid = sid  # the provider had it after all
-            row.sent_at = row.sent_at or now
-        if new is None:
-            return "kept"
-        row.status = new
-        row.updated_at = now
-        if code is not None:
-            row.last_error = f"{code}: {status_text} ({kind_of(code)})"
-            log.warning("outbox #%s %s with error %s (%s)", row.id, status_text, code, kind_of(code))
-            if new in (MessageStatus.UNDELIVERED, MessageStatus.FAILED):
-                flag_refusal(session, row.id, code, row.last_error, now)
-        return new.value
+        change = status_change(row.status, row.provider_sid, StatusEvent(
+            sid=sid, status=report.status, refused=report.refusal is not None))
+        if change is None:
+            # A text in flight (leased): its sender is still recording the outcome (they are
+            # written in batches) and applies this event right after, through the same rule.
+            return "early" if row.status == MessageStatus.LEASED else "kept"
+        for column, value in change_values(change, StoredEvent.of(event), row.sent_at, now).items():
+            setattr(row, column, value)
+        if change.error:
+            log.warning("outbox #%s %s: %s", row.id, report.word, row.last_error)
+        if change.flag:
+            assert report.refusal is not None and row.last_error  # the rule flags refusals only
+            flag_refusal(session, row.id, report.refusal, row.last_error, now)
+        return change.status.value if change.status else "kept"

@@ -33,7 +33,8 @@ from reminders.core.delivery_rules import (
 )
 from reminders.core.localtime import QuietHours, zone
 from reminders.core.statuses import MessageStatus
-from reminders.flags import flag_refusal
+from reminders.delivery_events import Refused
+from reminders.flags import flag_refusal, flag_refusals
 from reminders.outbox import (
     Claim,
     OutcomeBuffer,
@@ -45,11 +46,11 @@ from reminders.outbox import (
     renew_lease,
 )
 from reminders.protocol_files import ProtocolCache
-from reminders.provider_errors import kind_of
 from reminders.rate_limit import SendRate
 from reminders.transports.base import (
     DeliveryUnknown,
     OutgoingText,
+    Refusal,
     Transport,
     TransportError,
     mask_phone,
@@ -168,13 +169,21 @@ class Dispatcher:
         if not claims:
             return
         with lane_connection(self.engine) as conn:
-            lane = Lane(conn, OutcomeBuffer(conn, self.owner), StandingCache(conn, claims))
+            standing = StandingCache(conn, claims)
+
+            def flag_stored(refused: list[Refused], now: datetime) -> None:
+                # callbacks that came while their texts were in flight, now applied
+                flag_refusals(self.sessions, refused, now)
+                if any(r.refusal == Refusal.OPTED_OUT for r in refused):
+                    standing.invalidate()
+
+            lane = Lane(conn, OutcomeBuffer(conn, self.owner, flag_stored), standing)
             try:
                 for claim in claims:
                     self._handle(lane, claim, claimed_at, counts)
             finally:  # also on an exception or a shutdown, so what went out is recorded;
                 # only a process that dies skips this, and recovery settles its rows
-                lost = lane.outcomes.flush()
+                lost = lane.outcomes.flush(self.clock())
                 if lost:
                     log.warning("%s outcomes not recorded: their leases were lost", lost)
 
@@ -235,33 +244,31 @@ class Dispatcher:
             lane.outcomes.add(claim, self.clock(), status=MessageStatus.SENT, sent_at=now,
                            provider_sid=result.provider_sid, last_error=None)
 
-    def _refused(self, lane: Lane, claim: Claim, exc: TransportError, error: str,
+    def _refused(self, lane: Lane, claim: Claim, refusal: Refusal, error: str,
                  now: datetime) -> None:
-        kind = kind_of(exc.code)
-        if kind == "operator":  # every text will fail the same way until someone fixes it
-            log.error("OPERATOR ALERT: provider refused outbox #%s: %s", claim.id, error)
-        else:
-            log.warning("outbox #%s to %s refused (%s): %s", claim.id, mask_phone(claim.to),
-                        kind, error)
-        if kind == "operator":
+        if refusal.for_operator:  # every text will fail the same way until someone fixes it
+            log.error("OPERATOR ALERT: provider refused outbox #%s (%s): %s", claim.id,
+                      refusal, error)
             lane.outcomes.add(claim, now, status=MessageStatus.FAILED, last_error=error)
             return
+        log.warning("outbox #%s to %s refused (%s): %s", claim.id, mask_phone(claim.to),
+                    refusal, error)
         # Work for staff (undeliverable number, opted out at the carrier: then every
         # enrolment's texts stop at once). The outcome is written at once, not buffered:
         # the flag must follow a recorded outcome.
         if self._finalise(lane.conn, claim, now, status=MessageStatus.FAILED, last_error=error):
             with self.sessions.begin() as session:
-                flag_refusal(session, claim.id, exc.code, error, now)
-            if kind == "opted_out":
+                flag_refusal(session, claim.id, refusal, error, now)
+            if refusal == Refusal.OPTED_OUT:
                 lane.standing.invalidate()  # this patient's other texts in the lane must see it
 
     def _failed(self, lane: Lane, claim: Claim, exc: TransportError,
                 counts: DispatchCounts) -> None:
         now = self.clock()
         error = f"{exc.code}: {exc}" if exc.code else str(exc)
-        if exc.permanent:
+        if exc.refusal is not None:
             counts.add("failed")
-            self._refused(lane, claim, exc, error, now)
+            self._refused(lane, claim, exc.refusal, error, now)
             return
         again = retry_at(claim.attempts, now, claim.expires_at, self.rng)
         if again is not None:

@@ -8,6 +8,7 @@ someone has acknowledged is theirs; a new cause then opens a new flag, so it is 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, case, insert, select, update
@@ -17,9 +18,10 @@ from reminders.audit import Actor, record
 from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.core.statuses import FlagStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
+from reminders.delivery_events import Refused
 from reminders.models import Enrollment, Flag, OutboxMessage, flag_replies
 from reminders.optout import opt_out
-from reminders.provider_errors import kind_of
+from reminders.transports.base import Refusal
 
 _PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=Flag.priority)
 
@@ -158,24 +160,24 @@ def _audit(session: Session, actor: Actor, action: str, flag: Flag, now: datetim
            detail=f"{flag.kind.value} flag {flag.id}" + (f": {detail}" if detail else ""))
 
 
-def flag_refusal(session: Session, message_id: int, code: int | None, error: str,
+def flag_refusal(session: Session, message_id: int, refusal: Refusal, error: str,
                  now: datetime) -> int | None:
     """A text refused for good by the provider or the carrier, as work for staff: the
     number cannot get texts (undeliverable), or the patient opted out at the carrier
-    (opted out: every pending text is cancelled too). Operator errors (credentials,
-    sender) are the operator's alert, not clinic work: no flag. In the caller's transaction.
+    (opted out: every pending text is cancelled too). A refusal for the operator
+    (credentials, sender, carrier filtering) is the operator's alert, not clinic work: no
+    flag. In the caller's transaction.
     """
-    kind = kind_of(code)
     row = session.get_one(OutboxMessage, message_id)
     enrollment = row.enrollment
-    if kind == "opted_out":
+    if refusal == Refusal.OPTED_OUT:
         opt_out(session, enrollment.patient.phone, now, "patient opted out (reported by the provider)")
         request = FlagRequest(FlagKind.OPTED_OUT, Priority.INFO,
                               "the carrier reports the patient opted out of texts: call instead")
-    elif kind == "undeliverable":
+    elif refusal in (Refusal.INVALID_NUMBER, Refusal.LANDLINE):
         request = FlagRequest(FlagKind.UNDELIVERABLE, Priority.HIGH,
                               f"the number cannot receive texts ({error}): check it with the patient")
-    elif kind == "unknown_code":
+    elif refusal == Refusal.UNKNOWN:
         request = FlagRequest(FlagKind.UNDELIVERABLE, Priority.NORMAL,
                               f"{row.step} failed with an error we do not know ({error}); "
                               "not retried")
@@ -183,3 +185,14 @@ def flag_refusal(session: Session, message_id: int, code: int | None, error: str
         return None
     return raise_flag(session.connection(), request, now, enrollment_id=enrollment.id,
                       patient_id=enrollment.patient_id, message_id=row.id)
+
+
+def flag_refusals(sessions: sessionmaker[Session], refused: Iterable[Refused],
+                  now: datetime) -> None:
+    """The flags of refusals that stored status events showed, in a transaction of their
+    own once the texts' new statuses are committed."""
+    refused = list(refused)
+    if refused:
+        with sessions.begin() as session:
+            for item in refused:
+                flag_refusal(session, item.outbox_id, item.refusal, item.error, now)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from reminders.core.statuses import EnrollmentStatus, FlagStatus, MessageStatus
 from reminders.core.triage import FlagKind, Priority
 from reminders.db import UTCDateTime
+from reminders.transports.base import Refusal
 
 
 def utcnow() -> datetime:
@@ -144,7 +145,8 @@ class DeliveryEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_sid: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
-    error_code: Mapped[int | None]
+    error_code: Mapped[int | None]  # the provider's, for people
+    refusal: Mapped[Refusal | None] = mapped_column(_enum(Refusal))  # the same, in our words
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 

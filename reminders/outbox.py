@@ -17,7 +17,7 @@ called: no transaction ever spans a send.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,7 +27,7 @@ from sqlalchemy import Connection, CursorResult, Engine, Select, bindparam, sele
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
-from reminders.delivery_events import apply_stored_events
+from reminders.delivery_events import Refused, apply_stored_events
 from reminders.models import Enrollment, OutboxMessage, Patient
 
 
@@ -197,12 +197,15 @@ class OutcomeBuffer:
 
     Safe to delay: until written, a sent text's row stays `leased`; if the process dies
     first, the reaper and the reconciler settle it by asking the provider. Status
-    callbacks that arrive meanwhile are stored and applied right after the write.
+    callbacks that arrive meanwhile are stored, applied right after the write, and the
+    refusals they show handed to `on_refused` (flags are not this module's).
     """
 
-    def __init__(self, conn: Connection, owner: str, size: int = 25):
+    def __init__(self, conn: Connection, owner: str,
+                 on_refused: Callable[[list[Refused], datetime], None], size: int = 25):
         self.conn = conn
         self.owner = owner
+        self.on_refused = on_refused
         self.size = size
         self._items: list[dict] = []
 
@@ -210,9 +213,9 @@ class OutcomeBuffer:
         self._items.append({"lease_owner": None, "lease_expires_at": None, "updated_at": now,
                             **values, **_guard(claim, self.owner)})
         if len(self._items) >= self.size:
-            self.flush()
+            self.flush(now)
 
-    def flush(self) -> int:
+    def flush(self, now: datetime) -> int:
         """Write what is buffered; returns how many rows were no longer ours (lease lost)."""
         groups: dict[tuple, list[dict]] = {}
         for item in self._items:  # executemany needs one SET clause: group by columns
@@ -221,8 +224,10 @@ class OutcomeBuffer:
         with self.conn.begin():
             for params in groups.values():
                 lost += len(params) - self.conn.execute(_GUARDED, params).rowcount
-            apply_stored_events(self.conn, [item["m_id"] for item in self._items])
+            applied = apply_stored_events(self.conn, [item["m_id"] for item in self._items], now)
         self._items.clear()
+        if applied.refused:
+            self.on_refused(applied.refused, now)
         return lost
 
 

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.core.statuses import MessageStatus
 from reminders.delivery_events import apply_stored_events
+from reminders.flags import flag_refusals
 from reminders.outbox import reap_expired_leases, settle_unknown, unknown_rows
-from reminders.transports.base import Lookup, TransportError
+from reminders.transports.base import Transport, TransportError
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +26,19 @@ SETTLE_DELAY = timedelta(minutes=2)  # let the provider list a message it just a
 CLOCK_SKEW = timedelta(minutes=2)  # the provider's clock and ours differ a little
 
 
-def reconcile(sessions: sessionmaker[Session], lookup: Lookup, now: datetime,
+def reconcile(sessions: sessionmaker[Session], transport: Transport, now: datetime,
               limit: int = 100) -> dict[str, int]:
     counts = {"found": 0, "requeued": 0, "expired": 0, "lookup_failed": 0}
     for row in unknown_rows(sessions, now - SETTLE_DELAY, limit):
         # A callback stored while the row was still leased already proves acceptance.
         with sessions.kw["bind"].begin() as conn:
-            if apply_stored_events(conn, [row.id]):
-                counts["found"] += 1
-                continue
+            applied = apply_stored_events(conn, [row.id], now)
+        if applied.changed:
+            flag_refusals(sessions, applied.refused, now)
+            counts["found"] += 1
+            continue
         try:
-            sid = lookup.find(row.to, row.body, row.attempted_at - CLOCK_SKEW)
+            sid = transport.find(row.to, row.body, row.attempted_at - CLOCK_SKEW)
         except TransportError as exc:
             counts["lookup_failed"] += 1
             log.warning("outbox #%s: provider lookup failed, will try again: %s", row.id, exc)
@@ -56,6 +59,6 @@ def reconcile(sessions: sessionmaker[Session], lookup: Lookup, now: datetime,
     return counts
 
 
-def recover(sessions: sessionmaker[Session], lookup: Lookup, now: datetime) -> dict[str, int]:
+def recover(sessions: sessionmaker[Session], transport: Transport, now: datetime) -> dict[str, int]:
     """One recovery pass: expired leases become unknown, then unknowns are settled."""
-    return {"reaped": reap_expired_leases(sessions, now), **reconcile(sessions, lookup, now)}
+    return {"reaped": reap_expired_leases(sessions, now), **reconcile(sessions, transport, now)}

@@ -17,7 +17,7 @@ from reminders.enrollments import complete_finished
 from reminders.escalation import flag_silence
 from reminders.protocol_files import ProtocolCache
 from reminders.reconciler import recover
-from reminders.transports.base import Lookup
+from reminders.transports.base import Transport
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ RECOVERY_SECONDS = 60
 ESCALATION_MINUTES = 5  # a silent day-10 check is flagged at most this late
 
 
-def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session], lookup: Lookup,
+def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session], transport: Transport,
                     dispatch_interval: float) -> BlockingScheduler:
     # coalesce + max_instances=1: a slow tick is never run twice at once nor caught up on
     scheduler = BlockingScheduler(timezone=UTC, job_defaults={
@@ -43,7 +43,7 @@ def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session], loo
             log.info("housekeeping: %s enrolments completed", done)
 
     def recovery_tick() -> None:
-        counts = recover(sessions, lookup, datetime.now(UTC))
+        counts = recover(sessions, transport, datetime.now(UTC))
         if any(counts.values()):
             log.info("recovery: %s", " ".join(f"{k}={v}" for k, v in counts.items() if v))
 

@@ -23,7 +23,7 @@ from reminders.json_shapes import flag_json, planned_json, reply_json
 from reminders.models import Flag, Reply
 from reminders.protocol_files import read_schedules
 from reminders.simulation import SIMULATED_PHONE, default_injection, simulate
-from reminders.transports import make_transport, send_rate
+from reminders.wiring import make_transport, send_rate
 
 
 def _zone(name: str):

@@ -2,22 +2,45 @@
 
 `send()` either returns a `SendResult` (the provider accepted the text) or raises:
 
-- `TransportError(permanent=False)`: known not sent (rate limited, connection refused
+- `TransportError` without a refusal: known not sent (rate limited, connection refused
   before the request went out). Safe to try again later.
-- `TransportError(permanent=True)`: refused for good (invalid number, landline, opted
-  out at the carrier). Never retried; `code` says why.
+- `TransportError` with a `Refusal`: refused for good (invalid number, landline, opted
+  out at the carrier, …). Never retried; the refusal says why.
 - `DeliveryUnknown`: the request may have reached the provider (timeout after it was
   written, connection dropped mid-response). Never resent blindly: the row goes to
   `unknown` and is reconciled against the provider first.
 
-A transport never retries on its own and never touches the database.
+A provider's later word on a text it accepted (a status callback) reaches the rest of the
+service as a `StatusReport`, its error code already turned into a `Refusal`: nothing past
+the transport and its webhook reads a provider's codes. A transport never retries on its
+own and never touches the database.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
+
+from reminders.core.statuses import MessageStatus
+
+
+class Refusal(StrEnum):
+    """Why a provider or a carrier refused a text for good (stored as its value)."""
+
+    INVALID_NUMBER = "invalid_number"  # no such number: check it with the patient
+    LANDLINE = "landline"  # a landline, or a number that cannot receive texts
+    OPTED_OUT = "opted_out"  # the patient opted out at the carrier (STOP to our sender)
+    FILTERED = "filtered"  # the carrier blocked it as unwanted: the next texts will be too
+    ACCOUNT = "account"  # credentials, sender or registration: the operator must fix it
+    UNKNOWN = "unknown"  # a reason we do not know: not retried, and looked at by staff
+
+    @property
+    def for_operator(self) -> bool:
+        """Every text will fail the same way until the operator fixes something: an
+        alert in the log, not work for clinic staff."""
+        return self in (Refusal.FILTERED, Refusal.ACCOUNT)
 
 
 @dataclass(frozen=True)
@@ -35,9 +58,15 @@ class SendResult:
 
 
 class TransportError(Exception):
-    def __init__(self, message: str, *, permanent: bool, code: int | None = None):
+    """Not sent: refused for good when `refusal` is set, else safe to try again later.
+
+    `code` is the provider's own error code, kept for people reading the error; nothing
+    switches on it.
+    """
+
+    def __init__(self, message: str, *, refusal: Refusal | None = None, code: int | None = None):
         super().__init__(message)
-        self.permanent = permanent
+        self.refusal = refusal
         self.code = code
 
 
@@ -45,20 +74,32 @@ class DeliveryUnknown(Exception):
     """The provider may or may not have accepted the text."""
 
 
+@dataclass(frozen=True)
+class StatusReport:
+    """A provider's status callback for a text it accepted, in our words."""
+
+    sid: str  # the provider's id of the message
+    word: str  # its own status word, stored as it came (a repeated word is a repeat)
+    status: MessageStatus  # what that word means here
+    refusal: Refusal | None = None  # why it was not delivered, when the provider said
+    code: int | None = None  # the provider's error code, for people reading the error
+
+
 class Transport(Protocol):
+    """Sends texts, and finds one whose outcome is unknown so it is never sent twice."""
+
     name: str
 
     def send(self, text: OutgoingText) -> SendResult: ...
+
+    def find(self, to: str, body: str, since: datetime) -> str | None:
+        """The provider's id of a message to `to` with exactly `body`, created at or after
+        `since`, or None when the provider has no such message (the reconciler asks this
+        before re-queueing an `unknown` text). Raises `TransportError` when it cannot tell."""
+        ...
 
 
 def mask_phone(phone: str) -> str:
     """Phone numbers are health information: logs show the last 4 digits only."""
     return f"***{phone[-4:]}" if len(phone) > 4 else "***"
 
-
-class Lookup(Protocol):
-    """A transport that can say whether the provider accepted a text whose outcome is unknown."""
-
-    def find(self, to: str, body: str, since: datetime) -> str | None:
-        """The provider's id of a message to `to` with exactly `body`, created at or after
-        `since`, or None when the provider has no such message."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from datetime import datetime
 from typing import TextIO
 
 from reminders.transports.base import OutgoingText, SendResult, mask_phone
@@ -27,6 +28,6 @@ class ConsoleTransport:
               file=stream, flush=True)
         return SendResult(provider_sid=sid)
 
-    def find(self, to: str, body: str, since) -> str | None:
+    def find(self, to: str, body: str, since: datetime) -> str | None:
         # Nothing is kept: a text whose printing was interrupted is printed again.
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from reminders.transports.base import OutgoingText, SendResult
 
@@ -25,7 +26,7 @@ class FakeTransport:
             self.sent.append(text)
             return SendResult(provider_sid=f"SMfake{len(self.sent):028d}")
 
-    def find(self, to: str, body: str, since) -> str | None:
+    def find(self, to: str, body: str, since: datetime) -> str | None:
         with self._lock:
             for n, sent in enumerate(self.sent, start=1):
                 if sent.to == to and sent.body == body:

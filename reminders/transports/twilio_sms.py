@@ -17,8 +17,8 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from reminders.provider_errors import classify
 from reminders.transports.base import DeliveryUnknown, OutgoingText, SendResult, TransportError
+from reminders.transports.twilio_codes import classify
 
 LOOKUP_LIMIT = 200  # a patient gets about a dozen texts; this is far more than enough
 MAX_VALIDITY_SECONDS = 36_000  # Twilio's upper bound for ValidityPeriod
@@ -82,7 +82,7 @@ class TwilioTransport:
             raise classify(exc.status, exc.code, exc.msg) from exc
         except requests.ConnectionError as exc:
             if _never_left(exc):
-                raise TransportError(f"could not connect: {exc}", permanent=False) from exc
+                raise TransportError(f"could not connect: {exc}") from exc
             raise DeliveryUnknown(f"connection lost after sending: {exc}") from exc
         except requests.Timeout as exc:  # a read timeout: the request was written
             raise DeliveryUnknown(f"no answer in time: {exc}") from exc
@@ -98,7 +98,7 @@ class TwilioTransport:
                 if message.body == body and message.date_created and message.date_created >= since:
                     return message.sid
         except (TwilioRestException, requests.RequestException) as exc:
-            raise TransportError(f"lookup failed: {exc}", permanent=False) from exc
+            raise TransportError(f"lookup failed: {exc}") from exc
         return None
 
 

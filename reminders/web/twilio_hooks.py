@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from reminders.callbacks import record_status
 from reminders.inbound import from_form
+from reminders.transports.twilio_codes import status_report
 from reminders.transports.twilio_sms import signature_is_valid, twiml_reply
 
 bp = Blueprint("twilio_hooks", __name__, url_prefix="/twilio")
@@ -32,11 +33,12 @@ def _signed_form() -> dict[str, str]:
 
 @bp.post("/status")
 def status():
+    """A delivery status. Its ErrorCode becomes a Refusal here, before anything else sees it."""
     form = _signed_form()
     raw_id = request.args.get("outbox", "")
     outbox_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
     app = current_app.extensions["reminders"]
-    record_status(app["sessions"], form, outbox_id, app["clock"]())
+    record_status(app["sessions"], status_report(form), outbox_id, app["clock"]())
     return "", 204
 
 

@@ -11,7 +11,7 @@ from reminders.dispatcher import Dispatcher
 from reminders.enrollments import enroll
 from reminders.models import OutboxMessage, Patient
 from reminders.outbox import StandingCache, claim_due, finalise
-from reminders.transports.base import DeliveryUnknown, TransportError
+from reminders.transports.base import DeliveryUnknown, Refusal, TransportError
 from reminders.transports.fake import FakeTransport
 from tests.integration.helpers import NOW, dispatcher, form, rows
 
@@ -76,9 +76,9 @@ def test_outcomes_are_recorded_by_class(svc, sessions):
 
     def fail(text):
         if text.to.endswith("0101"):
-            raise TransportError("rate limited", permanent=False, code=20429)
+            raise TransportError("rate limited", code=20429)
         if text.to.endswith("0102"):
-            raise TransportError("invalid number", permanent=True, code=21211)
+            raise TransportError("invalid number", refusal=Refusal.INVALID_NUMBER, code=21211)
         raise DeliveryUnknown("timed out after the request was written")
 
     counts = dispatcher(sessions, NOW, FakeTransport(fail=fail)).run_once()
@@ -158,7 +158,8 @@ def test_a_carrier_opt_out_opts_the_patient_out_and_cancels_every_pending_text(s
     enrollment_id = enroll(svc, form(), NOW)
 
     def opted_out(_text):
-        raise TransportError("HTTP 400: unsubscribed recipient", permanent=True, code=21610)
+        raise TransportError("HTTP 400: unsubscribed recipient", refusal=Refusal.OPTED_OUT,
+                             code=21610)
 
     counts = dispatcher(sessions, NOW, FakeTransport(fail=opted_out)).run_once()
     plan = rows(sessions, enrollment_id)
@@ -178,7 +179,8 @@ def test_an_operator_error_fails_the_text_and_alerts_in_the_log(svc, sessions, c
     enroll(svc, form(injected_at=NOW), NOW)
 
     def misconfigured(_text):
-        raise TransportError("HTTP 400: region not enabled", permanent=True, code=21408)
+        raise TransportError("HTTP 400: region not enabled", refusal=Refusal.ACCOUNT,
+                             code=21408)
 
     counts = dispatcher(sessions, NOW, FakeTransport(fail=misconfigured)).run_once()
     assert counts.failed == 1

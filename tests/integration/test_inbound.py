@@ -14,8 +14,9 @@ from reminders.core.statuses import FlagStatus, MessageStatus
 from reminders.enrollments import enroll
 from reminders.escalation import flag_silence
 from reminders.models import Enrollment, Flag, Patient, Reply
-from reminders.transports.base import TransportError
+from reminders.transports.base import Refusal, TransportError
 from reminders.transports.fake import FakeTransport
+from reminders.transports.twilio_codes import status_report
 from tests.integration.helpers import NOW, dispatcher, form, rows
 from tests.integration.texting import (
     BASE,
@@ -120,7 +121,8 @@ def test_silence_elsewhere_or_an_answer_raises_no_no_response(sessions, patient,
 
 def test_undeliverable_number_is_flagged(sessions, patient):
     def refuse(text):
-        raise TransportError("HTTP 400: not a mobile number", permanent=True, code=21614)
+        raise TransportError("HTTP 400: not a mobile number", refusal=Refusal.LANDLINE,
+                             code=21614)
 
     dispatcher(sessions, NOW, FakeTransport(fail=refuse)).run_once()
     assert kinds(sessions) == ["undeliverable"]
@@ -132,19 +134,22 @@ def test_undeliverable_number_is_flagged(sessions, patient):
 def test_undelivered_status_callback_is_flagged(sessions, patient):
     dispatcher(sessions, NOW, FakeTransport()).run_once()
     welcome = rows(sessions, patient)["welcome"]
-    record_status(sessions, {"MessageSid": welcome.provider_sid, "MessageStatus": "undelivered",
-                             "ErrorCode": "30006"}, None, NOW + timedelta(minutes=1))
+    record_status(sessions, status_report({"MessageSid": welcome.provider_sid, "ErrorCode": "30006",
+                                           "MessageStatus": "undelivered"}),
+                  None, NOW + timedelta(minutes=1))
     assert kinds(sessions) == ["undeliverable"]
-    record_status(sessions, {"MessageSid": welcome.provider_sid, "MessageStatus": "undelivered",
-                             "ErrorCode": "30006"}, None, NOW + timedelta(minutes=2))
+    record_status(sessions, status_report({"MessageSid": welcome.provider_sid, "ErrorCode": "30006",
+                                           "MessageStatus": "undelivered"}),
+                  None, NOW + timedelta(minutes=2))
     assert kinds(sessions) == ["undeliverable"]  # the repeated callback adds nothing
 
 
 def test_a_carrier_opt_out_callback_opts_out_and_flags(sessions, patient):
     dispatcher(sessions, NOW, FakeTransport()).run_once()
     welcome = rows(sessions, patient)["welcome"]
-    record_status(sessions, {"MessageSid": welcome.provider_sid, "MessageStatus": "failed",
-                             "ErrorCode": "21610"}, None, NOW + timedelta(minutes=1))
+    record_status(sessions, status_report({"MessageSid": welcome.provider_sid, "ErrorCode": "21610",
+                                           "MessageStatus": "failed"}),
+                  None, NOW + timedelta(minutes=1))
     assert kinds(sessions) == ["opted_out"]
     assert "pending" not in {m.status.value for m in rows(sessions, patient).values()}
 

@@ -68,7 +68,7 @@ def test_a_failed_lookup_leaves_the_text_unknown_for_the_next_pass(svc, sessions
 
     class Down:
         def find(self, to, body, since):
-            raise TransportError("lookup failed: connection refused", permanent=False)
+            raise TransportError("lookup failed: connection refused")
 
     assert recover(sessions, Down(), NOW + timedelta(minutes=10))["lookup_failed"] == 1
     assert rows(sessions, enrollment_id)["welcome"].status == MessageStatus.UNKNOWN

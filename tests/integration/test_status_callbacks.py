@@ -12,10 +12,11 @@ from werkzeug.serving import make_server
 from reminders.callbacks import record_status
 from reminders.core.statuses import MessageStatus
 from reminders.enrollments import enroll
-from reminders.models import DeliveryEvent, OutboxMessage
+from reminders.models import DeliveryEvent, Flag, OutboxMessage, Patient
 from reminders.reconciler import recover
 from reminders.transports.base import DeliveryUnknown, SendResult
 from reminders.transports.fake import FakeTransport
+from reminders.transports.twilio_codes import status_report
 from reminders.transports.twilio_sms import TwilioTransport
 from reminders.web import create_app
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioServer
@@ -97,7 +98,7 @@ def test_undelivered_with_a_permanent_code_is_recorded_with_its_error(client, se
     with sessions() as session:
         row = session.get(OutboxMessage, sent.id)
         assert row.status == MessageStatus.UNDELIVERED
-        assert row.last_error == "30006: undelivered (undeliverable)"
+        assert row.last_error == "30006: undelivered (landline)"
 
 
 def test_a_callback_settles_a_text_whose_send_timed_out(client, svc, sessions):
@@ -181,7 +182,7 @@ class CallsBackAtOnce:
 
     def send(self, text):
         sid = f"SM{text.message_id:032d}"
-        record_status(self.sessions, {"MessageSid": sid, "MessageStatus": "delivered"},
+        record_status(self.sessions, status_report({"MessageSid": sid, "MessageStatus": "delivered"}),
                       text.message_id, NOW)
         return SendResult(provider_sid=sid)
 
@@ -203,8 +204,8 @@ def test_a_callback_stored_for_a_dead_workers_text_settles_it_without_a_lookup(s
         name = "fake"
 
         def send(self, text):
-            record_status(sessions, {"MessageSid": "SM" + "d" * 32, "MessageStatus": "sent"},
-                          text.message_id, NOW)
+            record_status(sessions, status_report({"MessageSid": "SM" + "d" * 32,
+                                                   "MessageStatus": "sent"}), text.message_id, NOW)
             raise Crash()
 
     with pytest.raises(Crash):
@@ -218,6 +219,66 @@ def test_a_callback_stored_for_a_dead_workers_text_settles_it_without_a_lookup(s
     assert (counts["reaped"], counts["found"]) == (1, 1)
     welcome = rows(sessions, enrollment_id)["welcome"]
     assert (welcome.status, welcome.provider_sid) == (MessageStatus.SENT, "SM" + "d" * 32)
+
+
+class RefusedWhileInFlight:
+    """A provider whose refusal arrives before the sender records its outcome (the row is
+    still `leased`), then answers the send as accepted; `crash` dies instead of answering."""
+
+    name = "fake"
+
+    def __init__(self, sessions, error_code, status="undelivered", crash=False):
+        self.sessions, self.error_code, self.status, self.crash = sessions, error_code, status, crash
+        self.recorded = []
+
+    def send(self, text):
+        sid = f"SM{text.message_id:032d}"
+        self.recorded.append(record_status(self.sessions, status_report(
+            {"MessageSid": sid, "MessageStatus": self.status, "ErrorCode": self.error_code}),
+            text.message_id, NOW))
+        if self.crash:
+            raise Crash()
+        return SendResult(provider_sid=sid)
+
+
+def flags_of(sessions) -> list[tuple[str, str, int]]:
+    with sessions() as session:
+        return [(f.kind.value, f.priority.value, f.message_id) for f in session.scalars(select(Flag))]
+
+
+def test_an_undelivered_callback_that_beats_the_outcome_record_still_flags_once_it_is_written(
+        svc, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)  # only the welcome is due
+    provider = RefusedWhileInFlight(sessions, "30006")
+    dispatcher(sessions, NOW, provider).run_once()
+    assert provider.recorded == ["early"]  # stored while the text was leased, not applied
+    welcome = rows(sessions, enrollment_id)["welcome"]
+    assert (welcome.status, welcome.last_error) == (MessageStatus.UNDELIVERED,
+                                                    "30006: undelivered (landline)")
+    assert flags_of(sessions) == [("undeliverable", "high", welcome.id)]
+
+
+def test_a_refusal_stored_for_a_dead_workers_text_flags_when_recovery_applies_it(svc, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    with pytest.raises(Crash):
+        dispatcher(sessions, NOW, RefusedWhileInFlight(sessions, "21211", crash=True)).run_once()
+    assert flags_of(sessions) == []
+    counts = recover(sessions, FakeTransport(), NOW + timedelta(minutes=10))
+    assert (counts["reaped"], counts["found"]) == (1, 1)
+    welcome = rows(sessions, enrollment_id)["welcome"]
+    assert (welcome.status, welcome.provider_sid) == (MessageStatus.UNDELIVERED, f"SM{welcome.id:032d}")
+    assert flags_of(sessions) == [("undeliverable", "high", welcome.id)]
+
+
+def test_a_carrier_opt_out_that_beats_the_outcome_record_opts_the_patient_out(svc, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    dispatcher(sessions, NOW, RefusedWhileInFlight(sessions, "21610", status="failed")).run_once()
+    plan = rows(sessions, enrollment_id)
+    assert plan["welcome"].status == MessageStatus.FAILED
+    assert {m.status for step, m in plan.items() if step != "welcome"} == {MessageStatus.CANCELLED}
+    assert flags_of(sessions) == [("opted_out", "info", plan["welcome"].id)]
+    with sessions() as session:
+        assert session.scalars(select(Patient)).one().opted_out_at == NOW
 
 
 class Crash(BaseException):

@@ -8,9 +8,9 @@ import pytest
 from reminders.core.statuses import MessageStatus
 from reminders.enrollments import enroll
 from reminders.settings import Settings
-from reminders.transports import make_transport
-from reminders.transports.base import DeliveryUnknown, OutgoingText, TransportError
+from reminders.transports.base import DeliveryUnknown, OutgoingText, Refusal, TransportError
 from reminders.transports.twilio_sms import TwilioTransport, validity_seconds
+from reminders.wiring import make_transport
 from tests.fakes import twilio_api as fake_api
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioServer
 from tests.integration.helpers import NOW, dispatcher, form, rows
@@ -58,23 +58,23 @@ def test_validity_period_never_reaches_past_the_expiry_and_stays_in_twilios_rang
     assert validity_seconds(NOW - timedelta(seconds=5), NOW) == 1
 
 
-@pytest.mark.parametrize(("fault", "permanent", "code"), [
-    (fake_api.RATE_LIMIT, False, 20429),
-    (fake_api.INVALID_NUMBER, True, 21211),
-    (fake_api.OPTED_OUT, True, 21610),
+@pytest.mark.parametrize(("fault", "refusal", "code"), [
+    (fake_api.RATE_LIMIT, None, 20429),  # not a refusal: try again later
+    (fake_api.INVALID_NUMBER, Refusal.INVALID_NUMBER, 21211),
+    (fake_api.OPTED_OUT, Refusal.OPTED_OUT, 21610),
 ])
-def test_refusals_are_classified_and_nothing_is_accepted(server, fault, permanent, code):
+def test_refusals_are_classified_and_nothing_is_accepted(server, fault, refusal, code):
     server.fake.fail_next(fault)
     with pytest.raises(TransportError) as info:
         transport(server).send(text())
-    assert (info.value.permanent, info.value.code) == (permanent, code)
+    assert (info.value.refusal, info.value.code) == (refusal, code)
     assert server.fake.accepted == []
 
 
-def test_bad_credentials_are_a_permanent_refusal(server):
+def test_bad_credentials_are_a_refusal_for_the_operator(server):
     with pytest.raises(TransportError) as info:
         transport(server, auth_token="wrong").send(text())
-    assert info.value.permanent and info.value.code == 20003
+    assert (info.value.refusal, info.value.code) == (Refusal.ACCOUNT, 20003)
 
 
 def test_a_server_error_leaves_the_outcome_unknown(server):
@@ -106,7 +106,7 @@ def test_a_refused_connection_is_known_not_sent():
                         api_base_url=f"http://127.0.0.1:{port}", timeout=1.0, clock=lambda: NOW)
     with pytest.raises(TransportError) as info:
         t.send(text())
-    assert not info.value.permanent
+    assert info.value.refusal is None
 
 
 def test_settings_with_credentials_build_the_twilio_transport(server):

@@ -1,4 +1,5 @@
-"""`reminders.core` is the pure core: it must import without the shell's libraries.
+"""`reminders.core` is the pure core, and the transport contract is pure too: they must
+import without the shell's libraries.
 
 Each module is imported in a fresh interpreter where importing SQLAlchemy, Flask or twilio
 raises, so a core module that needs one of them (directly or through anything it imports)
@@ -48,6 +49,19 @@ def import_alone(module: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("module", core_modules())
 def test_core_module_imports_without_the_shell(module):
+    result = import_alone(module, Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+# A second provider builds on the contract alone; building a transport, which needs the
+# settings and the database, is `reminders.wiring`'s job, not the package's.
+TRANSPORT_CONTRACT = ["reminders.transports", "reminders.transports.base",
+                      "reminders.transports.console", "reminders.transports.fake",
+                      "reminders.transports.twilio_codes"]
+
+
+@pytest.mark.parametrize("module", TRANSPORT_CONTRACT)
+def test_the_transport_contract_imports_without_the_shell(module):
     result = import_alone(module, Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stderr[-2000:]
 

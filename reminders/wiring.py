@@ -1,0 +1,40 @@
+"""What the entry points run with: the SMS transport the settings name, and the send
+rate shared by every worker.
+
+Small on purpose: it is the one place that knows which transports exist, kept out of
+`transports/` so their contract imports without the database or the settings.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from reminders.rate_limit import SendRate
+from reminders.settings import Settings
+from reminders.transports.base import Transport
+
+
+def make_transport(settings: Settings) -> Transport:
+    """The transport SMS_TRANSPORT names (console unless Twilio credentials are set)."""
+    if settings.sms_transport == "console":
+        from reminders.transports.console import ConsoleTransport
+
+        return ConsoleTransport()
+    # imported here: `twilio` loads only in processes that send through it
+    from reminders.transports.twilio_sms import TwilioTransport
+
+    return TwilioTransport(
+        account_sid=settings.twilio_account_sid, auth_token=settings.twilio_auth_token,
+        messaging_service_sid=settings.twilio_messaging_service_sid,
+        from_number=settings.twilio_from_number,
+        status_callback=f"{settings.public_base_url.rstrip('/')}/twilio/status",
+        api_base_url=settings.twilio_api_base_url)
+
+
+def send_rate(settings: Settings, sessions: sessionmaker[Session],
+              transport: Transport) -> SendRate | None:
+    """The shared pace for real sends (None for the console, or with SEND_RATE=0)."""
+    if transport.name != "twilio" or settings.send_rate == 0:
+        return None
+    sender = settings.twilio_messaging_service_sid or settings.twilio_from_number
+    return SendRate(sessions, sender, settings.send_rate)
