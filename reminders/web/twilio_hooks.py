@@ -3,12 +3,13 @@ a request that fails gets 403 and writes nothing."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 
 from reminders.callbacks import record_status
 from reminders.inbound import from_form
 from reminders.transports.twilio_codes import status_report
 from reminders.transports.twilio_sms import signature_is_valid, twiml_reply
+from reminders.web.current import inbox, now, sessions, settings
 
 bp = Blueprint("twilio_hooks", __name__, url_prefix="/twilio")
 MAX_BODY = 64 * 1024  # Twilio's forms are a few hundred bytes
@@ -20,12 +21,11 @@ def _limit_body():
 
 
 def _signed_form() -> dict[str, str]:
-    settings = current_app.extensions["reminders"]["settings"]
-    url = settings.public_base_url.rstrip("/") + request.path
+    url = settings().public_base_url.rstrip("/") + request.path
     if request.query_string:
         url += "?" + request.query_string.decode("latin-1")
     form = request.form.to_dict()
-    if not signature_is_valid(settings.twilio_auth_token, url, form,
+    if not signature_is_valid(settings().twilio_auth_token, url, form,
                               request.headers.get("X-Twilio-Signature", "")):
         abort(403)
     return form
@@ -37,8 +37,7 @@ def status():
     form = _signed_form()
     raw_id = request.args.get("outbox", "")
     outbox_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
-    app = current_app.extensions["reminders"]
-    record_status(app["sessions"], status_report(form), outbox_id, app["clock"]())
+    record_status(sessions(), status_report(form), outbox_id, now())
     return "", 204
 
 
@@ -48,6 +47,5 @@ def inbound():
     (HELP, a red flag, no improvement); an empty response otherwise."""
     raw = request.get_data(cache=True)  # before the form is parsed: kept byte for byte
     form = _signed_form()
-    app = current_app.extensions["reminders"]
-    outcome = app["inbox"].receive(from_form(form, raw), app["clock"]())
+    outcome = inbox().receive(from_form(form, raw), now())
     return Response(twiml_reply(outcome.answer), mimetype="text/xml")
