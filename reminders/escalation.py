@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders.core.reply_window import window_open
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
 from reminders.flags import raise_flag
@@ -43,9 +44,9 @@ def flag_silence(sessions: sessionmaker[Session], now: datetime,
                    Enrollment.status.in_((EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)),
                    Patient.opted_out_at.is_(None), ~answered, ~flagged)).all()
         for row, digest, patient_id in candidates:
-            window = row.reply_window_seconds or 0
-            if row.sent_at is None or now < row.sent_at + timedelta(seconds=window):
+            if row.sent_at is None or window_open(row.sent_at, row.reply_window_seconds, now):
                 continue  # still open (every row here was sent: the query says so)
+            window = row.reply_window_seconds or 0
             step = next((s for s in cache.get(session, digest).steps if s.id == row.step), None)
             if step is None or not step.escalates:
                 continue

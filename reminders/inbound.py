@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import parse_qs
 
 import phonenumbers
@@ -26,6 +26,7 @@ from reminders.core.protocol import Protocol, ProtocolSet, ReplyKind
 from reminders.core.reading.findings import Finding, Reading, What
 from reminders.core.reading.parser import parse_reply
 from reminders.core.reading.vocabulary import ReadingRules, Vocabulary
+from reminders.core.reply_window import window_open
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
 from reminders.core.triage import (
     FlagKind,
@@ -122,7 +123,7 @@ def open_question(conn: Connection, enrollment_id: int, now: datetime):
     """The latest text of the enrolment that expects a reply and whose window is open:
     a row with its id, step, expects, sent_at and reply_window_seconds, or None."""
     for row in conn.execute(_ASKED, {"enrollment_id": enrollment_id, "now": now}):
-        if now < row.sent_at + timedelta(seconds=row.reply_window_seconds or 0):
+        if window_open(row.sent_at, row.reply_window_seconds, now):
             return row
     return None
 

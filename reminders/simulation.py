@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from reminders.audit import Actor
 from reminders.core.protocol import ProtocolSet
+from reminders.core.reply_window import window_closes, window_open
 from reminders.core.statuses import MessageStatus
 from reminders.core.validation import EnrollmentInput
 from reminders.db import make_engine, session_factory
@@ -102,8 +103,7 @@ def _next(sessions, now: datetime, script: dict[str, str]):
                                       OutboxMessage.reply_window_seconds)
                                .where(OutboxMessage.sent_at.is_not(None))).all()
     due = [(step, at) for step, at, _ in sent if step in script]
-    closes = [at + timedelta(seconds=w) for _, at, w in sent
-              if w and at + timedelta(seconds=w) > now]
+    closes = [window_closes(at, w) for _, at, w in sent if w and window_open(at, w, now)]
     times = [t for t in [next_send, *(at + REPLY_DELAY for _, at in due), *closes] if t]
     return due, min(times, default=None)
 
