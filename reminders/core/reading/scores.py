@@ -9,7 +9,8 @@ from reminders.core.reading import lexicon
 from reminders.core.reading.context import Scene, assertion_of
 from reminders.core.reading.findings import Finding, Unclear, What
 from reminders.core.reading.lexicon import Cue
-from reminders.core.reading.numbers import Number, NumberReading
+from reminders.core.reading.number_kinds import Number
+from reminders.core.reading.numbers import NumberReading
 from reminders.core.reading.phrases import Match
 from reminders.core.reading.spans import finding, plain
 from reminders.core.reading.text import Token, TokenKind

@@ -115,3 +115,25 @@ def sentences(tokens: list[Token]) -> list[tuple[int, int]]:
     if first < len(tokens):
         spans.append((first, len(tokens)))
     return spans
+
+
+def words_near(tokens: list[Token], start: int, count: int) -> list[str]:
+    """Up to |count| word norms from `start`, forward (count > 0) or backward, within the
+    sentence; backward results are in reading order."""
+    step = 1 if count > 0 else -1
+    found: list[str] = []
+    k = start
+    while 0 <= k < len(tokens) and len(found) < abs(count):
+        token = tokens[k]
+        if is_sentence_end(token) or token.kind == TokenKind.NUMBER:
+            break
+        if token.kind == TokenKind.WORD or token.norm in ("°", "º", "%"):
+            found.append(token.norm)
+        elif token.kind == TokenKind.PUNCT and token.norm not in ("'", '"', "(", ")"):
+            break  # "1, ice pack on it now": the comma ends what the number is about
+        k += step
+    return found if step > 0 else found[::-1]
+
+
+def token_at(tokens: list[Token], i: int) -> Token | None:
+    return tokens[i] if 0 <= i < len(tokens) else None
