@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reminders.core.reading.answer_words import NUMBER_WORDS
 from reminders.core.reading.findings import Assertion, What
-from reminders.core.reading.lexicon import NUMBER_WORDS
 from reminders.core.reading.parser import parse_reply
 from reminders.core.reading.text import fold
 from tests.conftest import load_shipped_protocol

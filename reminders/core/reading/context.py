@@ -14,16 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reminders.core.reading.cue_words import BACKWARD, BODY, FILLER, FORWARD, LIST_CONTINUATION, RESTART, Cue
 from reminders.core.reading.findings import Assertion
-from reminders.core.reading.lexicon import (
-    BACKWARD,
-    BODY,
-    FILLER,
-    FORWARD,
-    LIST_CONTINUATION,
-    RESTART,
-    Cue,
-)
 from reminders.core.reading.text import Token, TokenKind, is_sentence_end
 
 # How many counted words (not filler, not body words, not other findings) a cue reaches.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reminders.core.reading.lexicon import BEFORE, SCORE_WORDS, UNIT_WORDS
+from reminders.core.reading.answer_words import BEFORE, SCORE_WORDS, UNIT_WORDS
 from reminders.core.reading.text import Token, TokenKind, token_at, words_near
 
 NOTHING = frozenset({"nada", "ninguno", "ninguna"})  # "nada, sigue igual": not a zero

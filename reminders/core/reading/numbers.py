@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reminders.core.reading.lexicon import CURRENT, PAST, PAST_AFTER, RANGE_LINKS
+from reminders.core.reading.answer_words import CURRENT, PAST, PAST_AFTER, RANGE_LINKS
 from reminders.core.reading.number_kinds import Number, classify
 from reminders.core.reading.text import Token, words_near
 from reminders.core.reading.written_numbers import number_at

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from reminders.core.reading import lexicon
+from reminders.core.reading import answer_words, cue_words
 from reminders.core.reading.context import CueSpan, Scene, assertion_of
+from reminders.core.reading.cue_words import BODY, NOT_A_NOUN, Cue
 from reminders.core.reading.findings import Assertion, Finding, Reading, Unclear, What
-from reminders.core.reading.lexicon import BODY, NOT_A_NOUN, Cue
 from reminders.core.reading.numbers import read_numbers
 from reminders.core.reading.phrases import Match
 from reminders.core.reading.questions import pleasantries, read_answers, read_questions
@@ -48,7 +48,7 @@ def parse_reply(body: str, vocabulary: Vocabulary) -> Reading:
         # "This is her son. Mom's shot area is draining": the family member writing for the
         # patient speaks of the patient; only a pet is someone else then
         cues = [c for c in cues if c.cue != Cue.OTHER_PERSON
-                or set(c.text.lower().replace("'", "").split()) & lexicon.PETS]
+                or set(c.text.lower().replace("'", "").split()) & cue_words.PETS]
     symptoms = _symptom_matches(tokens, find("symptom"), find("exclusion"), vocabulary)
     relief = without(find("relief"), find("relief_exclusion"))
     no_pain = [m for m in without(find("no_pain"), find("no_pain_exclusion"))
@@ -96,7 +96,7 @@ def _for_the_patient(tokens: list[Token]) -> bool:
     return _PROXY.search(said) is not None
 
 
-_PROXY = re.compile("|".join(rf" {re.escape(p)} " for p in lexicon.PROXY))
+_PROXY = re.compile("|".join(rf" {re.escape(p)} " for p in cue_words.PROXY))
 
 
 def _conditional(tokens: list[Token], m: Match) -> bool:
@@ -132,7 +132,7 @@ def _describes_body(tokens: list[Token], m: Match) -> bool:
     if token.text[:1].isupper() and not token.text.isupper() and m.first > 0 \
             and tokens[m.first - 1].kind == TokenKind.WORD:
         return False  # a name mid-sentence: "Red Sox", "me voy a Colorado"
-    if _sentence_words(tokens, m.first) & lexicon.WEATHER:
+    if _sentence_words(tokens, m.first) & answer_words.WEATHER:
         return False  # "hot as heck in Phoenix today"
     if m.term.language == "en":
         neighbour = _word_at(tokens, m.last + 1)

@@ -3,7 +3,7 @@ A question mark alone does not make a question: "maybe a 5?" is a hedged answer.
 
 from __future__ import annotations
 
-from reminders.core.reading import lexicon
+from reminders.core.reading import answer_words, request_words
 from reminders.core.reading.context import Scene
 from reminders.core.reading.findings import Finding, What
 from reminders.core.reading.spans import finding, whole
@@ -12,8 +12,8 @@ from reminders.core.reading.text import Token, TokenKind, sentences
 
 def read_answers(text: str, tokens: list[Token]) -> list[Finding]:
     words = [t.norm for t in tokens if t.kind == TokenKind.WORD]
-    core = " ".join(w for w in words if w not in lexicon.POLITE or w in ("ok",))
-    for answers, value in ((lexicon.YES, "yes"), (lexicon.NO, "no")):
+    core = " ".join(w for w in words if w not in request_words.POLITE or w in ("ok",))
+    for answers, value in ((answer_words.YES, "yes"), (answer_words.NO, "no")):
         if core in answers or " ".join(words) in answers:
             return [Finding(What.ANSWER, value, *whole(text))]
     return []
@@ -32,15 +32,17 @@ def read_questions(text: str, tokens: list[Token], scene: Scene) -> list[Finding
             continue  # "¿Caliente? No." asks itself about a symptom: it is an answer
         opened = any(t.norm == "¿" for t in tokens[first:last])
         marked = opened or (last < len(tokens) and tokens[last].norm == "?")
-        asks = any(w in lexicon.QUESTION_WORDS for w in words[:4] + _last_clause(tokens, first, last)[:4])
-        asks = asks or any(t.text.lower() in lexicon.INTERROGATIVES or (t.norm in lexicon.INTERROGATIVES
-                           and t.norm not in ("que", "como", "cuando"))
+        asks = any(w in answer_words.QUESTION_WORDS
+                   for w in words[:4] + _last_clause(tokens, first, last)[:4])
+        asks = asks or any(t.text.lower() in answer_words.INTERROGATIVES
+                           or (t.norm in answer_words.INTERROGATIVES
+                               and t.norm not in ("que", "como", "cuando"))
                            for t in tokens[first:last])
         opening = " ".join(words[:4])
-        starts = any(opening == s or opening.startswith(s + " ") for s in lexicon.QUESTION_OPENINGS)
+        starts = any(opening == s or opening.startswith(s + " ") for s in answer_words.QUESTION_OPENINGS)
         joined = f" {' '.join(words)} "
-        starts = starts or any(f" {p} " in joined for p in lexicon.QUESTION_PHRASES)
-        asks = asks or any(f" {p} " in joined for p in lexicon.ASKING_PAIRS)
+        starts = starts or any(f" {p} " in joined for p in answer_words.QUESTION_PHRASES)
+        asks = asks or any(f" {p} " in joined for p in answer_words.ASKING_PAIRS)
         if (marked and (opened or asks)) or starts:
             found.append(finding(text, tokens, What.QUESTION, "asked", first, last - 1))
     return found
@@ -59,4 +61,4 @@ def _last_clause(tokens: list[Token], first: int, last: int) -> list[str]:
 
 def pleasantries(tokens: list[Token]) -> bool:
     words = [t.norm for t in tokens if t.kind in (TokenKind.WORD, TokenKind.NUMBER)]
-    return all(w in lexicon.PLEASANTRIES or w in lexicon.POLITE for w in words)
+    return all(w in answer_words.PLEASANTRIES or w in request_words.POLITE for w in words)

@@ -4,10 +4,10 @@ stop the texts", "if I stop getting texts", "my sister wants to stop her texts".
 
 from __future__ import annotations
 
-from reminders.core.reading import lexicon
+from reminders.core.reading import request_words
 from reminders.core.reading.context import Scene, assertion_of
+from reminders.core.reading.cue_words import Cue
 from reminders.core.reading.findings import Finding, What
-from reminders.core.reading.lexicon import Cue
 from reminders.core.reading.phrases import Match
 from reminders.core.reading.spans import finding, whole
 from reminders.core.reading.text import Token, TokenKind, is_sentence_end, sentences
@@ -17,10 +17,10 @@ _REQUEST_CUES = {Cue.NEGATED, Cue.HYPOTHETICAL, Cue.OTHER_PERSON}
 
 def read_requests(text: str, tokens: list[Token], matches: list[Match], scene: Scene) -> list[Finding]:
     words = [t.norm for t in tokens if t.kind == TokenKind.WORD]
-    core = " ".join(w for w in words if w not in lexicon.POLITE)
+    core = " ".join(w for w in words if w not in request_words.POLITE)
     said = " ".join(words)
-    for keywords, kind in ((lexicon.STOP_KEYWORDS, "opt_out"), (lexicon.START_KEYWORDS, "opt_in"),
-                           (lexicon.HELP_KEYWORDS, "help")):
+    for keywords, kind in ((request_words.STOP_KEYWORDS, "opt_out"), (request_words.START_KEYWORDS, "opt_in"),
+                           (request_words.HELP_KEYWORDS, "help")):
         if said in keywords or (core and core in keywords):
             return [Finding(What.REQUEST, kind, *whole(text), detail={"keyword": True})]
     found = []
@@ -56,32 +56,32 @@ def _wishes(text: str, tokens: list[Token], scene: Scene,
         norms = [w for _, w in words]
         opening = norms[1:2] if norms[:1] in (["please"], ["pls"], ["plz"]) else norms[:1]
         stop_at = words[len(norms[:2]) - 1 if opening != norms[:1] else 0][0] if words else 0
-        texts = [k for k, w in words if w in lexicon.TEXT_NOUNS]
+        texts = [k for k, w in words if w in request_words.TEXT_NOUNS]
         if opening == ["stop"] and texts and stop_at + 1 < last and tokens[stop_at + 1].norm == ",":
             found.append(finding(text, tokens, What.REQUEST, "opt_out", first, texts[0],
                                  detail={"worded": True}))
     for first, last in _clauses(tokens):
         words = [(k, tokens[k].norm) for k in range(first, last) if tokens[k].kind == TokenKind.WORD]
         norms = [w for _, w in words]
-        texts = [i for i, w in enumerate(norms) if w in lexicon.TEXT_NOUNS]
+        texts = [i for i, w in enumerate(norms) if w in request_words.TEXT_NOUNS]
         if not texts or any(a <= words[texts[0]][0] <= b for a, b in taken):
             continue
         hit = None
         for i, w in enumerate(norms):
             two = " ".join(norms[i:i + 2])
             three = " ".join(norms[i:i + 3])
-            wish = next((p for p in (three, two, w) if p in lexicon.NOT_WANTING), None)
+            wish = next((p for p in (three, two, w) if p in request_words.NOT_WANTING), None)
             if wish is None:
                 continue
             after = [j for j in texts if i < j <= i + len(wish.split()) + 7]
             between = range(words[i][0], words[after[0]][0]) if after else range(0)
-            if after and not set(norms[i:after[0]]) & lexicon.TURNING_WORDS and not any(
+            if after and not set(norms[i:after[0]]) & request_words.TURNING_WORDS and not any(
                     a in between for a, _ in taken):
                 hit = (words[i][0], words[after[0]][0])
                 break
         for j in texts:
             rest = norms[j + 1:j + 4]
-            if hit is None and rest[:1] == ["to"] and set(rest[1:3]) & lexicon.ENDING_VERBS:
+            if hit is None and rest[:1] == ["to"] and set(rest[1:3]) & request_words.ENDING_VERBS:
                 hit = (words[j][0], words[min(j + 2, len(words) - 1)][0])
         if hit is not None:
             assertion, cue = assertion_of(scene, hit[0], hit[1], "request", _REQUEST_CUES,
@@ -113,8 +113,8 @@ def _edge_keyword(tokens: list[Token]) -> tuple[int, int] | None:
         if _trails_off(tokens, last):
             continue  # "Please stop... the pain is coming back": a sigh, not a keyword
         words = [t.norm for t in tokens[first:last] if t.kind == TokenKind.WORD]
-        core = " ".join(w for w in words if w not in lexicon.POLITE)
-        if core in lexicon.STOP_KEYWORDS and (core != "end" or tokens[first].text.isupper()):
+        core = " ".join(w for w in words if w not in request_words.POLITE)
+        if core in request_words.STOP_KEYWORDS and (core != "end" or tokens[first].text.isupper()):
             return first, last - 1
     word_at = [i for i, t in enumerate(tokens) if t.kind == TokenKind.WORD]
     if len(word_at) < 2:
@@ -139,7 +139,7 @@ def _about_them(tokens: list[Token], i: int) -> bool:
     these texts anymore, stop")."""
     for first, last in sentences(tokens):
         if first <= i < last:
-            return any(t.norm in lexicon.TEXT_NOUNS for t in tokens[first:last])
+            return any(t.norm in request_words.TEXT_NOUNS for t in tokens[first:last])
     return False
 
 
@@ -153,7 +153,7 @@ def _trails_off(tokens: list[Token], end: int) -> bool:
 def _about_texts(tokens: list[Token], m: Match) -> bool:
     following = [t.norm for t in tokens[m.last + 1:m.last + 4] if t.kind == TokenKind.WORD]
     inside = [t.norm for t in tokens[m.first:m.last + 1]]
-    if any(w in lexicon.TEXT_WORDS for w in following + inside):
+    if any(w in request_words.TEXT_WORDS for w in following + inside):
         return True
     words = [t for t in tokens if t.kind == TokenKind.WORD]
     return len(words) == len([t for t in tokens[m.first:m.last + 1] if t.kind == TokenKind.WORD])

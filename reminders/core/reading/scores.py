@@ -5,10 +5,10 @@ that cannot be one score (a range, a decimal, two scores) as unclear."""
 
 from __future__ import annotations
 
-from reminders.core.reading import lexicon
+from reminders.core.reading import answer_words, request_words
 from reminders.core.reading.context import Scene, assertion_of
+from reminders.core.reading.cue_words import Cue
 from reminders.core.reading.findings import Finding, Unclear, What
-from reminders.core.reading.lexicon import Cue
 from reminders.core.reading.number_kinds import Number
 from reminders.core.reading.numbers import NumberReading
 from reminders.core.reading.phrases import Match
@@ -91,10 +91,11 @@ def _temperature(text: str, tokens: list[Token], n: Number, vocabulary: Vocabula
 
 def only_a_number(tokens: list[Token]) -> bool:
     words = [t for t in tokens if t.kind in (TokenKind.WORD, TokenKind.NUMBER)]
-    meaningful = [t for t in words if (t.norm not in lexicon.POLITE and t.norm not in lexicon.PLEASANTRIES)
-                  or t.norm in lexicon.NUMBER_WORDS]
+    meaningful = [t for t in words if (t.norm not in request_words.POLITE
+                                       and t.norm not in answer_words.PLEASANTRIES)
+                  or t.norm in answer_words.NUMBER_WORDS]
     return len(meaningful) == 1 and (meaningful[0].kind == TokenKind.NUMBER
-                                     or meaningful[0].norm in lexicon.NUMBER_WORDS)
+                                     or meaningful[0].norm in answer_words.NUMBER_WORDS)
 
 
 _ALMOST = frozenset({"casi", "mero", "almost", "barely", "hardly", "nearly", "practically"})

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from reminders.core.reading import lexicon
+from reminders.core.reading import answer_words, cue_words, request_words
 from reminders.core.reading.findings import Assertion
 from reminders.core.reading.phrases import Phrases, Term, term
 
@@ -82,32 +82,32 @@ class Vocabulary:
             for lang, words in s.exclude.items():
                 terms += [term(w, "exclusion", s.id, lang, stems=False, typos=False, gaps=0)
                           for w in words]
-        for lang, cues in lexicon.CUES.items():
-            directions: dict[tuple[str, lexicon.Cue], set[str]] = defaultdict(set)
+        for lang, cues in cue_words.CUES.items():
+            directions: dict[tuple[str, cue_words.Cue], set[str]] = defaultdict(set)
             for p, cue, direction in cues:
                 directions[(p, cue)].add(direction)
             # "si" may be "sí" typed without its accent: guarded (see parser._conditional)
             terms += [term(p, "cue", cue.value, lang, stems=False, typos=False,
                            extra=(tuple(sorted(ways)), p == "si" or p.startswith("si ")))
                       for (p, cue), ways in directions.items()]
-        for lang, relief in lexicon.RELIEF.items():
+        for lang, relief in answer_words.RELIEF.items():
             for direction, relief_words in relief.items():
                 # "wondering" and "wonderful" share a stem: praise words match as written
                 terms += [term(w, "relief", direction, lang, gaps=1, short_typos=True,
                                stems=direction != "good") for w in relief_words]
-        for lang, excluded in lexicon.RELIEF_EXCLUSIONS.items():
+        for lang, excluded in answer_words.RELIEF_EXCLUSIONS.items():
             terms += [term(w, "relief_exclusion", "-", lang, stems=False, typos=False)
                       for w in excluded]
-        for lang, no_pain in lexicon.NO_PAIN.items():
+        for lang, no_pain in answer_words.NO_PAIN.items():
             terms += [term(w, "no_pain", "0", lang, stems=False, gaps=1) for w in no_pain]
         terms += [term(w, "no_pain_exclusion", "-", "en", stems=False, typos=False)
-                  for w in lexicon.NO_PAIN_EXCLUSIONS]
-        for lang, kinds in lexicon.REQUESTS.items():
+                  for w in answer_words.NO_PAIN_EXCLUSIONS]
+        for lang, kinds in request_words.REQUESTS.items():
             for kind, phrases in kinds.items():
                 terms += [term(p, "request", kind, lang, stems=False, gaps=1,
                                extra=(p in _NEEDS_OBJECT,)) for p in phrases]
         terms += [term(p, "request_exclusion", "-", "en", stems=False, typos=False)
-                  for p in lexicon.REQUEST_EXCLUSIONS]
+                  for p in request_words.REQUEST_EXCLUSIONS]
         self.phrases = Phrases(terms, barriers=NEGATIONS)
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from reminders.core.reading.lexicon import NUMBER_WORDS, SCALE, SCALE_LINKS, WEAK_NUMBER_WORDS
+from reminders.core.reading.answer_words import NUMBER_WORDS, SCALE, SCALE_LINKS, WEAK_NUMBER_WORDS
 from reminders.core.reading.number_kinds import NOTHING, Number, noun_follows, score_place
 from reminders.core.reading.text import Token, TokenKind, is_sentence_end, token_at, words_near
 
