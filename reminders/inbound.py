@@ -11,13 +11,10 @@ the diagnostic response and the answer, all or nothing.
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
-from urllib.parse import parse_qs
 
-import phonenumbers
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,6 +35,7 @@ from reminders.core.triage import (
     triage,
 )
 from reminders.flags import close_opt_out_flags, raise_flag
+from reminders.inbound_message import Inbound, provider_request, storable, to_e164
 from reminders.models import Enrollment, OutboxMessage, Patient, Reply
 from reminders.optout import opt_out
 from reminders.protocol_files import ProtocolCache
@@ -47,21 +45,7 @@ from reminders.transports.base import mask_phone
 
 log = logging.getLogger(__name__)
 
-# Twilio's Advanced Opt-Out tells us which keyword list a message matched (its own and
-# the clinic's custom words, in any language): that is a finding too.
-_OPT_OUT_TYPES = {"stop": "opt_out", "start": "opt_in", "help": "help"}
 _KEYWORDS = {"opt_out": "stop", "opt_in": "start", "help": "help", "call": "call"}
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """One received text, as the provider sent it."""
-
-    sid: str | None
-    sender: str
-    to: str
-    body: str
-    raw: bytes  # the request body exactly as received
 
 
 @dataclass(frozen=True)
@@ -94,29 +78,6 @@ _ASKED = (select(OutboxMessage.id, OutboxMessage.step, OutboxMessage.expects,
                  OutboxMessage.sent_at <= bindparam("now"))
           .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(5))
 _DIAGNOSTIC = update(Enrollment).where(Enrollment.id == bindparam("enrollment_id"))
-
-
-def storable(text: str) -> str:
-    """`text` as a PostgreSQL text column can hold it (it cannot hold NUL)."""
-    return text.replace("\x00", "\ufffd")
-
-
-@functools.lru_cache(maxsize=4096)
-def to_e164(raw: str, default_region: str) -> str | None:
-    try:
-        number = phonenumbers.parse(raw, default_region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def from_form(form: dict[str, str], raw: bytes) -> Inbound:
-    """The message in a Twilio webhook form; unknown parameters are ignored."""
-    return Inbound(sid=(form.get("MessageSid") or form.get("SmsSid") or "").strip() or None,
-                   sender=form.get("From", ""), to=form.get("To", ""), body=form.get("Body", ""),
-                   raw=raw)
 
 
 def open_question(conn: Connection, enrollment_id: int, now: datetime):
@@ -293,9 +254,8 @@ def _reading_values(reading: Reading, vocabulary: Vocabulary) -> dict:
 
 
 def _override(reading: Reading, raw: bytes) -> Reading:
-    """Twilio's OptOutType (read from the stored request, so a retry sees it too)."""
-    values = parse_qs(raw.decode("utf-8", "replace")).get("OptOutType") or [""]
-    request = _OPT_OUT_TYPES.get(values[0].strip().lower())
+    """A keyword the provider matched that the reader did not find is a finding too."""
+    request = provider_request(raw)
     if request is None or request in reading.requests:
         return reading
     said = Finding(What.REQUEST, request, 0, 0, "", detail={"provider": "OptOutType"})

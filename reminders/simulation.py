@@ -24,7 +24,8 @@ from reminders.dispatcher import Dispatcher
 from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import enroll
 from reminders.escalation import flag_silence
-from reminders.inbound import Inbox, from_form
+from reminders.inbound import Inbox
+from reminders.inbound_message import from_form
 from reminders.json_shapes import shown_enrollment_json
 from reminders.models import Base, OutboxMessage
 from reminders.services import Services

@@ -18,7 +18,8 @@ from reminders.core.localtime import zone
 from reminders.core.planner import Facts, plan
 from reminders.core.validation import EnrollmentInput, normalise_phone
 from reminders.dispatcher import Dispatcher, utcnow
-from reminders.inbound import Inbox, from_form
+from reminders.inbound import Inbox
+from reminders.inbound_message import from_form
 from reminders.json_shapes import flag_json, planned_json, reply_json
 from reminders.models import Flag, Reply
 from reminders.protocol_files import read_schedules

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from reminders.callbacks import record_status
-from reminders.inbound import from_form
+from reminders.inbound_message import from_form
 from reminders.transports.twilio_codes import status_report
 from reminders.transports.twilio_sms import signature_is_valid, twiml_reply
 from reminders.web.current import inbox, now, sessions, settings

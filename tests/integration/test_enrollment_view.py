@@ -13,7 +13,8 @@ from reminders.core.errors import NotFound
 from reminders.corrections import add_note
 from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import enroll
-from reminders.inbound import Inbox, from_form
+from reminders.inbound import Inbox
+from reminders.inbound_message import from_form
 from reminders.json_shapes import shown_enrollment_json
 from reminders.reply_labels import parse_reading, record_reading
 from tests.integration.helpers import NOW, form

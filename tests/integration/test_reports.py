@@ -11,7 +11,7 @@ from sqlalchemy import select
 from reminders import reports
 from reminders.enrollments import enroll
 from reminders.escalation import flag_silence
-from reminders.inbound import from_form
+from reminders.inbound_message import from_form
 from reminders.models import AuditEntry
 from tests.integration.helpers import NOW, dispatcher, form
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from reminders.core.statuses import FlagStatus, MessageStatus
-from reminders.inbound import from_form
+from reminders.inbound_message import from_form
 from reminders.models import AuditEntry, Enrollment, Flag, Note, OutboxMessage
 from tests.integration.helpers import NOW, counts, dispatcher
 
