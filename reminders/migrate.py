@@ -1,4 +1,7 @@
-"""Schema migrations: `upgrade(engine)` brings any database to the newest revision."""
+"""Schema migrations: `upgrade(engine)` brings any database to the newest revision.
+
+Short on purpose: the one wrapper around Alembic the entry points call.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Database models (SQLAlchemy 2, typed). Every instant is a UTCDateTime."""
+"""Database models (SQLAlchemy 2, typed). Every instant is a UTCDateTime.
+
+Long on purpose: every table in one module, so the schema reads in one place, as
+the migrations that must match it do.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Opting a number out: at once, for every enrolment of that number."""
+"""Opting a number out: at once, for every enrolment of that number.
+
+Short on purpose: one act (STOP, or staff recording it) that two paths share.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Planned texts as outbox rows: the facts the planner needs from an enrolment, and the
-columns a planned text fills. Shared by enrolment and re-planning."""
+columns a planned text fills. Shared by enrolment and re-planning.
+
+Short on purpose: the one translation from a plan to rows, shared by two modules.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Reading protocols: from the schedules file, or from the snapshot an enrolment keeps."""
+"""Reading protocols: from the schedules file, or from the snapshot an enrolment keeps.
+
+Short on purpose: the only reader of protocol snapshots, and nothing else.
+"""
 
 from __future__ import annotations
 

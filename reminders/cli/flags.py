@@ -1,4 +1,7 @@
-"""Commands for the flag queue: list, acknowledge, resolve."""
+"""Commands for the flag queue: list, acknowledge, resolve.
+
+Short on purpose: one command group, like the other modules of the CLI.
+"""
 
 from __future__ import annotations
 

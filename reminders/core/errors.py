@@ -3,6 +3,8 @@
 Each interface turns them into its own words and codes by type: a ValidationError names
 the fields that are wrong (exit 2, a form error, 422), NotFound is an id with no row (404),
 Conflict is a request that is well formed but clashes with the current state (409).
+
+Short on purpose: few exceptions, in one place every interface imports.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """The reply window: how long after a text its answer still counts as the answer to it.
 
-One rule that three paths share (reading a reply, the no-response sweep, the simulation's
-clock), so it is a module of its own however short: a window that closed for one of them
-must have closed for all.
+Short on purpose: one rule that three paths share (reading a reply, the no-response
+sweep, the simulation's clock); a window that closed for one of them has closed for all.
 """
 
 from __future__ import annotations

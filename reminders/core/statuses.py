@@ -1,4 +1,7 @@
-"""The states a text, an enrolment and a flag can be in (pure; stored as their values)."""
+"""The states a text, an enrolment and a flag can be in (pure; stored as their values).
+
+Short on purpose: the enums the core and the tables share, apart from both.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
 """The pain trajectory for the patient page's chart (pure): each reported score at its
 time since the injection, the baseline, and the score at or below which the protocol
-counts pain as improved."""
+counts pain as improved.
+
+Short on purpose: the chart's data, apart from the page that draws it.
+"""
 
 from __future__ import annotations
 

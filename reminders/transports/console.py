@@ -2,6 +2,8 @@
 
 It prints the body on purpose (that is its job on a developer's machine) but never the
 full number; it is never chosen when Twilio credentials are set.
+
+Short on purpose: a stand-in for a provider on a developer's machine.
 """
 
 from __future__ import annotations

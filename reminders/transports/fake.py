@@ -1,4 +1,7 @@
-"""In-memory transport for tests: keeps what it accepted and fails on demand."""
+"""In-memory transport for tests: keeps what it accepted and fails on demand.
+
+Short on purpose: a fake must stay simpler than what it stands for.
+"""
 
 from __future__ import annotations
 

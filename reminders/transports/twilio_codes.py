@@ -35,6 +35,11 @@ _REFUSALS = {
 }
 
 
+def known_codes() -> frozenset[int]:
+    """Every code this module gives a meaning to (tests check no other module names one)."""
+    return frozenset({RATE_LIMITED, *_REFUSALS})
+
+
 def refusal_for(code: int | None) -> Refusal:
     return Refusal.UNKNOWN if code is None else _REFUSALS.get(code, Refusal.UNKNOWN)
 

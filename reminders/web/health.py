@@ -1,4 +1,7 @@
-"""GET /healthz: is the database reachable, and is sending keeping up?"""
+"""GET /healthz: is the database reachable, and is sending keeping up?
+
+Short on purpose: one route, which monitoring calls without a session.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The staff pages: blueprints, template helpers and the navigation counts."""
+"""The staff pages: blueprints, template helpers and the navigation counts.
+
+Short on purpose: it registers the page groups; each group is a module of its own.
+"""
 
 from __future__ import annotations
 

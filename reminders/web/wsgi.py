@@ -4,6 +4,8 @@
     gunicorn -w 2 'reminders.web.wsgi:create_app_from_env()'
 
 Settings come from the environment and `.env`, as for every other entry point.
+
+Short on purpose: an entry point only builds the app from the environment.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Findings from tokens: a finding's span and words, a whole-message span, and the small
-helpers every part of the reader shares (pure)."""
+helpers every part of the reader shares (pure).
+
+Short on purpose: what every part of the reader shares, and nothing else.
+"""
 
 from __future__ import annotations
 
