@@ -142,7 +142,7 @@ def test_the_wsgi_entry_point_builds_the_app_from_the_environment(monkeypatch, t
     try:
         assert app.test_client().get("/healthz").get_json()["database"] == "ok"
     finally:
-        app.extensions["reminders"]["sessions"].kw["bind"].dispose()
+        app.extensions["reminders"]["engine"].dispose()
 
 
 def test_signed_callbacks_fired_by_the_fake_reach_the_served_app(svc, sessions, settings):
