@@ -89,11 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     if server is not None:  # webhooks are answered on waitress' own threads, never queued
         threading.Thread(target=server.run, name="web", daemon=True).start()
     stop = threading.Event()
-    dispatcher = Dispatcher(sessions, transport, batch=settings.dispatch_batch,
+    dispatcher = Dispatcher(engine, transport, batch=settings.dispatch_batch,
                             lease=timedelta(seconds=settings.lease_seconds), stop=stop,
-                            rate=send_rate(settings, sessions, transport),
+                            rate=send_rate(settings, engine, transport),
                             concurrency=settings.send_concurrency)
-    scheduler = build_scheduler(dispatcher, sessions, transport, settings.dispatch_interval)
+    scheduler = build_scheduler(dispatcher, engine, transport, settings.dispatch_interval)
 
     stoppers: list[threading.Thread] = []
 

@@ -7,7 +7,7 @@ Small on purpose: it is the one place that knows which transports exist, kept ou
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
 from reminders.rate_limit import SendRate
 from reminders.settings import Settings
@@ -31,10 +31,9 @@ def make_transport(settings: Settings) -> Transport:
         api_base_url=settings.twilio_api_base_url)
 
 
-def send_rate(settings: Settings, sessions: sessionmaker[Session],
-              transport: Transport) -> SendRate | None:
+def send_rate(settings: Settings, engine: Engine, transport: Transport) -> SendRate | None:
     """The shared pace for real sends (None for the console, or with SEND_RATE=0)."""
     if transport.name != "twilio" or settings.send_rate == 0:
         return None
     sender = settings.twilio_messaging_service_sid or settings.twilio_from_number
-    return SendRate(sessions, sender, settings.send_rate)
+    return SendRate(engine, sender, settings.send_rate)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import selectinload
 
 from reminders.cli import text
-from reminders.cli.common import UsageError, emit, instant, services, settings
+from reminders.cli.common import UsageError, database, emit, instant, services, settings
 from reminders.cli.patients import facts_flags
 from reminders.core.errors import ValidationError
 from reminders.core.localtime import zone
@@ -55,10 +55,13 @@ def cmd_dispatch(args) -> None:
         raise UsageError("--now: a simulated clock is only allowed with SMS_TRANSPORT=console")
     now = instant("now", args.now, zone(current.clinic_timezone)) if args.now else None
     transport = make_transport(current)
-    with services(current) as svc:
-        dispatcher = Dispatcher(svc.sessions, transport, batch=current.dispatch_batch,
+    # Sending needs no schedules file (each enrolment keeps its protocol); it is read so
+    # that a broken one stops this command as it stops the worker.
+    read_schedules(current.schedules_file, current.placeholders)
+    with database(current) as engine:
+        dispatcher = Dispatcher(engine, transport, batch=current.dispatch_batch,
                                 clock=(lambda: now) if now else utcnow,
-                                rate=send_rate(current, svc.sessions, transport),
+                                rate=send_rate(current, engine, transport),
                                 concurrency=current.send_concurrency)
         counts = dispatcher.run_once().as_dict()
     emit(args, counts, " ".join(f"{k}={v}" for k, v in counts.items()))

@@ -35,6 +35,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 class Live:
     url: str
     app: object
+    engine: object
     sessions: object
     clock: list
 
@@ -56,7 +57,7 @@ def live(tmp_path_factory, settings, protocols):
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield Live(url, app, sessions, clock)
+    yield Live(url, app, engine, sessions, clock)
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()

@@ -70,9 +70,9 @@ def test_a_second_active_enrolment_of_a_phone_is_refused_and_writes_nothing(svc,
         assert session.scalars(select(Patient.first_name)).one() == "Ana"
 
 
-def test_supersede_replaces_the_active_enrolment_and_cancels_its_pending_texts(svc, sessions):
+def test_supersede_replaces_the_active_enrolment_and_cancels_its_pending_texts(svc, engine, sessions):
     old_id = enroll(svc, form(), NOW)
-    dispatcher(sessions, NOW).run_once()  # welcome and pain-check go out
+    dispatcher(engine, NOW).run_once()  # welcome and pain-check go out
     new_id = enroll(svc, form(supersede=True, injected_at=NOW), NOW + timedelta(minutes=5))
     with sessions() as session:
         old = session.get(Enrollment, old_id)
@@ -93,10 +93,10 @@ def test_an_opted_out_number_cannot_be_enrolled(svc, sessions):
         enroll(svc, form(), NOW)
 
 
-def test_reschedule_replans_pending_texts_and_never_touches_sent_ones(svc, sessions):
+def test_reschedule_replans_pending_texts_and_never_touches_sent_ones(svc, engine, sessions):
     enrollment_id = enroll(svc, form(), NOW)
     transport = FakeTransport()
-    dispatcher(sessions, NOW, transport).run_once()
+    dispatcher(engine, NOW, transport).run_once()
     before = rows(sessions, enrollment_id)
     assert before["welcome"].status == MessageStatus.SENT
     # staff typed the wrong time: the injection was a day earlier
@@ -109,7 +109,7 @@ def test_reschedule_replans_pending_texts_and_never_touches_sent_ones(svc, sessi
     assert after["ice-day2"].send_at == before["ice-day2"].send_at - timedelta(days=1)
     assert after["resume-pain-medicine"].status == MessageStatus.EXPIRED
     assert "intro" not in after  # the patient already had the welcome
-    dispatcher(sessions, NOW + timedelta(minutes=2), transport).run_once()
+    dispatcher(engine, NOW + timedelta(minutes=2), transport).run_once()
     assert sorted(t.message_id for t in transport.sent) == sorted(
         [before["welcome"].id, before["pain-check"].id])  # nothing sent a second time
 
@@ -123,11 +123,11 @@ def test_reschedule_into_the_future_is_refused_and_changes_nothing(svc, sessions
         k: (v.send_at, v.status) for k, v in before.items()}
 
 
-def test_cancel_withdraws_every_pending_text_and_nothing_is_sent_after(svc, sessions):
+def test_cancel_withdraws_every_pending_text_and_nothing_is_sent_after(svc, engine, sessions):
     enrollment_id = enroll(svc, form(), NOW)
     assert cancel(svc, enrollment_id, Actor("Dr Lee", "cli"), NOW) == 10
     transport = FakeTransport()
-    dispatcher(sessions, NOW + timedelta(days=20), transport).run_once()
+    dispatcher(engine, NOW + timedelta(days=20), transport).run_once()
     assert transport.sent == []
     assert {m.status for m in rows(sessions, enrollment_id).values()} == {MessageStatus.CANCELLED}
     with pytest.raises(ValidationError, match="cancelled"):
@@ -149,10 +149,10 @@ def test_a_failure_after_rows_were_flushed_rolls_the_whole_enrolment_back(svc, s
         assert session.scalars(select(ProtocolVersion)).all() == []
 
 
-def test_an_enrolment_with_nothing_left_to_send_is_completed(svc, sessions):
+def test_an_enrolment_with_nothing_left_to_send_is_completed(svc, engine, sessions):
     enrollment_id = enroll(svc, form(), NOW)
     assert complete_finished(sessions, NOW) == 0  # texts are still pending
-    dispatcher(sessions, NOW + timedelta(days=16)).run_once()  # everything left has expired
+    dispatcher(engine, NOW + timedelta(days=16)).run_once()  # everything left has expired
     assert complete_finished(sessions, NOW + timedelta(days=16)) == 1
     with sessions() as session:
         assert session.get(Enrollment, enrollment_id).status == EnrollmentStatus.COMPLETED

@@ -57,7 +57,7 @@ def test_an_enrolment_is_read_in_the_same_number_of_statements_with_one_or_many_
     one = enroll(svc, form(injected_at=NOW, baseline_pain="8"), NOW)
     many = enroll(svc, form(injected_at=NOW, baseline_pain="8", first_name="Bo",
                             phone="(312) 555-0102"), NOW)
-    day10 = play_to(sessions, one, "day10-check")
+    day10 = play_to(engine, one, "day10-check")
     inbox = Inbox(sessions, protocols, settings)
     _text(inbox, "+13125550101", "I have a fever", NOW + timedelta(hours=2))
     add_note(svc, one, "Called her back.", NURSE, NOW + timedelta(hours=3))

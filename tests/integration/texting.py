@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from reminders.core.statuses import MessageStatus
+from reminders.db import session_factory
 from reminders.enrollments import enroll
 from reminders.models import Flag, OutboxMessage, Reply
 from reminders.transports.fake import FakeTransport
@@ -79,8 +80,9 @@ def count(sessions, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def play_to(sessions, enrollment_id, step, transport=None):
+def play_to(engine, enrollment_id, step, transport=None):
     """Dispatch at each pending text's time, up to and including `step`; returns its time."""
+    sessions = session_factory(engine)
     target = rows(sessions, enrollment_id)[step].send_at
     transport = transport or FakeTransport()
     while True:
@@ -89,7 +91,7 @@ def play_to(sessions, enrollment_id, step, transport=None):
                 OutboxMessage.status == MessageStatus.PENDING))
         if due is None or due > target:
             return target
-        dispatcher(sessions, due, transport).run_once()
+        dispatcher(engine, due, transport).run_once()
 
 
 @pytest.fixture
