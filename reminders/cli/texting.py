@@ -17,13 +17,13 @@ from reminders.core.errors import ValidationError
 from reminders.core.localtime import zone
 from reminders.core.planner import Facts, plan
 from reminders.core.validation import EnrollmentInput, normalise_phone
-from reminders.dispatcher import Dispatcher, utcnow
+from reminders.dispatcher import utcnow
 from reminders.inbound import Inbox, from_form
 from reminders.json_shapes import flag_json, planned_json, reply_json
 from reminders.models import Flag, Reply
 from reminders.protocol_files import read_schedules
 from reminders.simulation import SIMULATED_PHONE, default_injection, simulate
-from reminders.wiring import make_transport, send_rate
+from reminders.wiring import make_dispatcher, make_transport
 
 
 def _zone(name: str):
@@ -59,10 +59,8 @@ def cmd_dispatch(args) -> None:
     # that a broken one stops this command as it stops the worker.
     read_schedules(current.schedules_file, current.placeholders)
     with database(current) as engine:
-        dispatcher = Dispatcher(engine, transport, batch=current.dispatch_batch,
-                                clock=(lambda: now) if now else utcnow,
-                                rate=send_rate(current, engine, transport),
-                                concurrency=current.send_concurrency)
+        dispatcher = make_dispatcher(current, engine, transport,
+                                     clock=(lambda: now) if now else utcnow)
         counts = dispatcher.run_once().as_dict()
     emit(args, counts, " ".join(f"{k}={v}" for k, v in counts.items()))
 

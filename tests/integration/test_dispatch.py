@@ -1,6 +1,7 @@
 """The dispatcher against a real database: exactly once, never stale, never twice."""
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from reminders.models import OutboxMessage, Patient
 from reminders.outbox import StandingCache, claim_due, finalise
 from reminders.transports.base import DeliveryUnknown, Refusal, TransportError
 from reminders.transports.fake import FakeTransport
+from reminders.wiring import make_dispatcher
 from tests.integration.helpers import NOW, dispatcher, form, rows
 
 
@@ -199,3 +201,11 @@ def test_the_standing_of_claimed_texts_is_reread_once_older_than_its_max_age(svc
         assert not cache.get(claims[1].id).opted_out  # read with the first, 0 ms ago
         elapsed[0] = 0.3
         assert cache.get(claims[1].id).opted_out
+
+
+def test_the_worker_and_the_cli_build_their_dispatcher_from_the_same_settings(engine, settings):
+    # one builder for `reminders dispatch --once` and the worker: one lease, batch and pace
+    custom = replace(settings, dispatch_batch=7, lease_seconds=120, send_concurrency=3)
+    built = make_dispatcher(custom, engine, FakeTransport(), clock=lambda: NOW)
+    assert (built.batch, built.lease, built.concurrency) == (7, timedelta(seconds=120), 3)
+    assert built.rate is None and built.clock() == NOW  # no pacing for a fake; the CLI's --now
