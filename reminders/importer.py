@@ -212,7 +212,7 @@ def import_csv(svc: Services, data: bytes, now: datetime, actor: Actor,
             for row in report.accepted:
                 assert row.valid is not None  # accepted: checked, and no errors
                 try:
-                    ids.append(enroll_valid(session, svc.settings, row.valid, now, actor))
+                    ids.append(enroll_valid(session, svc.settings, row.valid, actor, now))
                 except ValidationError as exc:
                     row.errors.update(exc.errors)  # now rejected; the transaction rolls back
                     row.valid = None

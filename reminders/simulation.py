@@ -63,7 +63,7 @@ def simulate(protocols: ProtocolSet, settings: Settings, data: EnrollmentInput,
 def _play(engine, protocols, settings, data, enrolled_at, script) -> Result:
     sessions = session_factory(engine)
     svc = Services(sessions=sessions, protocols=protocols, settings=settings)
-    enrollment_id = enroll(svc, data, enrolled_at, Actor("simulation", "cli"))
+    enrollment_id = enroll(svc, data, Actor("simulation", "cli"), enrolled_at)
     clock = [enrolled_at]
     dispatcher = Dispatcher(engine, FakeTransport(), clock=lambda: clock[0], owner="simulation")
     inbox = Inbox(sessions, protocols, settings)

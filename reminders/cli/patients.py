@@ -17,7 +17,7 @@ from reminders.core.statuses import EnrollmentStatus
 from reminders.core.validation import EnrollmentInput
 from reminders.dispatcher import utcnow
 from reminders.enrollment_view import load_enrollment_view
-from reminders.enrollments import cancel, enroll
+from reminders.enrollments import CONSENT_TAKER, cancel, enroll
 from reminders.json_shapes import enrollment_json, shown_enrollment_json
 from reminders.models import Enrollment
 from reminders.replanning import reschedule
@@ -40,7 +40,7 @@ def show_enrollment(args, svc: Services, enrollment_id: int) -> None:
 
 def cmd_enroll(args) -> None:
     with services(settings()) as svc:
-        enrollment_id = enroll(svc, _enrollment_input(args), utcnow())
+        enrollment_id = enroll(svc, _enrollment_input(args), CONSENT_TAKER, utcnow())
         show_enrollment(args, svc, enrollment_id)
 
 

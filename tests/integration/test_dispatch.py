@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from reminders.core.statuses import MessageStatus
 from reminders.dispatcher import Dispatcher
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import OutboxMessage, Patient
 from reminders.outbox import StandingCache, claim_due, finalise
 from reminders.transports.base import DeliveryUnknown, Refusal, TransportError
@@ -19,7 +19,7 @@ from tests.integration.helpers import NOW, dispatcher, form, rows
 
 
 def test_one_pass_sends_exactly_the_due_texts_once(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(), NOW)  # injected 2 h ago: welcome and pain-check due
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)  # injected 2 h ago: welcome and pain-check due
     transport = FakeTransport()
     counts = dispatcher(engine, NOW, transport).run_once()
     assert counts.sent == 2
@@ -35,7 +35,7 @@ def test_one_pass_sends_exactly_the_due_texts_once(svc, engine, sessions):
 
 
 def test_a_text_past_its_expiry_is_expired_and_never_sent(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     transport = FakeTransport()
     # the service was down: nothing ran until two days later, at 13:00 on day 2
     counts = dispatcher(engine, NOW + timedelta(days=2, hours=1), transport).run_once()
@@ -47,7 +47,7 @@ def test_a_text_past_its_expiry_is_expired_and_never_sent(svc, engine, sessions)
 
 
 def test_a_due_text_outside_quiet_hours_is_held_until_the_window_opens(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     with sessions.begin() as session:  # a row made due at night, e.g. by an operator's fix
         session.get(OutboxMessage, rows(sessions, enrollment_id)["activity-day7"].id).send_at = (
             NOW + timedelta(hours=10))
@@ -62,7 +62,7 @@ def test_a_due_text_outside_quiet_hours_is_held_until_the_window_opens(svc, engi
 
 
 def test_an_opted_out_patient_gets_nothing_more(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     with sessions.begin() as session:
         session.scalars(select(Patient)).one().opted_out_at = NOW
     transport = FakeTransport()
@@ -72,9 +72,9 @@ def test_an_opted_out_patient_gets_nothing_more(svc, engine, sessions):
 
 
 def test_outcomes_are_recorded_by_class(svc, engine, sessions):
-    enroll(svc, form(), NOW)
-    enroll(svc, form(phone="(312) 555-0102", first_name="Ben"), NOW)
-    enroll(svc, form(phone="(312) 555-0103", first_name="Cy"), NOW)
+    enroll(svc, form(), CONSENT_TAKER, NOW)
+    enroll(svc, form(phone="(312) 555-0102", first_name="Ben"), CONSENT_TAKER, NOW)
+    enroll(svc, form(phone="(312) 555-0103", first_name="Cy"), CONSENT_TAKER, NOW)
 
     def fail(text):
         if text.to.endswith("0101"):
@@ -100,7 +100,7 @@ class Crash(BaseException):
 
 
 def test_a_crash_between_claim_and_finalise_leaves_the_row_leased_and_never_resends(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)  # only the welcome is due
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)  # only the welcome is due
 
     def crash(_text):
         raise Crash()
@@ -118,7 +118,7 @@ def test_a_crash_between_claim_and_finalise_leaves_the_row_leased_and_never_rese
 
 
 def test_a_finalise_with_a_stale_lease_changes_nothing(svc, sessions, engine):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     [claim] = claim_due(sessions, "worker-a", NOW, 10, timedelta(minutes=5))
     with sessions.begin() as session:  # the reaper took the row over and re-queued it
         row = session.get(OutboxMessage, claim.id)
@@ -134,7 +134,7 @@ def test_a_finalise_with_a_stale_lease_changes_nothing(svc, sessions, engine):
 def test_two_dispatchers_racing_never_send_a_row_twice(svc, sessions, engine):
     phones = [f"(312) 555-01{n:02d}" for n in range(40)]
     for phone in phones:
-        enroll(svc, form(phone=phone), NOW)  # 2 due texts each
+        enroll(svc, form(phone=phone), CONSENT_TAKER, NOW)  # 2 due texts each
     transport = FakeTransport()
     start = threading.Barrier(2)
 
@@ -157,7 +157,7 @@ def test_two_dispatchers_racing_never_send_a_row_twice(svc, sessions, engine):
 
 
 def test_a_carrier_opt_out_opts_the_patient_out_and_cancels_every_pending_text(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
 
     def opted_out(_text):
         raise TransportError("HTTP 400: unsubscribed recipient", refusal=Refusal.OPTED_OUT,
@@ -178,7 +178,7 @@ def test_a_carrier_opt_out_opts_the_patient_out_and_cancels_every_pending_text(s
 
 
 def test_an_operator_error_fails_the_text_and_alerts_in_the_log(svc, engine, caplog):
-    enroll(svc, form(injected_at=NOW), NOW)
+    enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
 
     def misconfigured(_text):
         raise TransportError("HTTP 400: region not enabled", refusal=Refusal.ACCOUNT,
@@ -190,7 +190,7 @@ def test_an_operator_error_fails_the_text_and_alerts_in_the_log(svc, engine, cap
 
 
 def test_the_standing_of_claimed_texts_is_reread_once_older_than_its_max_age(svc, sessions, engine):
-    enroll(svc, form(), NOW)  # welcome and pain-check due
+    enroll(svc, form(), CONSENT_TAKER, NOW)  # welcome and pain-check due
     claims = claim_due(sessions, "worker-a", NOW, 10, timedelta(minutes=5))
     elapsed = [0.0]
     with engine.connect() as conn:

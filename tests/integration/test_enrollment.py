@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from reminders.audit import Actor
 from reminders.core.errors import ValidationError
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
-from reminders.enrollments import cancel, complete_finished, enroll
+from reminders.enrollments import CONSENT_TAKER, cancel, complete_finished, enroll
 from reminders.models import Enrollment, OutboxMessage, Patient, ProtocolVersion
 from reminders.replanning import reschedule
 from reminders.transports.fake import FakeTransport
@@ -18,7 +18,7 @@ KIM = Actor("Nurse Kim", "cli")
 
 
 def test_enrolment_writes_patient_enrolment_and_its_plan_together(svc, sessions, hip):
-    enrollment_id = enroll(svc, form(baseline_pain="7", side="left"), NOW)
+    enrollment_id = enroll(svc, form(baseline_pain="7", side="left"), CONSENT_TAKER, NOW)
     with sessions() as session:
         enrollment = session.get(Enrollment, enrollment_id)
         assert enrollment.patient.phone == "+13125550101"
@@ -38,7 +38,7 @@ def test_enrolment_writes_patient_enrolment_and_its_plan_together(svc, sessions,
 
 
 def test_instants_come_back_aware_and_in_utc(svc, sessions):
-    enrollment_id = enroll(svc, form(injected_at="2026-06-01T10:00:00-05:00"), NOW)
+    enrollment_id = enroll(svc, form(injected_at="2026-06-01T10:00:00-05:00"), CONSENT_TAKER, NOW)
     with sessions() as session:
         enrollment = session.get(Enrollment, enrollment_id)
         assert enrollment.injected_at.tzinfo is not None
@@ -55,15 +55,15 @@ def test_instants_come_back_aware_and_in_utc(svc, sessions):
 ])
 def test_a_rejected_enrolment_writes_nothing(svc, sessions, changes):
     with pytest.raises(ValidationError):
-        enroll(svc, form(**changes), NOW)
+        enroll(svc, form(**changes), CONSENT_TAKER, NOW)
     assert counts(sessions) == (0, 0, 0)
 
 
 def test_a_second_active_enrolment_of_a_phone_is_refused_and_writes_nothing(svc, sessions):
-    enroll(svc, form(), NOW)
+    enroll(svc, form(), CONSENT_TAKER, NOW)
     before = counts(sessions)
     with pytest.raises(ValidationError) as info:
-        enroll(svc, form(first_name="Anita"), NOW)
+        enroll(svc, form(first_name="Anita"), CONSENT_TAKER, NOW)
     assert "already has an active enrolment" in info.value.errors["phone"]
     assert counts(sessions) == before
     with sessions() as session:
@@ -71,9 +71,9 @@ def test_a_second_active_enrolment_of_a_phone_is_refused_and_writes_nothing(svc,
 
 
 def test_supersede_replaces_the_active_enrolment_and_cancels_its_pending_texts(svc, engine, sessions):
-    old_id = enroll(svc, form(), NOW)
+    old_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     dispatcher(engine, NOW).run_once()  # welcome and pain-check go out
-    new_id = enroll(svc, form(supersede=True, injected_at=NOW), NOW + timedelta(minutes=5))
+    new_id = enroll(svc, form(supersede=True, injected_at=NOW), CONSENT_TAKER, NOW + timedelta(minutes=5))
     with sessions() as session:
         old = session.get(Enrollment, old_id)
         assert old.status == EnrollmentStatus.SUPERSEDED and old.superseded_by_id == new_id
@@ -85,16 +85,16 @@ def test_supersede_replaces_the_active_enrolment_and_cancels_its_pending_texts(s
 
 
 def test_an_opted_out_number_cannot_be_enrolled(svc, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     with sessions.begin() as session:
         session.execute(update(Patient).values(opted_out_at=NOW))
     cancel(svc, enrollment_id, Actor("Nurse Kim", "cli"), NOW)
     with pytest.raises(ValidationError, match="opted out"):
-        enroll(svc, form(), NOW)
+        enroll(svc, form(), CONSENT_TAKER, NOW)
 
 
 def test_reschedule_replans_pending_texts_and_never_touches_sent_ones(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     transport = FakeTransport()
     dispatcher(engine, NOW, transport).run_once()
     before = rows(sessions, enrollment_id)
@@ -115,7 +115,7 @@ def test_reschedule_replans_pending_texts_and_never_touches_sent_ones(svc, engin
 
 
 def test_reschedule_into_the_future_is_refused_and_changes_nothing(svc, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     before = rows(sessions, enrollment_id)
     with pytest.raises(ValidationError, match="injected_at"):
         reschedule(svc, enrollment_id, NOW + timedelta(days=1), NOW, KIM)
@@ -124,7 +124,7 @@ def test_reschedule_into_the_future_is_refused_and_changes_nothing(svc, sessions
 
 
 def test_cancel_withdraws_every_pending_text_and_nothing_is_sent_after(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     assert cancel(svc, enrollment_id, Actor("Dr Lee", "cli"), NOW) == 10
     transport = FakeTransport()
     dispatcher(engine, NOW + timedelta(days=20), transport).run_once()
@@ -143,14 +143,14 @@ def test_a_failure_after_rows_were_flushed_rolls_the_whole_enrolment_back(svc, s
 
     monkeypatch.setattr(enrollments, "plan", broken_plan)
     with pytest.raises(RuntimeError):
-        enroll(svc, form(), NOW)
+        enroll(svc, form(), CONSENT_TAKER, NOW)
     assert counts(sessions) == (0, 0, 0)
     with sessions() as session:
         assert session.scalars(select(ProtocolVersion)).all() == []
 
 
 def test_an_enrolment_with_nothing_left_to_send_is_completed(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     assert complete_finished(sessions, NOW) == 0  # texts are still pending
     dispatcher(engine, NOW + timedelta(days=16)).run_once()  # everything left has expired
     assert complete_finished(sessions, NOW + timedelta(days=16)) == 1

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from reminders.core.statuses import MessageStatus
 from reminders.db import session_factory
 from reminders.dispatcher import Dispatcher
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import Enrollment, OutboxMessage
 from reminders.reconciler import recover
 from reminders.transports.twilio_sms import TwilioTransport
@@ -93,7 +93,7 @@ def assert_exactly_once(sessions, server, hip, now: datetime) -> list[OutboxMess
 
 def test_a_storm_of_faults_ends_with_every_text_accepted_exactly_once(svc, engine, sessions, hip):
     for n in range(30):
-        enroll(svc, form(phone=f"(312) 555-01{n:02d}"), NOW)  # welcome + pain-check due
+        enroll(svc, form(phone=f"(312) 555-01{n:02d}"), CONSENT_TAKER, NOW)  # welcome + pain-check due
     with FakeTwilioServer() as server:
         server.fake.slow_seconds = 1.0
         for kind, times in [(fake_api.RATE_LIMIT, 12), (fake_api.SERVER_ERROR, 4),
@@ -112,7 +112,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     zone = midday_zone()
     for n in range(20):
         enroll(svc, form(phone=f"(312) 555-01{n:02d}", timezone=zone,
-                         injected_at=now - timedelta(hours=2)), now)
+                         injected_at=now - timedelta(hours=2)), CONSENT_TAKER, now)
     workers = Workers()
     with FakeTwilioServer() as server:
         server.fake.latency = 0.05
@@ -150,7 +150,7 @@ def test_three_workers_on_postgresql_accept_five_thousand_texts_exactly_once(
 
     svc = Services(sessions=pg_sessions, protocols=protocols, settings=settings)
     now = datetime.now(UTC)
-    enrollment_id = enroll(svc, form(timezone=midday_zone(), injected_at=now), now)
+    enrollment_id = enroll(svc, form(timezone=midday_zone(), injected_at=now), CONSENT_TAKER, now)
     with pg_sessions.begin() as session:
         session.get(Enrollment, enrollment_id)  # the burst belongs to one active enrolment
         session.execute(insert(OutboxMessage), [

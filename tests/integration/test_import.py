@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from reminders import importer
 from reminders.audit import Actor
 from reminders.cli import main
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import AuditEntry, Enrollment, ImportBatch
 from tests.integration.helpers import NOW, counts, form
 
@@ -73,7 +73,7 @@ def test_yes_no_columns_take_yes_or_no_only(svc):
 
 
 def test_numbers_that_opted_out_or_are_enrolled_are_rejected_unless_superseded(svc, sessions):
-    enroll(svc, form(phone="(312) 555-0103"), NOW)
+    enroll(svc, form(phone="(312) 555-0103"), CONSENT_TAKER, NOW)
     report = _report(svc, HEADER + GOOD + OTHER)
     assert [r.line for r in report.rejected] == [3]
     assert "already has an active enrolment" in report.rejected[0].errors["phone"]
@@ -122,7 +122,7 @@ def test_a_row_that_fails_at_confirmation_enrols_nobody(svc, sessions, monkeypat
 
     def preview_then_enrol(svc_, data, now):
         report = original(svc_, data, now)
-        enroll(svc, form(phone="(312) 555-0103", first_name="Zed"), NOW)
+        enroll(svc, form(phone="(312) 555-0103", first_name="Zed"), CONSENT_TAKER, NOW)
         return report
 
     monkeypatch.setattr(importer, "preview", preview_then_enrol)

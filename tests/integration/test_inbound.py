@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 from reminders.audit import Actor
 from reminders.callbacks import record_status
 from reminders.core.statuses import FlagStatus, MessageStatus
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.escalation import flag_silence
 from reminders.models import Enrollment, Flag, Patient, Reply
 from reminders.transports.base import Refusal, TransportError
@@ -94,7 +94,7 @@ def test_red_flag_beats_a_pain_score_on_the_day10_check(engine, sessions, patien
 
 
 def test_spanish_patient_gets_answers_in_spanish(svc, engine, phone, hip, settings):
-    enrollment = enroll(svc, form(injected_at=NOW, language="es", baseline_pain="8"), NOW)
+    enrollment = enroll(svc, form(injected_at=NOW, language="es", baseline_pain="8"), CONSENT_TAKER, NOW)
     at = play_to(engine, enrollment, "day10-check")
     assert answer_of(phone.text("igual", at=at + timedelta(hours=1))) == answers(
         hip, settings, "no_improvement", "es")

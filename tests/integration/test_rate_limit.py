@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from reminders.core.statuses import MessageStatus
 from reminders.dispatcher import Dispatcher
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import OutboxMessage
 from reminders.rate_limit import SendRate
 from reminders.transports.fake import FakeTransport
@@ -64,7 +64,7 @@ def test_concurrent_reservations_never_share_a_slot(engine):
 
 def test_the_dispatcher_sends_at_the_configured_pace(svc, engine):
     for n in range(3):
-        enroll(svc, form(phone=f"(312) 555-01{n:02d}"), NOW)  # 2 due texts each
+        enroll(svc, form(phone=f"(312) 555-01{n:02d}"), CONSENT_TAKER, NOW)  # 2 due texts each
     clock = VirtualClock(NOW)
     sent_at: list[float] = []
     transport = FakeTransport(fail=lambda _text: sent_at.append(clock.epoch()))
@@ -77,7 +77,7 @@ def test_the_dispatcher_sends_at_the_configured_pace(svc, engine):
 
 
 def test_a_wait_beyond_the_lease_renews_it_and_the_text_goes_out_once(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     clock = VirtualClock(NOW)
     rate = SendRate(engine, "MG1", 0.01, clock=clock.epoch, sleep=clock.sleep)
     rate.reserve(2)  # another worker holds the next 200 s; our lease is 3 minutes
@@ -90,7 +90,7 @@ def test_a_wait_beyond_the_lease_renews_it_and_the_text_goes_out_once(svc, engin
 
 
 def test_a_lease_lost_while_waiting_for_a_slot_means_no_send(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     clock = VirtualClock(NOW)
 
     class ReapedMeanwhile(SendRate):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from reminders.core.statuses import MessageStatus
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import OutboxMessage
 from reminders.reconciler import recover
 from reminders.transports.base import TransportError
@@ -26,7 +26,7 @@ def crash(_text):
 
 
 def test_a_lease_is_reaped_only_after_it_expires(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     with pytest.raises(Crash):
         dispatcher(engine, NOW, FakeTransport(fail=crash)).run_once()
     assert recover(engine, FakeTransport(), NOW + timedelta(minutes=4))["reaped"] == 0
@@ -38,7 +38,7 @@ def test_a_lease_is_reaped_only_after_it_expires(svc, engine, sessions):
 
 
 def test_a_crash_before_the_provider_saw_the_text_is_requeued_and_sent_once(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     with pytest.raises(Crash):
         dispatcher(engine, NOW, FakeTransport(fail=crash)).run_once()
     survivor = FakeTransport()
@@ -53,7 +53,7 @@ def test_a_crash_before_the_provider_saw_the_text_is_requeued_and_sent_once(svc,
 
 
 def test_an_unknown_text_past_its_expiry_is_expired_not_resent(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     with pytest.raises(Crash):
         dispatcher(engine, NOW, FakeTransport(fail=crash)).run_once()
     counts = recover(engine, FakeTransport(), NOW + timedelta(hours=7))  # welcome lives 6 h
@@ -62,7 +62,7 @@ def test_an_unknown_text_past_its_expiry_is_expired_not_resent(svc, engine, sess
 
 
 def test_a_failed_lookup_leaves_the_text_unknown_for_the_next_pass(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     with pytest.raises(Crash):
         dispatcher(engine, NOW, FakeTransport(fail=crash)).run_once()
 
@@ -85,7 +85,7 @@ def twilio():
 
 def test_a_connection_dropped_after_acceptance_is_found_and_never_resent(svc, engine, sessions, twilio):
     server, transport = twilio
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     server.fake.fail_next(fake_api.DROP_AFTER_ACCEPT)
     assert dispatcher(engine, NOW, transport).run_once().unknown == 1
     later = NOW + timedelta(minutes=3)
@@ -102,7 +102,7 @@ def test_a_connection_dropped_after_acceptance_is_found_and_never_resent(svc, en
 
 def test_a_server_error_that_created_nothing_is_requeued_and_accepted_once(svc, engine, sessions, twilio):
     server, transport = twilio
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     server.fake.fail_next(fake_api.SERVER_ERROR)
     assert dispatcher(engine, NOW, transport).run_once().unknown == 1
     later = NOW + timedelta(minutes=3)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 
 from reminders import reports
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.escalation import flag_silence
 from reminders.inbound import from_form
 from reminders.models import AuditEntry
@@ -27,7 +27,8 @@ def _courses(svc, engine, kim):
     """Four patients injected at NOW - 2 h: better, same, silent, opted out."""
     phones = ["+13125550101", "+13125550102", "+13125550103", "+13125550104"]
     for i, phone in enumerate(phones):
-        enroll(svc, form(phone=phone, first_name="Pat", baseline_pain=8), NOW + timedelta(minutes=i))
+        enroll(svc, form(phone=phone, first_name="Pat", baseline_pain=8), CONSENT_TAKER,
+               NOW + timedelta(minutes=i))
     dispatcher(engine, NOW + timedelta(minutes=5)).run_once()  # welcome, pain check (late)
     _text(kim, phones[0], "2", NOW + timedelta(minutes=20))  # 75 % relief: a responder
     _text(kim, phones[1], "7", NOW + timedelta(minutes=20))  # 12.5 %: not

@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from reminders.callbacks import record_status
 from reminders.core.statuses import MessageStatus
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import DeliveryEvent, Flag, OutboxMessage, Patient
 from reminders.reconciler import recover
 from reminders.transports.base import DeliveryUnknown, SendResult
@@ -49,7 +49,7 @@ def events(sessions) -> int:
 @pytest.fixture
 def sent(svc, engine, sessions):
     """An enrolment whose welcome went out; returns that outbox row."""
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     dispatcher(engine, NOW, FakeTransport()).run_once()
     return rows(sessions, enrollment_id)["welcome"]
 
@@ -102,7 +102,7 @@ def test_undelivered_with_a_permanent_code_is_recorded_with_its_error(client, se
 
 
 def test_a_callback_settles_a_text_whose_send_timed_out(client, svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
 
     def timed_out(_text):
         raise DeliveryUnknown("no answer in time")
@@ -128,7 +128,7 @@ def test_odd_callbacks_are_answered_without_error(client, sent, params):
 
 
 def test_healthz_reports_the_database_and_the_oldest_due_text(client, svc):
-    enroll(svc, form(), NOW)
+    enroll(svc, form(), CONSENT_TAKER, NOW)
     body = client.get("/healthz").get_json()
     assert body["database"] == "ok" and body["oldest_due_unsent_seconds"] > 0
 
@@ -158,7 +158,7 @@ def test_signed_callbacks_fired_by_the_fake_reach_the_served_app(svc, engine, se
             transport = TwilioTransport(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
                                         from_number="+13125550100", api_base_url=twilio.base_url,
                                         status_callback=f"{base}/twilio/status", clock=lambda: NOW)
-            enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+            enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
             dispatcher(engine, NOW, transport).run_once()
             [accepted] = twilio.fake.accepted
             for status in ("queued", "sent", "delivered", "sent"):  # the last one arrives late
@@ -188,7 +188,7 @@ class CallsBackAtOnce:
 
 
 def test_a_callback_that_beats_the_outcome_record_is_applied_after_it(svc, engine, sessions, caplog):
-    enrollment_id = enroll(svc, form(), NOW)  # welcome and pain-check due
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)  # welcome and pain-check due
     dispatcher(engine, NOW, CallsBackAtOnce(sessions)).run_once()
     for step in ("welcome", "pain-check"):
         row = rows(sessions, enrollment_id)[step]
@@ -198,7 +198,7 @@ def test_a_callback_that_beats_the_outcome_record_is_applied_after_it(svc, engin
 
 
 def test_a_callback_stored_for_a_dead_workers_text_settles_it_without_a_lookup(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
 
     class DiesAfterTwilioAccepted:
         name = "fake"
@@ -248,7 +248,7 @@ def flags_of(sessions) -> list[tuple[str, str, int]]:
 
 def test_an_undelivered_callback_that_beats_the_outcome_record_still_flags_once_it_is_written(
         svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)  # only the welcome is due
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)  # only the welcome is due
     provider = RefusedWhileInFlight(sessions, "30006")
     dispatcher(engine, NOW, provider).run_once()
     assert provider.recorded == ["early"]  # stored while the text was leased, not applied
@@ -259,7 +259,7 @@ def test_an_undelivered_callback_that_beats_the_outcome_record_still_flags_once_
 
 
 def test_a_refusal_stored_for_a_dead_workers_text_flags_when_recovery_applies_it(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     with pytest.raises(Crash):
         dispatcher(engine, NOW, RefusedWhileInFlight(sessions, "21211", crash=True)).run_once()
     assert flags_of(sessions) == []
@@ -271,7 +271,7 @@ def test_a_refusal_stored_for_a_dead_workers_text_flags_when_recovery_applies_it
 
 
 def test_a_carrier_opt_out_that_beats_the_outcome_record_opts_the_patient_out(svc, engine, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     dispatcher(engine, NOW, RefusedWhileInFlight(sessions, "21610", status="failed")).run_once()
     plan = rows(sessions, enrollment_id)
     assert plan["welcome"].status == MessageStatus.FAILED

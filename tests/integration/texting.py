@@ -9,7 +9,7 @@ from twilio.request_validator import RequestValidator
 
 from reminders.core.statuses import MessageStatus
 from reminders.db import session_factory
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import Flag, OutboxMessage, Reply
 from reminders.transports.fake import FakeTransport
 from reminders.web import create_app
@@ -97,7 +97,7 @@ def play_to(engine, enrollment_id, step, transport=None):
 @pytest.fixture
 def patient(svc):
     """Enrolled at the injection (12:00 Chicago, 2026-06-01), baseline pain 8."""
-    return enroll(svc, form(injected_at=NOW, baseline_pain="8"), NOW)
+    return enroll(svc, form(injected_at=NOW, baseline_pain="8"), CONSENT_TAKER, NOW)
 
 
 def answers(hip, settings, kind, language="en"):
