@@ -198,8 +198,8 @@ def preview(svc: Services, data: bytes, now: datetime) -> Report:
     return Report(file_errors, rows)
 
 
-def import_csv(svc: Services, data: bytes, now: datetime, actor: Actor,
-               filename: str = "") -> tuple[Report, list[int]]:
+def import_csv(svc: Services, data: bytes, filename: str, actor: Actor,
+               now: datetime) -> tuple[Report, list[int]]:
     """Enrol every accepted row in one transaction; the rejected ones are not enrolled.
     If a row accepted a moment ago fails now (someone enrolled that phone meanwhile),
     nothing is enrolled and the report says why. Returns the report and the new ids."""

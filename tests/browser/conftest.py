@@ -46,7 +46,7 @@ def live(tmp_path_factory, settings, protocols):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}")
     upgrade(engine)
     sessions = session_factory(engine)
-    create_staff(sessions, "kim", PASSWORD, Role.STAFF, NOW, Actor("test", "cli"))
+    create_staff(sessions, "kim", PASSWORD, Role.STAFF, Actor("test", "cli"), NOW)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     # the webhooks check signatures against the URL Twilio calls: this server's

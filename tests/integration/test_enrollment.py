@@ -100,7 +100,7 @@ def test_reschedule_replans_pending_texts_and_never_touches_sent_ones(svc, engin
     before = rows(sessions, enrollment_id)
     assert before["welcome"].status == MessageStatus.SENT
     # staff typed the wrong time: the injection was a day earlier
-    reschedule(svc, enrollment_id, NOW - timedelta(days=1, hours=2), NOW + timedelta(minutes=1), KIM)
+    reschedule(svc, enrollment_id, NOW - timedelta(days=1, hours=2), KIM, NOW + timedelta(minutes=1))
     after = rows(sessions, enrollment_id)
     for step in ("welcome", "pain-check"):
         assert after[step].status == MessageStatus.SENT
@@ -118,7 +118,7 @@ def test_reschedule_into_the_future_is_refused_and_changes_nothing(svc, sessions
     enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     before = rows(sessions, enrollment_id)
     with pytest.raises(ValidationError, match="injected_at"):
-        reschedule(svc, enrollment_id, NOW + timedelta(days=1), NOW, KIM)
+        reschedule(svc, enrollment_id, NOW + timedelta(days=1), KIM, NOW)
     assert {k: (v.send_at, v.status) for k, v in rows(sessions, enrollment_id).items()} == {
         k: (v.send_at, v.status) for k, v in before.items()}
 

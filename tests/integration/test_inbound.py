@@ -354,12 +354,12 @@ def test_flag_lifecycle_open_acknowledged_resolved(sessions, patient, phone):
     with sessions() as session:
         flag_id = session.scalars(select(Flag)).one().id
     with pytest.raises(ValidationError) as err:
-        resolve(sessions, flag_id, Actor("Nurse Kim", "cli"), "  ", NOW)
+        resolve(sessions, flag_id, "  ", Actor("Nurse Kim", "cli"), NOW)
     assert "note" in err.value.errors
     acknowledge(sessions, flag_id, Actor("Nurse Kim", "cli"), NOW + timedelta(minutes=6))
     with pytest.raises(ValidationError):
         acknowledge(sessions, flag_id, Actor("Dr Lee", "cli"), NOW + timedelta(minutes=7))
-    resolve(sessions, flag_id, Actor("Dr Lee", "cli"), "called; no infection, advised ice",
+    resolve(sessions, flag_id, "called; no infection, advised ice", Actor("Dr Lee", "cli"),
             NOW + timedelta(hours=1))
     with sessions() as session:
         flag = session.get(Flag, flag_id)
