@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import threading
-from datetime import timedelta
 
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers import SchedulerNotRunningError
@@ -23,13 +22,12 @@ from waitress.server import create_server
 
 from reminders.core.protocol_loader import ProtocolError
 from reminders.db import make_engine, session_factory
-from reminders.dispatcher import Dispatcher
 from reminders.migrate import is_current
 from reminders.protocol_files import read_schedules
 from reminders.scheduler import build_scheduler
 from reminders.settings import Settings, SettingsError
 from reminders.web import create_app
-from reminders.wiring import make_transport, send_rate
+from reminders.wiring import make_dispatcher, make_transport
 
 log = logging.getLogger("reminders.worker")
 WEB_THREADS = 8
@@ -89,11 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     if server is not None:  # webhooks are answered on waitress' own threads, never queued
         threading.Thread(target=server.run, name="web", daemon=True).start()
     stop = threading.Event()
-    dispatcher = Dispatcher(sessions, transport, batch=settings.dispatch_batch,
-                            lease=timedelta(seconds=settings.lease_seconds), stop=stop,
-                            rate=send_rate(settings, sessions, transport),
-                            concurrency=settings.send_concurrency)
-    scheduler = build_scheduler(dispatcher, sessions, transport, settings.dispatch_interval)
+    dispatcher = make_dispatcher(settings, engine, transport, stop=stop)
+    scheduler = build_scheduler(dispatcher, engine, transport, settings.dispatch_interval)
 
     stoppers: list[threading.Thread] = []
 

@@ -60,7 +60,7 @@ def throughput(texts: int) -> None:
         now = datetime.now(UTC)
         seed(db, enrolments=1, due=texts, now=now)
         transport = FakeTransport()
-        dispatcher = Dispatcher(db.sessions, transport, batch=100)
+        dispatcher = Dispatcher(db.engine, transport, batch=100)
         wall, cpu = time.perf_counter(), time.process_time()
         counts = dispatcher.run_once()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -76,8 +76,8 @@ def paced(texts: int, limit: float) -> None:
     seed(db, enrolments=1, due=texts, now=datetime.now(UTC))  # 1 segment each
     with FakeTwilioServer() as server:
         server.fake.latency = 0.2
-        rate = SendRate(db.sessions, FROM, limit)
-        dispatcher = Dispatcher(db.sessions, twilio(server), rate=rate, concurrency=8, batch=100)
+        rate = SendRate(db.engine, FROM, limit)
+        dispatcher = Dispatcher(db.engine, twilio(server), rate=rate, concurrency=8, batch=100)
         wall = time.perf_counter()
         counts = dispatcher.run_once()
         wall = time.perf_counter() - wall
@@ -136,7 +136,7 @@ def backlog(sizes: list[int], backend: str) -> None:
         samples = []
         for _ in range(5):
             _reset_due(db)
-            dispatcher = Dispatcher(db.sessions, FakeTransport(), batch=100)
+            dispatcher = Dispatcher(db.engine, FakeTransport(), batch=100)
             t = time.perf_counter()
             assert dispatcher.run_once().sent == 100
             samples.append(time.perf_counter() - t)
@@ -240,7 +240,7 @@ def newcomer(sizes: list[int], outage_texts: int) -> None:
         for k in range(outage_texts):
             session.execute(update(OutboxMessage).where(OutboxMessage.step == f"due-{k:05d}").values(
                 send_at=now - timedelta(minutes=10) + timedelta(seconds=k * 600 / outage_texts)))
-    counts = Dispatcher(db.sessions, FakeTransport(), batch=100).run_once()
+    counts = Dispatcher(db.engine, FakeTransport(), batch=100).run_once()
     print(f"    the outbox after the same outage: {counts.sent} sent, {counts.expired} expired "
           f"(stale ones are expired with a reason, never silently dropped)")
     db.close()

@@ -60,7 +60,7 @@ def run(backend: str, enrolments: int) -> None:
         protocols = read_schedules(settings.schedules_file, settings.placeholders)
         svc = Services(db.sessions, protocols, settings)
         app = create_app(settings, db.sessions, protocols)
-        create_staff(db.sessions, "bench", PASSWORD, Role.STAFF, now, Actor("bench", "cli"))
+        create_staff(db.sessions, "bench", PASSWORD, Role.STAFF, Actor("bench", "cli"), now)
         client = app.test_client()
         login = client.get("/login").get_data(as_text=True)
         token = login.split('name="csrf_token" value="')[1].split('"')[0]
@@ -86,7 +86,7 @@ def run(backend: str, enrolments: int) -> None:
         print(f"  CSV preview, 10,000 rows ({len(report.accepted)} accepted, "
               f"{len(report.rejected):,} rejected): {_ms(took)}")
         start = time.perf_counter()
-        report, ids = import_csv(svc, _csv(100, stamp), now, Actor("bench", "cli"))
+        report, ids = import_csv(svc, _csv(100, stamp), "bench.csv", Actor("bench", "cli"), now)
         assert ids, (report.file_errors, [r.errors for r in report.rejected][:3])
         took = time.perf_counter() - start
         print(f"  CSV import, 100 rows confirmed in one transaction ({len(ids)} enrolled): "

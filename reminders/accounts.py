@@ -73,7 +73,7 @@ def generate_password() -> str:
 
 
 def create_staff(sessions: sessionmaker[Session], name: str, password: str, role: Role,
-                 now: datetime, actor: Actor, *, one_time: bool = False) -> StaffMember:
+                 actor: Actor, now: datetime, *, one_time: bool = False) -> StaffMember:
     name = check_name(name)
     check_password(password)
     try:

@@ -19,8 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine
 
 from reminders.core.delivery_rules import (
     MAX_ATTEMPTS,
@@ -33,6 +32,7 @@ from reminders.core.delivery_rules import (
 )
 from reminders.core.localtime import QuietHours, zone
 from reminders.core.statuses import MessageStatus
+from reminders.db import session_factory
 from reminders.delivery_events import Refused
 from reminders.flags import flag_refusal, flag_refusals
 from reminders.outbox import (
@@ -103,15 +103,18 @@ LEASE_MARGIN = timedelta(seconds=60)  # never start a send this close to losing 
 
 class Dispatcher:
     """Sends due texts. `rate` (shared by all workers) paces the sends; `concurrency`
-    bounds this process's requests in flight, so a slow provider cannot tie up more."""
+    bounds this process's requests in flight, so a slow provider cannot tie up more.
 
-    def __init__(self, sessions: sessionmaker[Session], transport: Transport, *,
+    It takes the engine, not a sessionmaker: each sending lane holds a raw connection of
+    its own, and claims and flags go through sessions made from the same engine."""
+
+    def __init__(self, engine: Engine, transport: Transport, *,
                  batch: int = 50, lease: timedelta = timedelta(minutes=5),
                  clock: Callable[[], datetime] = utcnow, owner: str | None = None,
                  rng: random.Random | None = None, stop: threading.Event | None = None,
                  rate: SendRate | None = None, concurrency: int = 1):
-        self.sessions = sessions
-        self.engine = sessions.kw["bind"]
+        self.engine = engine
+        self.sessions = session_factory(engine)
         self.transport = transport
         self.lease = lease
         self.rate = rate

@@ -28,26 +28,31 @@ def _store_version(session: Session, protocol: Protocol) -> None:
                                     source=dict(protocol.source)))
 
 
-def enroll(svc: Services, data: EnrollmentInput, now: datetime, actor: Actor | None = None) -> int:
+# `enroll`'s actor where no one signs in (the CLI): the enrolment is audited under the
+# staff member who recorded consent, as Actor(consent_by, "cli").
+CONSENT_TAKER = None
+
+
+def enroll(svc: Services, data: EnrollmentInput, actor: Actor | None, now: datetime) -> int:
     """Validate, then write patient, enrolment and its planned texts in one transaction.
 
     Raises ValidationError (nothing written) for bad input, an opted-out number, or a
-    second active enrolment of the same phone without `supersede`. `actor` (default: the
-    staff member who recorded consent, at the CLI) goes to the audit log.
+    second active enrolment of the same phone without `supersede`. `actor` goes to the
+    audit log; CONSENT_TAKER (None) stands for the staff member who recorded consent.
     """
     valid = validate(data, svc.protocols, clinic_timezone=svc.settings.clinic_timezone,
                      default_region=svc.settings.default_region, now=now)
     try:
         with svc.sessions.begin() as session:
-            return enroll_valid(session, svc.settings, valid, now,
-                                actor or Actor(valid.consent_by, "cli"))
+            return enroll_valid(session, svc.settings, valid,
+                                actor or Actor(valid.consent_by, "cli"), now)
     except IntegrityError:  # another enrolment of this phone committed first
         raise ValidationError({"phone": "was enrolled by someone else just now; "
                                "check the list and try again"}) from None
 
 
-def enroll_valid(session: Session, settings: Settings, valid: ValidEnrollment, now: datetime,
-                 actor: Actor) -> int:
+def enroll_valid(session: Session, settings: Settings, valid: ValidEnrollment, actor: Actor,
+                 now: datetime) -> int:
     """Write one checked enrolment in the caller's transaction (a CSV import enrols many
     in one). Raises ValidationError for an opted-out number or an active enrolment."""
     protocol = valid.protocol

@@ -132,7 +132,7 @@ def acknowledge(sessions: sessionmaker[Session], flag_id: int, actor: Actor, now
         _audit(session, actor, "acknowledged", flag, now)
 
 
-def resolve(sessions: sessionmaker[Session], flag_id: int, actor: Actor, note: str,
+def resolve(sessions: sessionmaker[Session], flag_id: int, note: str, actor: Actor,
             now: datetime) -> None:
     """Close a flag with its outcome. An open flag may be resolved directly: whoever
     resolves it has also taken it."""

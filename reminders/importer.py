@@ -198,8 +198,8 @@ def preview(svc: Services, data: bytes, now: datetime) -> Report:
     return Report(file_errors, rows)
 
 
-def import_csv(svc: Services, data: bytes, now: datetime, actor: Actor,
-               filename: str = "") -> tuple[Report, list[int]]:
+def import_csv(svc: Services, data: bytes, filename: str, actor: Actor,
+               now: datetime) -> tuple[Report, list[int]]:
     """Enrol every accepted row in one transaction; the rejected ones are not enrolled.
     If a row accepted a moment ago fails now (someone enrolled that phone meanwhile),
     nothing is enrolled and the report says why. Returns the report and the new ids."""
@@ -212,7 +212,7 @@ def import_csv(svc: Services, data: bytes, now: datetime, actor: Actor,
             for row in report.accepted:
                 assert row.valid is not None  # accepted: checked, and no errors
                 try:
-                    ids.append(enroll_valid(session, svc.settings, row.valid, now, actor))
+                    ids.append(enroll_valid(session, svc.settings, row.valid, actor, now))
                 except ValidationError as exc:
                     row.errors.update(exc.errors)  # now rejected; the transaction rolls back
                     row.valid = None

@@ -11,20 +11,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Connection, func, update
+from sqlalchemy import Connection, Engine, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.models import SenderRate
 
 
 class SendRate:
-    def __init__(self, sessions: sessionmaker[Session], sender: str, per_second: float,
+    def __init__(self, engine: Engine, sender: str, per_second: float,
                  clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep):
         if per_second <= 0:
             raise ValueError("per_second must be positive")
-        self.sessions = sessions
+        self.engine = engine
         self.sender = sender
         self.per_second = per_second
         self.clock = clock
@@ -33,7 +32,7 @@ class SendRate:
     def reserve(self, segments: int, conn: Connection | None = None) -> float:
         """Reserve room for `segments`; returns the epoch second at which sending may start."""
         if conn is None:
-            with self.sessions.kw["bind"].connect() as own:
+            with self.engine.connect() as own:
                 return self.reserve(segments, own)
         cost = max(1, segments) / self.per_second
         now = self.clock()

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
 from reminders.core.statuses import MessageStatus
+from reminders.db import session_factory
 from reminders.delivery_events import apply_stored_events
 from reminders.flags import flag_refusals
 from reminders.outbox import reap_expired_leases, settle_unknown, unknown_rows
@@ -26,12 +27,13 @@ SETTLE_DELAY = timedelta(minutes=2)  # let the provider list a message it just a
 CLOCK_SKEW = timedelta(minutes=2)  # the provider's clock and ours differ a little
 
 
-def reconcile(sessions: sessionmaker[Session], transport: Transport, now: datetime,
+def reconcile(engine: Engine, transport: Transport, now: datetime,
               limit: int = 100) -> dict[str, int]:
+    sessions = session_factory(engine)
     counts = {"found": 0, "requeued": 0, "expired": 0, "lookup_failed": 0}
     for row in unknown_rows(sessions, now - SETTLE_DELAY, limit):
         # A callback stored while the row was still leased already proves acceptance.
-        with sessions.kw["bind"].begin() as conn:
+        with engine.begin() as conn:
             applied = apply_stored_events(conn, [row.id], now)
         if applied.changed:
             flag_refusals(sessions, applied.refused, now)
@@ -59,6 +61,7 @@ def reconcile(sessions: sessionmaker[Session], transport: Transport, now: dateti
     return counts
 
 
-def recover(sessions: sessionmaker[Session], transport: Transport, now: datetime) -> dict[str, int]:
+def recover(engine: Engine, transport: Transport, now: datetime) -> dict[str, int]:
     """One recovery pass: expired leases become unknown, then unknowns are settled."""
-    return {"reaped": reap_expired_leases(sessions, now), **reconcile(sessions, transport, now)}
+    reaped = reap_expired_leases(session_factory(engine), now)
+    return {"reaped": reaped, **reconcile(engine, transport, now)}

@@ -89,8 +89,8 @@ def preview_reschedule(svc: Services, enrollment_id: int, injected_at: str | dat
         return _correction(rows, texts), zone(enrollment.patient.timezone)
 
 
-def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, now: datetime,
-               actor: Actor) -> list[Change]:
+def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, actor: Actor,
+               now: datetime) -> list[Change]:
     """Correct the injection time: re-plan what has not been sent; never touch what has."""
     with svc.sessions.begin() as session:
         enrollment, new_time, rows, texts = _corrected_plan(svc, session, enrollment_id,

@@ -10,8 +10,9 @@ import logging
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
+from reminders.db import session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import complete_finished
 from reminders.escalation import flag_silence
@@ -26,8 +27,9 @@ RECOVERY_SECONDS = 60
 ESCALATION_MINUTES = 5  # a silent day-10 check is flagged at most this late
 
 
-def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session], transport: Transport,
+def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport,
                     dispatch_interval: float) -> BlockingScheduler:
+    sessions = session_factory(engine)
     # coalesce + max_instances=1: a slow tick is never run twice at once nor caught up on
     scheduler = BlockingScheduler(timezone=UTC, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
@@ -43,7 +45,7 @@ def build_scheduler(dispatcher: Dispatcher, sessions: sessionmaker[Session], tra
             log.info("housekeeping: %s enrolments completed", done)
 
     def recovery_tick() -> None:
-        counts = recover(sessions, transport, datetime.now(UTC))
+        counts = recover(engine, transport, datetime.now(UTC))
         if any(counts.values()):
             log.info("recovery: %s", " ".join(f"{k}={v}" for k, v in counts.items() if v))
 

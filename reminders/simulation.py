@@ -56,18 +56,18 @@ def simulate(protocols: ProtocolSet, settings: Settings, data: EnrollmentInput,
              enrolled_at: datetime, replies: dict[str, str] | None = None) -> Result:
     engine = make_engine("sqlite://")
     Base.metadata.create_all(engine)
-    sessions = session_factory(engine)
     try:
-        return _play(sessions, protocols, settings, data, enrolled_at, dict(replies or {}))
+        return _play(engine, protocols, settings, data, enrolled_at, dict(replies or {}))
     finally:
         engine.dispose()
 
 
-def _play(sessions, protocols, settings, data, enrolled_at, script) -> Result:
+def _play(engine, protocols, settings, data, enrolled_at, script) -> Result:
+    sessions = session_factory(engine)
     svc = Services(sessions=sessions, protocols=protocols, settings=settings)
-    enrollment_id = enroll(svc, data, enrolled_at, Actor("simulation", "cli"))
+    enrollment_id = enroll(svc, data, Actor("simulation", "cli"), enrolled_at)
     clock = [enrolled_at]
-    dispatcher = Dispatcher(sessions, FakeTransport(), clock=lambda: clock[0], owner="simulation")
+    dispatcher = Dispatcher(engine, FakeTransport(), clock=lambda: clock[0], owner="simulation")
     inbox = Inbox(sessions, protocols, settings)
     answers: list[Event] = []
     for _ in range(1000):  # bounded: each pass sends, moves, answers or closes something

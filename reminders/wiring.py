@@ -1,14 +1,21 @@
-"""What the entry points run with: the SMS transport the settings name, and the send
-rate shared by every worker.
+"""What the entry points run with: the SMS transport the settings name, the send rate
+shared by every worker, and the dispatcher built from both.
 
 Small on purpose: it is the one place that knows which transports exist, kept out of
-`transports/` so their contract imports without the database or the settings.
+`transports/` so their contract imports without the database or the settings. The worker
+and `reminders dispatch --once` both build their dispatcher here, so the two cannot drift
+apart on a setting.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session, sessionmaker
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
+from sqlalchemy import Engine
+
+from reminders.dispatcher import Dispatcher, utcnow
 from reminders.rate_limit import SendRate
 from reminders.settings import Settings
 from reminders.transports.base import Transport
@@ -31,10 +38,20 @@ def make_transport(settings: Settings) -> Transport:
         api_base_url=settings.twilio_api_base_url)
 
 
-def send_rate(settings: Settings, sessions: sessionmaker[Session],
-              transport: Transport) -> SendRate | None:
+def send_rate(settings: Settings, engine: Engine, transport: Transport) -> SendRate | None:
     """The shared pace for real sends (None for the console, or with SEND_RATE=0)."""
     if transport.name != "twilio" or settings.send_rate == 0:
         return None
     sender = settings.twilio_messaging_service_sid or settings.twilio_from_number
-    return SendRate(sessions, sender, settings.send_rate)
+    return SendRate(engine, sender, settings.send_rate)
+
+
+def make_dispatcher(settings: Settings, engine: Engine, transport: Transport, *,
+                    clock: Callable[[], datetime] = utcnow,
+                    stop: threading.Event | None = None) -> Dispatcher:
+    """The dispatcher as the settings describe it: batch, lease, pace and concurrency.
+    `clock` is the CLI's simulated `--now`; `stop` is the worker's shutdown signal."""
+    return Dispatcher(engine, transport, batch=settings.dispatch_batch,
+                      lease=timedelta(seconds=settings.lease_seconds), clock=clock, stop=stop,
+                      rate=send_rate(settings, engine, transport),
+                      concurrency=settings.send_concurrency)

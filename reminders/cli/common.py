@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+from sqlalchemy import Engine
+
 from reminders.audit import Actor
 from reminders.core.errors import ValidationError
 from reminders.core.validation import parse_instant
@@ -34,13 +36,20 @@ def settings() -> Settings:
 
 
 @contextmanager
-def services(current: Settings) -> Iterator[Services]:
-    protocols = read_schedules(current.schedules_file, current.placeholders)
+def database(current: Settings) -> Iterator[Engine]:
+    """The engine DATABASE_URL names, disposed when the command is done with it."""
     engine = make_engine(current.database_url)
     try:
-        yield Services(sessions=session_factory(engine), protocols=protocols, settings=current)
+        yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def services(current: Settings) -> Iterator[Services]:
+    protocols = read_schedules(current.schedules_file, current.placeholders)
+    with database(current) as engine:
+        yield Services(sessions=session_factory(engine), protocols=protocols, settings=current)
 
 
 def instant(flag: str, raw: str | None, tz) -> datetime:

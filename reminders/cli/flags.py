@@ -35,7 +35,7 @@ def cmd_ack(args) -> None:
 
 def cmd_resolve(args) -> None:
     with services(settings()) as svc:
-        resolve(svc.sessions, args.id, Actor(args.by, "cli"), args.note, utcnow())
+        resolve(svc.sessions, args.id, args.note, Actor(args.by, "cli"), utcnow())
         _show_flag(args, svc, args.id, f"resolved by {args.by.strip()}")
 
 

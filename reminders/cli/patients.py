@@ -17,7 +17,7 @@ from reminders.core.statuses import EnrollmentStatus
 from reminders.core.validation import EnrollmentInput
 from reminders.dispatcher import utcnow
 from reminders.enrollment_view import load_enrollment_view
-from reminders.enrollments import cancel, enroll
+from reminders.enrollments import CONSENT_TAKER, cancel, enroll
 from reminders.json_shapes import enrollment_json, shown_enrollment_json
 from reminders.models import Enrollment
 from reminders.replanning import reschedule
@@ -40,7 +40,7 @@ def show_enrollment(args, svc: Services, enrollment_id: int) -> None:
 
 def cmd_enroll(args) -> None:
     with services(settings()) as svc:
-        enrollment_id = enroll(svc, _enrollment_input(args), utcnow())
+        enrollment_id = enroll(svc, _enrollment_input(args), CONSENT_TAKER, utcnow())
         show_enrollment(args, svc, enrollment_id)
 
 
@@ -54,7 +54,7 @@ def cmd_import(args) -> int:
         if args.dry_run:
             report = importer.preview(svc, data, utcnow())
         else:
-            report, ids = importer.import_csv(svc, data, utcnow(), operator(), args.file)
+            report, ids = importer.import_csv(svc, data, args.file, operator(), utcnow())
     result = {**report.as_json(), "enrolled": ids, "dry_run": args.dry_run}
     lines = [f"error: {e}" for e in report.file_errors]
     lines += [f"line {r.line}: {field}: {message}" for r in report.rejected
@@ -90,7 +90,7 @@ def cmd_list(args) -> None:
 
 def cmd_reschedule(args) -> None:
     with services(settings()) as svc:
-        reschedule(svc, args.id, args.injected_at, utcnow(), Actor(args.by, "cli"))
+        reschedule(svc, args.id, args.injected_at, Actor(args.by, "cli"), utcnow())
         show_enrollment(args, svc, args.id)
 
 

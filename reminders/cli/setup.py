@@ -28,7 +28,7 @@ def cmd_init_db(args) -> None:
             first = args.first_admin and not has_staff(session)
         if first:
             password = generate_password()
-            create_staff(sessions, "admin", password, Role.ADMIN, utcnow(), operator(), one_time=True)
+            create_staff(sessions, "admin", password, Role.ADMIN, operator(), utcnow(), one_time=True)
             print("\nCreated the first staff account. Sign in at "
                   f"{current.public_base_url.rstrip('/')}/login as:\n"
                   f"  name:     admin\n  password: {password}\n"
@@ -51,7 +51,7 @@ def cmd_create_staff(args) -> None:
     password = _read_password(args)
     with services(settings()) as svc:
         member = create_staff(svc.sessions, args.name, password,
-                              Role.ADMIN if args.admin else Role.STAFF, utcnow(), operator())
+                              Role.ADMIN if args.admin else Role.STAFF, operator(), utcnow())
     emit(args, {"id": member.id, "name": member.name, "role": member.role.value},
          f"staff account {member.name} ({member.role.value}) created")
 

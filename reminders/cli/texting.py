@@ -11,20 +11,20 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import selectinload
 
 from reminders.cli import text
-from reminders.cli.common import UsageError, emit, instant, services, settings
+from reminders.cli.common import UsageError, database, emit, instant, services, settings
 from reminders.cli.patients import facts_flags
 from reminders.core.errors import ValidationError
 from reminders.core.localtime import zone
 from reminders.core.planner import Facts, plan
 from reminders.core.validation import EnrollmentInput, normalise_phone
-from reminders.dispatcher import Dispatcher, utcnow
+from reminders.dispatcher import utcnow
 from reminders.inbound import Inbox
 from reminders.inbound_message import from_form
 from reminders.json_shapes import flag_json, planned_json, reply_json
 from reminders.models import Flag, Reply
 from reminders.protocol_files import read_schedules
 from reminders.simulation import SIMULATED_PHONE, default_injection, simulate
-from reminders.wiring import make_transport, send_rate
+from reminders.wiring import make_dispatcher, make_transport
 
 
 def _zone(name: str):
@@ -56,11 +56,12 @@ def cmd_dispatch(args) -> None:
         raise UsageError("--now: a simulated clock is only allowed with SMS_TRANSPORT=console")
     now = instant("now", args.now, zone(current.clinic_timezone)) if args.now else None
     transport = make_transport(current)
-    with services(current) as svc:
-        dispatcher = Dispatcher(svc.sessions, transport, batch=current.dispatch_batch,
-                                clock=(lambda: now) if now else utcnow,
-                                rate=send_rate(current, svc.sessions, transport),
-                                concurrency=current.send_concurrency)
+    # Sending needs no schedules file (each enrolment keeps its protocol); it is read so
+    # that a broken one stops this command as it stops the worker.
+    read_schedules(current.schedules_file, current.placeholders)
+    with database(current) as engine:
+        dispatcher = make_dispatcher(current, engine, transport,
+                                     clock=(lambda: now) if now else utcnow)
         counts = dispatcher.run_once().as_dict()
     emit(args, counts, " ".join(f"{k}={v}" for k, v in counts.items()))
 

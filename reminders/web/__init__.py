@@ -40,10 +40,16 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session (idle timeout)
     )
-    sessions = sessions or session_factory(make_engine(settings.database_url))
+    engine = None
+    if sessions is None:
+        engine = make_engine(settings.database_url)
+        sessions = session_factory(engine)
     protocols = protocols or read_schedules(settings.schedules_file, settings.placeholders)
     app.extensions["reminders"] = {
         "settings": settings,
+        # the engine the app made for itself, for its owner to dispose of; None when
+        # `sessions` were handed in (their engine is the caller's)
+        "engine": engine,
         "sessions": sessions,
         "protocols": protocols,
         "services": Services(sessions, protocols, settings),

@@ -86,7 +86,7 @@ def staff():
                 password = generate_password()
                 role = Role.ADMIN if request.form.get("admin") == "on" else Role.STAFF
                 member = create_staff(sessions(), request.form.get("name", ""), password, role,
-                                      now(), current_user.actor, one_time=True)
+                                      current_user.actor, now(), one_time=True)
                 created = (member.name, password)
         except ValidationError as exc:
             errors = exc.errors

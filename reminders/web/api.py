@@ -150,7 +150,7 @@ def openapi_json():
 @bp.post("/enrollments")
 def create_enrollment():
     data = parse_enrollment(_json_object())
-    enrollment_id = enroll(services(), data, now(), g.actor)
+    enrollment_id = enroll(services(), data, g.actor, now())
     response = jsonify(_enrollment(enrollment_id, viewed=False))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_enrollment", enrollment_id=enrollment_id)

@@ -140,8 +140,8 @@ def submit():
     errors = _errors(request.form, at)
     if not errors:
         try:
-            enrollment_id = enroll(services(), _input(request.form, _consent_by(request.form)), at,
-                                   current_user.actor)
+            enrollment_id = enroll(services(), _input(request.form, _consent_by(request.form)),
+                                   current_user.actor, at)
         except ValidationError as exc:  # opted-out number, an active enrolment, a race
             errors = exc.errors
         else:

@@ -47,8 +47,8 @@ def done(flag_id: int):
     """Resolve; staff may say at the same time whether the reply was read right (a wrong
     reading is recorded on the patient page, where the reply's form opens)."""
     reading = request.form.get("reading", "")
-    response = _work(flag_id, lambda: resolve(sessions(), flag_id, current_user.actor,
-                                              request.form.get("note", ""), now()),
+    response = _work(flag_id, lambda: resolve(sessions(), flag_id, request.form.get("note", ""),
+                                              current_user.actor, now()),
                      f"Flag {flag_id} resolved.")
     with sessions()() as session:
         flag = session.get(Flag, flag_id)

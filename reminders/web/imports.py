@@ -67,7 +67,7 @@ def confirm(batch_id: int):
             flash(f"{batch.filename} was already imported ({batch.enrolled} enrolled).", "error")
             return redirect(url_for("patients.index"))
         content, filename = batch.content, batch.filename
-    report, ids = import_csv(svc, content.encode(), now(), current_user.actor, filename)
+    report, ids = import_csv(svc, content.encode(), filename, current_user.actor, now())
     if not ids:
         flash("Nothing was imported: the list changed since the preview. See why below.", "error")
         return render_template("import.html", required=REQUIRED, optional=OPTIONAL,

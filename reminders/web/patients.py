@@ -160,7 +160,7 @@ def reschedule_enrollment(enrollment_id: int):
             changes, tz = preview_reschedule(svc, enrollment_id, injected_at, now())
             return render_template("reschedule.html", changes=changes, injected_at=injected_at,
                                    enrollment_id=enrollment_id, tz=tz)
-        changes = reschedule(svc, enrollment_id, injected_at, now(), current_user.actor)
+        changes = reschedule(svc, enrollment_id, injected_at, current_user.actor, now())
     except ValidationError as exc:
         flash(refusal("Not changed: ", exc.errors), "error")
         return _back(enrollment_id, "#actions")

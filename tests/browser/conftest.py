@@ -20,6 +20,7 @@ from reminders.models import Role
 from reminders.settings import PROJECT_ROOT
 from reminders.web import create_app
 from tests.integration.helpers import NOW
+from tests.integration.processes import free_port
 from tests.integration.staff import PASSWORD, SECRET
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -34,6 +35,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 class Live:
     url: str
     app: object
+    engine: object
     sessions: object
     clock: list
 
@@ -44,18 +46,18 @@ def live(tmp_path_factory, settings, protocols):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}")
     upgrade(engine)
     sessions = session_factory(engine)
-    create_staff(sessions, "kim", PASSWORD, Role.STAFF, NOW, Actor("test", "cli"))
-    app = create_app(replace(settings, secret_key=SECRET), sessions, protocols)
+    create_staff(sessions, "kim", PASSWORD, Role.STAFF, Actor("test", "cli"), NOW)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # the webhooks check signatures against the URL Twilio calls: this server's
+    app = create_app(replace(settings, secret_key=SECRET, public_base_url=url,
+                             twilio_auth_token=TWILIO_TOKEN), sessions, protocols)
     clock = [NOW]
     app.extensions["reminders"]["clock"] = lambda: clock[0]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    # the webhooks check signatures against the URL Twilio calls: this server's
-    app.extensions["reminders"]["settings"] = replace(
-        settings, secret_key=SECRET, public_base_url=url, twilio_auth_token=TWILIO_TOKEN)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield Live(url, app, sessions, clock)
+    yield Live(url, app, engine, sessions, clock)
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()

@@ -77,7 +77,7 @@ def test_enrol_with_the_live_preview(page, live):
 
 def test_the_texts_are_on_the_timeline(page, live):
     enrollment = _enrollment(live)
-    dispatcher(live.sessions, NOW).run_once()  # welcome and the pain check are due now
+    dispatcher(live.engine, NOW).run_once()  # welcome and the pain check are due now
     page.goto(f"/enrollments/{enrollment.id}")
     expect(page.locator('#timeline li.text[data-status="sent"]')).to_have_count(2)
     pending = page.locator('#timeline li.text[data-status="pending"]')

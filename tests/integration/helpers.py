@@ -29,5 +29,5 @@ def rows(sessions, enrollment_id: int) -> dict[str, OutboxMessage]:
             select(OutboxMessage).where(OutboxMessage.enrollment_id == enrollment_id))}
 
 
-def dispatcher(sessions, at: datetime, transport=None, **kwargs) -> Dispatcher:
-    return Dispatcher(sessions, transport or FakeTransport(), clock=lambda: at, **kwargs)
+def dispatcher(engine, at: datetime, transport=None, **kwargs) -> Dispatcher:
+    return Dispatcher(engine, transport or FakeTransport(), clock=lambda: at, **kwargs)

@@ -62,8 +62,8 @@ def web(sessions, settings, protocols):
     """The app with two accounts: kim (staff) and boss (admin), on a clock tests move."""
     app, clock = make_app(sessions, settings, protocols)
     setup = Actor("test", "cli")
-    create_staff(sessions, "kim", PASSWORD, Role.STAFF, NOW, setup)
-    create_staff(sessions, "boss", PASSWORD, Role.ADMIN, NOW, setup)
+    create_staff(sessions, "kim", PASSWORD, Role.STAFF, setup, NOW)
+    create_staff(sessions, "boss", PASSWORD, Role.ADMIN, setup, NOW)
     return app, clock
 
 

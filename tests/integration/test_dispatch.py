@@ -1,6 +1,7 @@
 """The dispatcher against a real database: exactly once, never stale, never twice."""
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -8,22 +9,23 @@ from sqlalchemy import select
 
 from reminders.core.statuses import MessageStatus
 from reminders.dispatcher import Dispatcher
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import OutboxMessage, Patient
 from reminders.outbox import StandingCache, claim_due, finalise
 from reminders.transports.base import DeliveryUnknown, Refusal, TransportError
 from reminders.transports.fake import FakeTransport
+from reminders.wiring import make_dispatcher
 from tests.integration.helpers import NOW, dispatcher, form, rows
 
 
-def test_one_pass_sends_exactly_the_due_texts_once(svc, sessions):
-    enrollment_id = enroll(svc, form(), NOW)  # injected 2 h ago: welcome and pain-check due
+def test_one_pass_sends_exactly_the_due_texts_once(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)  # injected 2 h ago: welcome and pain-check due
     transport = FakeTransport()
-    counts = dispatcher(sessions, NOW, transport).run_once()
+    counts = dispatcher(engine, NOW, transport).run_once()
     assert counts.sent == 2
     assert [t.to for t in transport.sent] == ["+13125550101"] * 2
     assert transport.sent[0].body.startswith("Example Pain Clinic: Hi Ana, aftercare texts")
-    again = dispatcher(sessions, NOW + timedelta(minutes=1), transport).run_once()
+    again = dispatcher(engine, NOW + timedelta(minutes=1), transport).run_once()
     assert again.sent == 0 and len(transport.sent) == 2
     plan = rows(sessions, enrollment_id)
     assert plan["welcome"].status == MessageStatus.SENT
@@ -32,11 +34,11 @@ def test_one_pass_sends_exactly_the_due_texts_once(svc, sessions):
     assert plan["ice-day2"].status == MessageStatus.PENDING
 
 
-def test_a_text_past_its_expiry_is_expired_and_never_sent(svc, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+def test_a_text_past_its_expiry_is_expired_and_never_sent(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     transport = FakeTransport()
     # the service was down: nothing ran until two days later, at 13:00 on day 2
-    counts = dispatcher(sessions, NOW + timedelta(days=2, hours=1), transport).run_once()
+    counts = dispatcher(engine, NOW + timedelta(days=2, hours=1), transport).run_once()
     plan = rows(sessions, enrollment_id)
     for step in ("welcome", "pain-check", "resume-pain-medicine"):
         assert plan[step].status == MessageStatus.EXPIRED, step
@@ -44,14 +46,14 @@ def test_a_text_past_its_expiry_is_expired_and_never_sent(svc, sessions):
     assert [t.message_id for t in transport.sent] == [plan["ice-day2"].id]  # still current
 
 
-def test_a_due_text_outside_quiet_hours_is_held_until_the_window_opens(svc, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+def test_a_due_text_outside_quiet_hours_is_held_until_the_window_opens(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     with sessions.begin() as session:  # a row made due at night, e.g. by an operator's fix
         session.get(OutboxMessage, rows(sessions, enrollment_id)["activity-day7"].id).send_at = (
             NOW + timedelta(hours=10))
     transport = FakeTransport()
     night = NOW + timedelta(hours=10, minutes=30)  # 22:30 CDT
-    counts = dispatcher(sessions, night, transport).run_once()
+    counts = dispatcher(engine, night, transport).run_once()
     held = rows(sessions, enrollment_id)["activity-day7"]
     assert counts.deferred == 1 and held.status == MessageStatus.PENDING
     assert held.send_at == NOW + timedelta(hours=21)  # 09:00 CDT next morning
@@ -59,20 +61,20 @@ def test_a_due_text_outside_quiet_hours_is_held_until_the_window_opens(svc, sess
     assert held.id not in [t.message_id for t in transport.sent]
 
 
-def test_an_opted_out_patient_gets_nothing_more(svc, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+def test_an_opted_out_patient_gets_nothing_more(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
     with sessions.begin() as session:
         session.scalars(select(Patient)).one().opted_out_at = NOW
     transport = FakeTransport()
-    dispatcher(sessions, NOW, transport).run_once()
+    dispatcher(engine, NOW, transport).run_once()
     assert transport.sent == []
     assert rows(sessions, enrollment_id)["welcome"].reason == "patient opted out"
 
 
-def test_outcomes_are_recorded_by_class(svc, sessions):
-    enroll(svc, form(), NOW)
-    enroll(svc, form(phone="(312) 555-0102", first_name="Ben"), NOW)
-    enroll(svc, form(phone="(312) 555-0103", first_name="Cy"), NOW)
+def test_outcomes_are_recorded_by_class(svc, engine, sessions):
+    enroll(svc, form(), CONSENT_TAKER, NOW)
+    enroll(svc, form(phone="(312) 555-0102", first_name="Ben"), CONSENT_TAKER, NOW)
+    enroll(svc, form(phone="(312) 555-0103", first_name="Cy"), CONSENT_TAKER, NOW)
 
     def fail(text):
         if text.to.endswith("0101"):
@@ -81,7 +83,7 @@ def test_outcomes_are_recorded_by_class(svc, sessions):
             raise TransportError("invalid number", refusal=Refusal.INVALID_NUMBER, code=21211)
         raise DeliveryUnknown("timed out after the request was written")
 
-    counts = dispatcher(sessions, NOW, FakeTransport(fail=fail)).run_once()
+    counts = dispatcher(engine, NOW, FakeTransport(fail=fail)).run_once()
     assert (counts.retrying, counts.failed, counts.unknown) == (2, 2, 2)
     with sessions() as session:
         by_phone = {}
@@ -97,26 +99,26 @@ class Crash(BaseException):
     """The process dies mid-send (kill -9, power cut): nothing after it runs."""
 
 
-def test_a_crash_between_claim_and_finalise_leaves_the_row_leased_and_never_resends(svc, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)  # only the welcome is due
+def test_a_crash_between_claim_and_finalise_leaves_the_row_leased_and_never_resends(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)  # only the welcome is due
 
     def crash(_text):
         raise Crash()
 
     with pytest.raises(Crash):
-        dispatcher(sessions, NOW, FakeTransport(fail=crash), owner="worker-a").run_once()
+        dispatcher(engine, NOW, FakeTransport(fail=crash), owner="worker-a").run_once()
     welcome = rows(sessions, enrollment_id)["welcome"]
     assert (welcome.status, welcome.lease_owner, welcome.attempts) == (
         MessageStatus.LEASED, "worker-a", 1)
     assert welcome.lease_expires_at == NOW + timedelta(minutes=5)
     survivor = FakeTransport()
-    dispatcher(sessions, NOW + timedelta(minutes=10), survivor, owner="worker-b").run_once()
+    dispatcher(engine, NOW + timedelta(minutes=10), survivor, owner="worker-b").run_once()
     assert survivor.sent == []
     assert rows(sessions, enrollment_id)["welcome"].status == MessageStatus.LEASED
 
 
 def test_a_finalise_with_a_stale_lease_changes_nothing(svc, sessions, engine):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     [claim] = claim_due(sessions, "worker-a", NOW, 10, timedelta(minutes=5))
     with sessions.begin() as session:  # the reaper took the row over and re-queued it
         row = session.get(OutboxMessage, claim.id)
@@ -132,12 +134,12 @@ def test_a_finalise_with_a_stale_lease_changes_nothing(svc, sessions, engine):
 def test_two_dispatchers_racing_never_send_a_row_twice(svc, sessions, engine):
     phones = [f"(312) 555-01{n:02d}" for n in range(40)]
     for phone in phones:
-        enroll(svc, form(phone=phone), NOW)  # 2 due texts each
+        enroll(svc, form(phone=phone), CONSENT_TAKER, NOW)  # 2 due texts each
     transport = FakeTransport()
     start = threading.Barrier(2)
 
     def work(owner):
-        d = Dispatcher(sessions, transport, batch=5, clock=lambda: NOW, owner=owner)
+        d = Dispatcher(engine, transport, batch=5, clock=lambda: NOW, owner=owner)
         start.wait()
         d.run_once()
 
@@ -154,14 +156,14 @@ def test_two_dispatchers_racing_never_send_a_row_twice(svc, sessions, engine):
     assert sorted(sent) == sorted(ids)
 
 
-def test_a_carrier_opt_out_opts_the_patient_out_and_cancels_every_pending_text(svc, sessions):
-    enrollment_id = enroll(svc, form(), NOW)
+def test_a_carrier_opt_out_opts_the_patient_out_and_cancels_every_pending_text(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)
 
     def opted_out(_text):
         raise TransportError("HTTP 400: unsubscribed recipient", refusal=Refusal.OPTED_OUT,
                              code=21610)
 
-    counts = dispatcher(sessions, NOW, FakeTransport(fail=opted_out)).run_once()
+    counts = dispatcher(engine, NOW, FakeTransport(fail=opted_out)).run_once()
     plan = rows(sessions, enrollment_id)
     assert plan["welcome"].status == MessageStatus.FAILED
     assert plan["welcome"].last_error.startswith("21610")
@@ -175,20 +177,20 @@ def test_a_carrier_opt_out_opts_the_patient_out_and_cancels_every_pending_text(s
         assert session.scalars(select(Patient)).one().opted_out_at == NOW
 
 
-def test_an_operator_error_fails_the_text_and_alerts_in_the_log(svc, sessions, caplog):
-    enroll(svc, form(injected_at=NOW), NOW)
+def test_an_operator_error_fails_the_text_and_alerts_in_the_log(svc, engine, caplog):
+    enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
 
     def misconfigured(_text):
         raise TransportError("HTTP 400: region not enabled", refusal=Refusal.ACCOUNT,
                              code=21408)
 
-    counts = dispatcher(sessions, NOW, FakeTransport(fail=misconfigured)).run_once()
+    counts = dispatcher(engine, NOW, FakeTransport(fail=misconfigured)).run_once()
     assert counts.failed == 1
     assert any(r.levelname == "ERROR" and "OPERATOR ALERT" in r.getMessage() for r in caplog.records)
 
 
 def test_the_standing_of_claimed_texts_is_reread_once_older_than_its_max_age(svc, sessions, engine):
-    enroll(svc, form(), NOW)  # welcome and pain-check due
+    enroll(svc, form(), CONSENT_TAKER, NOW)  # welcome and pain-check due
     claims = claim_due(sessions, "worker-a", NOW, 10, timedelta(minutes=5))
     elapsed = [0.0]
     with engine.connect() as conn:
@@ -199,3 +201,11 @@ def test_the_standing_of_claimed_texts_is_reread_once_older_than_its_max_age(svc
         assert not cache.get(claims[1].id).opted_out  # read with the first, 0 ms ago
         elapsed[0] = 0.3
         assert cache.get(claims[1].id).opted_out
+
+
+def test_the_worker_and_the_cli_build_their_dispatcher_from_the_same_settings(engine, settings):
+    # one builder for `reminders dispatch --once` and the worker: one lease, batch and pace
+    custom = replace(settings, dispatch_batch=7, lease_seconds=120, send_concurrency=3)
+    built = make_dispatcher(custom, engine, FakeTransport(), clock=lambda: NOW)
+    assert (built.batch, built.lease, built.concurrency) == (7, timedelta(seconds=120), 3)
+    assert built.rate is None and built.clock() == NOW  # no pacing for a fake; the CLI's --now

@@ -12,7 +12,7 @@ from reminders.audit import Actor
 from reminders.core.errors import NotFound
 from reminders.corrections import add_note
 from reminders.enrollment_view import load_enrollment_view
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.inbound import Inbox
 from reminders.inbound_message import from_form
 from reminders.json_shapes import shown_enrollment_json
@@ -55,10 +55,10 @@ def _shown(sessions, enrollment_id):
 
 def test_an_enrolment_is_read_in_the_same_number_of_statements_with_one_or_many_rows(
         svc, sessions, engine, protocols, settings):
-    one = enroll(svc, form(injected_at=NOW, baseline_pain="8"), NOW)
+    one = enroll(svc, form(injected_at=NOW, baseline_pain="8"), CONSENT_TAKER, NOW)
     many = enroll(svc, form(injected_at=NOW, baseline_pain="8", first_name="Bo",
-                            phone="(312) 555-0102"), NOW)
-    day10 = play_to(sessions, one, "day10-check")
+                            phone="(312) 555-0102"), CONSENT_TAKER, NOW)
+    day10 = play_to(engine, one, "day10-check")
     inbox = Inbox(sessions, protocols, settings)
     _text(inbox, "+13125550101", "I have a fever", NOW + timedelta(hours=2))
     add_note(svc, one, "Called her back.", NURSE, NOW + timedelta(hours=3))

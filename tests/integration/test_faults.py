@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from reminders.core.statuses import MessageStatus
 from reminders.db import session_factory
 from reminders.dispatcher import Dispatcher
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import Enrollment, OutboxMessage
 from reminders.reconciler import recover
 from reminders.transports.twilio_sms import TwilioTransport
@@ -56,13 +56,14 @@ def still_open(row: OutboxMessage, now: datetime) -> bool:
     return row.status in OPEN and not (row.status == MessageStatus.PENDING and row.send_at > now)
 
 
-def drain(sessions, server, start: datetime, minutes: int = 180) -> datetime:
+def drain(engine, server, start: datetime, minutes: int = 180) -> datetime:
     """Dispatch and recover on a virtual clock, a minute a step, until nothing due is open."""
+    sessions = session_factory(engine)
     now = start
     for _ in range(minutes):
         clock = (lambda at: lambda: at)(now)
-        Dispatcher(sessions, transport(server, clock), clock=clock, concurrency=4).run_once()
-        recover(sessions, transport(server, clock), now)
+        Dispatcher(engine, transport(server, clock), clock=clock, concurrency=4).run_once()
+        recover(engine, transport(server, clock), now)
         if not any(still_open(r, now) for r in all_rows(sessions)):
             return now
         now += timedelta(minutes=1)
@@ -90,28 +91,28 @@ def assert_exactly_once(sessions, server, hip, now: datetime) -> list[OutboxMess
     return rows
 
 
-def test_a_storm_of_faults_ends_with_every_text_accepted_exactly_once(svc, sessions, hip):
+def test_a_storm_of_faults_ends_with_every_text_accepted_exactly_once(svc, engine, sessions, hip):
     for n in range(30):
-        enroll(svc, form(phone=f"(312) 555-01{n:02d}"), NOW)  # welcome + pain-check due
+        enroll(svc, form(phone=f"(312) 555-01{n:02d}"), CONSENT_TAKER, NOW)  # welcome + pain-check due
     with FakeTwilioServer() as server:
         server.fake.slow_seconds = 1.0
         for kind, times in [(fake_api.RATE_LIMIT, 12), (fake_api.SERVER_ERROR, 4),
                             (fake_api.SLOW_ACCEPT, 2), (fake_api.DROP_AFTER_ACCEPT, 3),
                             (fake_api.RATE_LIMIT, 5), (fake_api.SERVER_ERROR, 2)]:
             server.fake.fail_next(kind, times)
-        end = drain(sessions, server, NOW)
+        end = drain(engine, server, NOW)
         rows = assert_exactly_once(sessions, server, hip, end)
     due_now = [r for r in rows if r.step in ("welcome", "pain-check")]
     assert len(due_now) == 60 and all(r.status == MessageStatus.SENT for r in due_now)
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
-        svc, sessions, hip, db_url, tmp_path):
+        svc, engine, sessions, hip, db_url, tmp_path):
     now = datetime.now(UTC)
     zone = midday_zone()
     for n in range(20):
         enroll(svc, form(phone=f"(312) 555-01{n:02d}", timezone=zone,
-                         injected_at=now - timedelta(hours=2)), now)
+                         injected_at=now - timedelta(hours=2)), CONSENT_TAKER, now)
     workers = Workers()
     with FakeTwilioServer() as server:
         server.fake.latency = 0.05
@@ -129,7 +130,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
         assert 8 <= len(server.fake.accepted) < 40, "the kill did not land mid-run"
         assert any(still_open(r, datetime.now(UTC)) for r in all_rows(sessions))
         # later (leases have run out), the surviving workers recover and finish the job
-        end = drain(sessions, server, datetime.now(UTC) + timedelta(minutes=5))
+        end = drain(engine, server, datetime.now(UTC) + timedelta(minutes=5))
         rows = assert_exactly_once(sessions, server, hip, end)
     due_now = [r for r in rows if r.step in ("welcome", "pain-check")]
     assert len(due_now) == 40 and all(r.status == MessageStatus.SENT for r in due_now)
@@ -149,7 +150,7 @@ def test_three_workers_on_postgresql_accept_five_thousand_texts_exactly_once(
 
     svc = Services(sessions=pg_sessions, protocols=protocols, settings=settings)
     now = datetime.now(UTC)
-    enrollment_id = enroll(svc, form(timezone=midday_zone(), injected_at=now), now)
+    enrollment_id = enroll(svc, form(timezone=midday_zone(), injected_at=now), CONSENT_TAKER, now)
     with pg_sessions.begin() as session:
         session.get(Enrollment, enrollment_id)  # the burst belongs to one active enrolment
         session.execute(insert(OutboxMessage), [

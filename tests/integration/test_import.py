@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from reminders import importer
 from reminders.audit import Actor
 from reminders.cli import main
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import AuditEntry, Enrollment, ImportBatch
 from tests.integration.helpers import NOW, counts, form
 
@@ -43,7 +43,7 @@ def test_a_clean_file_previews_every_row_and_enrols_nothing(svc, sessions):
     (HEADER, "no rows"),
 ])
 def test_wrong_columns_are_named_and_nothing_is_enrolled(svc, sessions, text, words):
-    report, ids = importer.import_csv(svc, text.encode(), NOW, OPERATOR)
+    report, ids = importer.import_csv(svc, text.encode(), "columns.csv", OPERATOR, NOW)
     assert any(words in e for e in report.file_errors), report.file_errors
     assert ids == [] and counts(sessions) == (0, 0, 0)
 
@@ -73,7 +73,7 @@ def test_yes_no_columns_take_yes_or_no_only(svc):
 
 
 def test_numbers_that_opted_out_or_are_enrolled_are_rejected_unless_superseded(svc, sessions):
-    enroll(svc, form(phone="(312) 555-0103"), NOW)
+    enroll(svc, form(phone="(312) 555-0103"), CONSENT_TAKER, NOW)
     report = _report(svc, HEADER + GOOD + OTHER)
     assert [r.line for r in report.rejected] == [3]
     assert "already has an active enrolment" in report.rejected[0].errors["phone"]
@@ -107,8 +107,8 @@ def test_ten_thousand_rows_get_a_per_row_report_and_nothing_is_enrolled(svc, ses
 
 
 def test_confirming_enrols_the_accepted_rows_in_one_go_and_skips_the_rejected(svc, sessions):
-    report, ids = importer.import_csv(svc, (HEADER + GOOD + BAD_PHONE + OTHER).encode(), NOW,
-                                      OPERATOR, "monday.csv")
+    report, ids = importer.import_csv(svc, (HEADER + GOOD + BAD_PHONE + OTHER).encode(),
+                                      "monday.csv", OPERATOR, NOW)
     assert len(ids) == 2 and [r.line for r in report.rejected] == [3]
     with sessions() as session:
         assert session.scalar(select(func.count(Enrollment.id))) == 2
@@ -122,11 +122,11 @@ def test_a_row_that_fails_at_confirmation_enrols_nobody(svc, sessions, monkeypat
 
     def preview_then_enrol(svc_, data, now):
         report = original(svc_, data, now)
-        enroll(svc, form(phone="(312) 555-0103", first_name="Zed"), NOW)
+        enroll(svc, form(phone="(312) 555-0103", first_name="Zed"), CONSENT_TAKER, NOW)
         return report
 
     monkeypatch.setattr(importer, "preview", preview_then_enrol)
-    report, ids = importer.import_csv(svc, (HEADER + GOOD + OTHER).encode(), NOW, OPERATOR)
+    report, ids = importer.import_csv(svc, (HEADER + GOOD + OTHER).encode(), "monday.csv", OPERATOR, NOW)
     assert ids == []
     assert "already has an active enrolment" in report.rejected[-1].errors["phone"]
     with sessions() as session:

@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 from reminders.audit import Actor
 from reminders.callbacks import record_status
 from reminders.core.statuses import FlagStatus, MessageStatus
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.escalation import flag_silence
 from reminders.models import Enrollment, Flag, Patient, Reply
 from reminders.transports.base import Refusal, TransportError
@@ -44,9 +44,9 @@ from tests.integration.texting import (
     ("better", []),
     ("a little better", []),
 ])
-def test_day10_check_flags_no_improvement_and_answers(sessions, patient, phone, hip, settings,
+def test_day10_check_flags_no_improvement_and_answers(engine, sessions, patient, phone, hip, settings,
                                                       reply, flagged):
-    at = play_to(sessions, patient, "day10-check")
+    at = play_to(engine, patient, "day10-check")
     answer = answer_of(phone.text(reply, at=at + timedelta(hours=3)))
     assert kinds(sessions) == flagged
     question = rows(sessions, patient)["day10-check"].id
@@ -67,16 +67,16 @@ def test_day10_check_flags_no_improvement_and_answers(sessions, patient, phone, 
     ("worse", ["worsening"]), ("PEOR", ["worsening"]), ("9", ["worsening"]),
     ("better", []), ("same", []), ("8", []),
 ])
-def test_relief_check_flags_worsening_only(sessions, patient, phone, reply, flagged):
-    at = play_to(sessions, patient, "relief-check-day3")
+def test_relief_check_flags_worsening_only(engine, sessions, patient, phone, reply, flagged):
+    at = play_to(engine, patient, "relief-check-day3")
     assert answer_of(phone.text(reply, at=at + timedelta(hours=1))) is None
     assert kinds(sessions) == flagged
 
 
 @pytest.mark.parametrize("reply", ["fever", "I have chills", "the site is red and hot",
                                    "tengo fiebre", "short of breath", "hives"])
-def test_red_flag_words_are_urgent_whatever_is_open(sessions, patient, phone, hip, settings, reply):
-    play_to(sessions, patient, "ice-day2")  # no question open
+def test_red_flag_words_are_urgent_whatever_is_open(engine, sessions, patient, phone, hip, settings, reply):
+    play_to(engine, patient, "ice-day2")  # no question open
     answer = answer_of(phone.text(reply, at=NOW + timedelta(days=2, hours=2)))
     assert answer == answers(hip, settings, "red_flag")
     with sessions() as session:
@@ -84,8 +84,8 @@ def test_red_flag_words_are_urgent_whatever_is_open(sessions, patient, phone, hi
         assert (flag.kind.value, flag.priority.value) == ("red_flag", "urgent")
 
 
-def test_red_flag_beats_a_pain_score_on_the_day10_check(sessions, patient, phone, hip, settings):
-    at = play_to(sessions, patient, "day10-check")
+def test_red_flag_beats_a_pain_score_on_the_day10_check(engine, sessions, patient, phone, hip, settings):
+    at = play_to(engine, patient, "day10-check")
     answer = answer_of(phone.text("pain is 7 and I have a fever", at=at + timedelta(hours=1)))
     assert answer == answers(hip, settings, "red_flag")
     assert kinds(sessions) == ["no_improvement", "red_flag"]
@@ -93,15 +93,15 @@ def test_red_flag_beats_a_pain_score_on_the_day10_check(sessions, patient, phone
     assert (stored.score, stored.red_flags) == (7, ["fever"])
 
 
-def test_spanish_patient_gets_answers_in_spanish(svc, sessions, phone, hip, settings):
-    enrollment = enroll(svc, form(injected_at=NOW, language="es", baseline_pain="8"), NOW)
-    at = play_to(sessions, enrollment, "day10-check")
+def test_spanish_patient_gets_answers_in_spanish(svc, engine, phone, hip, settings):
+    enrollment = enroll(svc, form(injected_at=NOW, language="es", baseline_pain="8"), CONSENT_TAKER, NOW)
+    at = play_to(engine, enrollment, "day10-check")
     assert answer_of(phone.text("igual", at=at + timedelta(hours=1))) == answers(
         hip, settings, "no_improvement", "es")
 
 
-def test_silence_on_the_day10_check_flags_no_response_after_its_window(sessions, patient):
-    at = play_to(sessions, patient, "day10-check")
+def test_silence_on_the_day10_check_flags_no_response_after_its_window(engine, sessions, patient):
+    at = play_to(engine, patient, "day10-check")
     window = timedelta(seconds=rows(sessions, patient)["day10-check"].reply_window_seconds)
     assert flag_silence(sessions, at + window - timedelta(minutes=1)) == 0
     assert flag_silence(sessions, at + window) == 1
@@ -112,27 +112,27 @@ def test_silence_on_the_day10_check_flags_no_response_after_its_window(sessions,
         assert session.scalars(select(Flag)).one().message_id == question
 
 
-def test_silence_elsewhere_or_an_answer_raises_no_no_response(sessions, patient, phone):
-    at = play_to(sessions, patient, "day10-check")  # relief checks on days 3 and 5 unanswered
+def test_silence_elsewhere_or_an_answer_raises_no_no_response(engine, sessions, patient, phone):
+    at = play_to(engine, patient, "day10-check")  # relief checks on days 3 and 5 unanswered
     answer_of(phone.text("better", at=at + timedelta(hours=5)))
     assert flag_silence(sessions, at + timedelta(days=5)) == 0
     assert kinds(sessions) == []
 
 
-def test_undeliverable_number_is_flagged(sessions, patient):
+def test_undeliverable_number_is_flagged(engine, sessions, patient):
     def refuse(text):
         raise TransportError("HTTP 400: not a mobile number", refusal=Refusal.LANDLINE,
                              code=21614)
 
-    dispatcher(sessions, NOW, FakeTransport(fail=refuse)).run_once()
+    dispatcher(engine, NOW, FakeTransport(fail=refuse)).run_once()
     assert kinds(sessions) == ["undeliverable"]
     with sessions() as session:
         flag = session.scalars(select(Flag)).one()
         assert flag.priority.value == "high" and flag.enrollment_id == patient
 
 
-def test_undelivered_status_callback_is_flagged(sessions, patient):
-    dispatcher(sessions, NOW, FakeTransport()).run_once()
+def test_undelivered_status_callback_is_flagged(engine, sessions, patient):
+    dispatcher(engine, NOW, FakeTransport()).run_once()
     welcome = rows(sessions, patient)["welcome"]
     record_status(sessions, status_report({"MessageSid": welcome.provider_sid, "ErrorCode": "30006",
                                            "MessageStatus": "undelivered"}),
@@ -144,8 +144,8 @@ def test_undelivered_status_callback_is_flagged(sessions, patient):
     assert kinds(sessions) == ["undeliverable"]  # the repeated callback adds nothing
 
 
-def test_a_carrier_opt_out_callback_opts_out_and_flags(sessions, patient):
-    dispatcher(sessions, NOW, FakeTransport()).run_once()
+def test_a_carrier_opt_out_callback_opts_out_and_flags(engine, sessions, patient):
+    dispatcher(engine, NOW, FakeTransport()).run_once()
     welcome = rows(sessions, patient)["welcome"]
     record_status(sessions, status_report({"MessageSid": welcome.provider_sid, "ErrorCode": "21610",
                                            "MessageStatus": "failed"}),
@@ -155,8 +155,8 @@ def test_a_carrier_opt_out_callback_opts_out_and_flags(sessions, patient):
 
 
 @pytest.mark.parametrize("reply", ["maybe tomorrow", "ok", "4-6", "2 or 8", "👍", ""])
-def test_not_understood_needs_review_and_a_second_one_joins_it(sessions, patient, phone, reply):
-    at = play_to(sessions, patient, "relief-check-day3")
+def test_not_understood_needs_review_and_a_second_one_joins_it(engine, sessions, patient, phone, reply):
+    at = play_to(engine, patient, "relief-check-day3")
     assert answer_of(phone.text(reply, at=at + timedelta(hours=1))) is None
     answer_of(phone.text("???", at=at + timedelta(hours=2)))
     with sessions() as session:
@@ -165,18 +165,18 @@ def test_not_understood_needs_review_and_a_second_one_joins_it(sessions, patient
         assert [r.body for r in flag.replies] == [reply, "???"]
 
 
-def test_a_reply_to_a_closed_question_needs_review(sessions, patient, phone):
-    at = play_to(sessions, patient, "relief-check-day3")  # window: 1 day
+def test_a_reply_to_a_closed_question_needs_review(engine, sessions, patient, phone):
+    at = play_to(engine, patient, "relief-check-day3")  # window: 1 day
     answer_of(phone.text("better", at=at + timedelta(days=1, minutes=1)))
     assert kinds(sessions) == ["needs_review"]
     (stored,) = replies(sessions)
     assert stored.question_id is None and stored.relief == "better"
 
 
-def test_acknowledged_flag_is_not_joined_a_new_one_opens(sessions, patient, phone):
+def test_acknowledged_flag_is_not_joined_a_new_one_opens(engine, sessions, patient, phone):
     from reminders.flags import acknowledge
 
-    at = play_to(sessions, patient, "relief-check-day3")
+    at = play_to(engine, patient, "relief-check-day3")
     answer_of(phone.text("hmm", at=at + timedelta(hours=1)))
     with sessions() as session:
         first = session.scalars(select(Flag)).one().id
@@ -185,12 +185,12 @@ def test_acknowledged_flag_is_not_joined_a_new_one_opens(sessions, patient, phon
     assert flags(sessions) == [("needs_review", "acknowledged"), ("needs_review", "open")]
 
 
-def test_a_clean_course_raises_no_flag(sessions, patient, phone):
+def test_a_clean_course_raises_no_flag(engine, sessions, patient, phone):
     for step, reply in [("pain-check", "2"), ("relief-check-day3", "better"),
                         ("relief-check-day5", "BETTER"), ("day10-check", "4")]:
-        at = play_to(sessions, patient, step)
+        at = play_to(engine, patient, step)
         assert answer_of(phone.text(reply, at=at + timedelta(minutes=20))) is None
-    play_to(sessions, patient, "activity-day14")
+    play_to(engine, patient, "activity-day14")
     flag_silence(sessions, NOW + timedelta(days=20))
     assert flags(sessions) == []
     with sessions() as session:
@@ -199,8 +199,8 @@ def test_a_clean_course_raises_no_flag(sessions, patient, phone):
                 enrollment.diagnostic_relief_met) == (2, 75.0, True)
 
 
-def test_diagnostic_relief_below_threshold_is_recorded(sessions, patient, phone):
-    at = play_to(sessions, patient, "pain-check")
+def test_diagnostic_relief_below_threshold_is_recorded(engine, sessions, patient, phone):
+    at = play_to(engine, patient, "pain-check")
     answer_of(phone.text("pain about a 6", at=at + timedelta(minutes=30)))
     with sessions() as session:
         enrollment = session.get(Enrollment, patient)
@@ -213,9 +213,9 @@ def test_diagnostic_relief_below_threshold_is_recorded(sessions, patient, phone)
 
 @pytest.mark.parametrize("word", ["STOP", "stop", "Unsubscribe", "stop texting me",
                                   "no más mensajes", "QUIT"])
-def test_stop_mid_protocol_cancels_everything_before_answering(sessions, patient, phone, word):
+def test_stop_mid_protocol_cancels_everything_before_answering(engine, sessions, patient, phone, word):
     transport = FakeTransport()
-    at = play_to(sessions, patient, "ice-day2", transport)
+    at = play_to(engine, patient, "ice-day2", transport)
     sent_before = len(transport.sent)
     assert answer_of(phone.text(word, at=at + timedelta(hours=1))) is None  # Twilio confirms
     # before any dispatch: nothing pending is left
@@ -223,22 +223,22 @@ def test_stop_mid_protocol_cancels_everything_before_answering(sessions, patient
     assert "pending" not in statuses.values()
     assert statuses["day10-check"] == "cancelled"
     for days in (3, 5, 10, 14):
-        dispatcher(sessions, NOW + timedelta(days=days, hours=1), transport).run_once()
+        dispatcher(engine, NOW + timedelta(days=days, hours=1), transport).run_once()
     assert len(transport.sent) == sent_before
     assert kinds(sessions) == ["opted_out"]
     with sessions() as session:
         assert session.scalars(select(Patient)).one().opted_out_at == at + timedelta(hours=1)
 
 
-def test_opt_out_type_from_twilio_decides(sessions, patient, phone):
-    play_to(sessions, patient, "welcome")
+def test_opt_out_type_from_twilio_decides(engine, sessions, patient, phone):
+    play_to(engine, patient, "welcome")
     answer_of(phone.text("ALTO", extra={"OptOutType": "STOP"}, at=NOW + timedelta(minutes=5)))
     assert kinds(sessions) == ["opted_out"]
 
 
-def test_start_replans_only_future_texts(sessions, patient, phone):
+def test_start_replans_only_future_texts(engine, sessions, patient, phone):
     transport = FakeTransport()
-    play_to(sessions, patient, "ice-day2", transport)
+    play_to(engine, patient, "ice-day2", transport)
     before = rows(sessions, patient)
     phone.text("STOP", at=NOW + timedelta(days=2, hours=1))
     back_at = NOW + timedelta(days=4)  # 2026-06-05 12:00 Chicago: day 3 has gone by
@@ -256,7 +256,7 @@ def test_start_replans_only_future_texts(sessions, patient, phone):
     with sessions() as session:
         assert session.scalars(select(Patient)).one().opted_out_at is None
     sent_before = {t.message_id for t in transport.sent}
-    play_to(sessions, patient, "activity-day14", transport)
+    play_to(engine, patient, "activity-day14", transport)
     resent = {rows(sessions, patient)[s].id for s in after} & (
         {t.message_id for t in transport.sent} - sent_before)
     assert {m.step for m in after.values() if m.id in resent} == {
@@ -281,8 +281,8 @@ def test_an_opted_out_patient_gets_only_the_red_flag_answer(sessions, patient, p
 # --- storage, identity, signatures ------------------------------------------------------
 
 
-def test_the_same_message_sid_twice_records_one_reply(sessions, patient, phone, hip, settings):
-    at = play_to(sessions, patient, "day10-check")
+def test_the_same_message_sid_twice_records_one_reply(engine, sessions, patient, phone, hip, settings):
+    at = play_to(engine, patient, "day10-check")
     first = phone.text("same", sid="SMduplicate", at=at + timedelta(hours=1))
     again = phone.text("same", sid="SMduplicate")
     assert answer_of(first) == answers(hip, settings, "no_improvement")
@@ -354,12 +354,12 @@ def test_flag_lifecycle_open_acknowledged_resolved(sessions, patient, phone):
     with sessions() as session:
         flag_id = session.scalars(select(Flag)).one().id
     with pytest.raises(ValidationError) as err:
-        resolve(sessions, flag_id, Actor("Nurse Kim", "cli"), "  ", NOW)
+        resolve(sessions, flag_id, "  ", Actor("Nurse Kim", "cli"), NOW)
     assert "note" in err.value.errors
     acknowledge(sessions, flag_id, Actor("Nurse Kim", "cli"), NOW + timedelta(minutes=6))
     with pytest.raises(ValidationError):
         acknowledge(sessions, flag_id, Actor("Dr Lee", "cli"), NOW + timedelta(minutes=7))
-    resolve(sessions, flag_id, Actor("Dr Lee", "cli"), "called; no infection, advised ice",
+    resolve(sessions, flag_id, "called; no infection, advised ice", Actor("Dr Lee", "cli"),
             NOW + timedelta(hours=1))
     with sessions() as session:
         flag = session.get(Flag, flag_id)
@@ -380,7 +380,7 @@ def test_yes_with_no_question_open_opts_back_in(sessions, patient, phone):
     assert kinds(sessions) == ["opted_out"]
 
 
-def test_yes_to_a_relief_check_is_not_an_answer(sessions, patient, phone):
-    at = play_to(sessions, patient, "relief-check-day3")
+def test_yes_to_a_relief_check_is_not_an_answer(engine, sessions, patient, phone):
+    at = play_to(engine, patient, "relief-check-day3")
     assert answer_of(phone.text("yes", at=at + timedelta(minutes=10))) is None
     assert kinds(sessions) == ["needs_review"]

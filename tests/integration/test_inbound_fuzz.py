@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import Reply
 from reminders.web import create_app
 from tests.integration.helpers import NOW, dispatcher, form
@@ -35,9 +35,9 @@ extras = st.dictionaries(st.text(min_size=1, max_size=20).map(lambda k: "X" + k)
 
 
 @pytest.fixture
-def client(sessions, settings, protocols, svc):
-    enroll(svc, form(injected_at=NOW, baseline_pain="8"), NOW)
-    dispatcher(sessions, NOW).run_once()
+def client(engine, sessions, settings, protocols, svc):
+    enroll(svc, form(injected_at=NOW, baseline_pain="8"), CONSENT_TAKER, NOW)
+    dispatcher(engine, NOW).run_once()
     app = create_app(replace(settings, public_base_url=BASE, twilio_auth_token=TOKEN),
                      sessions, protocols)
     return app.test_client()

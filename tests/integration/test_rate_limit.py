@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from reminders.core.statuses import MessageStatus
 from reminders.dispatcher import Dispatcher
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import OutboxMessage
 from reminders.rate_limit import SendRate
 from reminders.transports.fake import FakeTransport
@@ -32,19 +32,19 @@ class VirtualClock:
             self.t += seconds
 
 
-def test_slots_are_spaced_by_segments_and_shared_between_workers(sessions):
+def test_slots_are_spaced_by_segments_and_shared_between_workers(engine):
     clock = VirtualClock(NOW)
-    a = SendRate(sessions, "MG1", 1.0, clock=clock.epoch)
-    b = SendRate(sessions, "MG1", 1.0, clock=clock.epoch)  # another worker, same sender
-    other = SendRate(sessions, "+13125550100", 1.0, clock=clock.epoch)
+    a = SendRate(engine, "MG1", 1.0, clock=clock.epoch)
+    b = SendRate(engine, "MG1", 1.0, clock=clock.epoch)  # another worker, same sender
+    other = SendRate(engine, "+13125550100", 1.0, clock=clock.epoch)
     start = clock.epoch()
     assert [a.reserve(2) - start, b.reserve(1) - start, a.reserve(3) - start] == [0, 2, 3]
     assert other.reserve(1) == start  # another sender has its own pace
 
 
-def test_concurrent_reservations_never_share_a_slot(sessions):
+def test_concurrent_reservations_never_share_a_slot(engine):
     clock = VirtualClock(NOW)
-    rate = SendRate(sessions, "MG1", 10.0, clock=clock.epoch)
+    rate = SendRate(engine, "MG1", 10.0, clock=clock.epoch)
     slots, barrier = [], threading.Barrier(8)
 
     def reserve_five():
@@ -62,35 +62,35 @@ def test_concurrent_reservations_never_share_a_slot(sessions):
     assert all(abs((b - a) - 0.1) < 1e-6 for a, b in itertools.pairwise(ordered))
 
 
-def test_the_dispatcher_sends_at_the_configured_pace(svc, sessions):
+def test_the_dispatcher_sends_at_the_configured_pace(svc, engine):
     for n in range(3):
-        enroll(svc, form(phone=f"(312) 555-01{n:02d}"), NOW)  # 2 due texts each
+        enroll(svc, form(phone=f"(312) 555-01{n:02d}"), CONSENT_TAKER, NOW)  # 2 due texts each
     clock = VirtualClock(NOW)
     sent_at: list[float] = []
     transport = FakeTransport(fail=lambda _text: sent_at.append(clock.epoch()))
-    rate = SendRate(sessions, "MG1", 2.0, clock=clock.epoch, sleep=clock.sleep)
-    Dispatcher(sessions, transport, clock=clock.now, rate=rate, concurrency=1).run_once()
+    rate = SendRate(engine, "MG1", 2.0, clock=clock.epoch, sleep=clock.sleep)
+    Dispatcher(engine, transport, clock=clock.now, rate=rate, concurrency=1).run_once()
     segments = [t.segments for t in transport.sent]
     assert len(transport.sent) == 6
     gaps = [b - a for a, b in itertools.pairwise(sent_at)]
     assert gaps == [s / 2.0 for s in segments[:-1]]  # each text's segments at 2 per second
 
 
-def test_a_wait_beyond_the_lease_renews_it_and_the_text_goes_out_once(svc, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+def test_a_wait_beyond_the_lease_renews_it_and_the_text_goes_out_once(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     clock = VirtualClock(NOW)
-    rate = SendRate(sessions, "MG1", 0.01, clock=clock.epoch, sleep=clock.sleep)
+    rate = SendRate(engine, "MG1", 0.01, clock=clock.epoch, sleep=clock.sleep)
     rate.reserve(2)  # another worker holds the next 200 s; our lease is 3 minutes
     sent_at: list[datetime] = []
     transport = FakeTransport(fail=lambda _text: sent_at.append(clock.now()))
-    Dispatcher(sessions, transport, clock=clock.now, rate=rate,
+    Dispatcher(engine, transport, clock=clock.now, rate=rate,
                lease=timedelta(minutes=3)).run_once()
     assert sent_at == [NOW + timedelta(seconds=200)]
     assert rows(sessions, enrollment_id)["welcome"].status == MessageStatus.SENT
 
 
-def test_a_lease_lost_while_waiting_for_a_slot_means_no_send(svc, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+def test_a_lease_lost_while_waiting_for_a_slot_means_no_send(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     clock = VirtualClock(NOW)
 
     class ReapedMeanwhile(SendRate):
@@ -102,12 +102,12 @@ def test_a_lease_lost_while_waiting_for_a_slot_means_no_send(svc, sessions):
 
     rate = ReapedMeanwhile(sessions, "MG1", 1.0, clock=clock.epoch, sleep=clock.sleep)
     transport = FakeTransport()
-    Dispatcher(sessions, transport, clock=clock.now, rate=rate).run_once()
+    Dispatcher(engine, transport, clock=clock.now, rate=rate).run_once()
     assert transport.sent == []
     assert rows(sessions, enrollment_id)["welcome"].status == MessageStatus.UNKNOWN
 
 
-def test_batches_are_sized_to_drain_within_the_lease(sessions):
-    slow = SendRate(sessions, "MG1", 0.1)
-    assert Dispatcher(sessions, FakeTransport(), rate=slow, batch=50).batch == 3
-    assert Dispatcher(sessions, FakeTransport(), rate=None, batch=50).batch == 50
+def test_batches_are_sized_to_drain_within_the_lease(engine):
+    slow = SendRate(engine, "MG1", 0.1)
+    assert Dispatcher(engine, FakeTransport(), rate=slow, batch=50).batch == 3
+    assert Dispatcher(engine, FakeTransport(), rate=None, batch=50).batch == 50

@@ -17,8 +17,8 @@ from tests.integration.texting import answer_of, answers, play_to
 
 
 def test_a_stop_request_with_a_symptom_is_honoured_and_answered_as_a_red_flag(
-        sessions, patient, phone, hip, settings):
-    at = play_to(sessions, patient, "relief-check-day3")
+        engine, sessions, patient, phone, hip, settings):
+    at = play_to(engine, patient, "relief-check-day3")
     response = phone.text("Please stop texting me. I have a fever and my hip is red",
                           at=at + timedelta(hours=1))
     assert answer_of(response) == answers(hip, settings, "red_flag")
@@ -33,8 +33,8 @@ def test_a_stop_request_with_a_symptom_is_honoured_and_answered_as_a_red_flag(
     assert rows(sessions, patient)["day10-check"].status == MessageStatus.CANCELLED
 
 
-def test_each_reply_keeps_its_findings_with_the_words_they_came_from(sessions, patient, phone):
-    at = play_to(sessions, patient, "day10-check")
+def test_each_reply_keeps_its_findings_with_the_words_they_came_from(engine, sessions, patient, phone):
+    at = play_to(engine, patient, "day10-check")
     phone.text("Same, maybe a 7. No fever but it's still a bit swollen", at=at + timedelta(hours=1))
     with sessions() as session:
         reply = session.scalars(select(Reply)).one()
@@ -61,8 +61,8 @@ def test_start_closes_the_open_opt_out_flag_and_reports_count_the_patient_back_i
     assert table[0]["opted_out"] == 0
 
 
-def test_show_json_carries_the_findings_of_each_reply(sessions, patient, phone, cli_env, capsys):
-    at = play_to(sessions, patient, "pain-check")
+def test_show_json_carries_the_findings_of_each_reply(engine, patient, phone, cli_env, capsys):
+    at = play_to(engine, patient, "pain-check")
     phone.text("3/10, no redness", at=at + timedelta(minutes=10))
     assert cli.main(["show", str(patient), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -73,8 +73,8 @@ def test_show_json_carries_the_findings_of_each_reply(sessions, patient, phone, 
 
 
 def test_staff_readings_become_a_labelled_corpus_the_reader_can_be_measured_on(
-        sessions, patient, phone, kim, cli_env, capsys, tmp_path, hip):
-    at = play_to(sessions, patient, "relief-check-day3")
+        engine, sessions, patient, phone, kim, cli_env, capsys, tmp_path, hip):
+    at = play_to(engine, patient, "relief-check-day3")
     phone.text("Ana here, call me at 312-555-0101. it feels off", at=at + timedelta(hours=1))
     phone.text("better", at=at + timedelta(hours=2))
     with sessions() as session:
@@ -114,8 +114,8 @@ def test_staff_readings_become_a_labelled_corpus_the_reader_can_be_measured_on(
     assert "2 replies; every expectation held for 1" in printed and "missed red_flag" in printed
 
 
-def test_resolving_a_flag_can_say_whether_its_reply_was_read_right(sessions, patient, phone, kim):
-    at = play_to(sessions, patient, "relief-check-day3")
+def test_resolving_a_flag_can_say_whether_its_reply_was_read_right(engine, sessions, patient, phone, kim):
+    at = play_to(engine, patient, "relief-check-day3")
     phone.text("worse", at=at + timedelta(hours=1))
     phone.text("4-6", at=at + timedelta(hours=2))
     with sessions() as session:

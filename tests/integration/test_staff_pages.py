@@ -122,9 +122,9 @@ def test_the_live_preview_names_a_wrong_field_as_it_is_typed(kim):
 # --- patients list ----------------------------------------------------------------------
 
 
-def test_the_patients_page_shows_day_next_text_last_reply_and_open_flags(kim, sessions):
+def test_the_patients_page_shows_day_next_text_last_reply_and_open_flags(kim, engine):
     enrollment_id = enrol(kim)
-    dispatcher(sessions, NOW + timedelta(days=2)).run_once()  # sends or expires what is due
+    dispatcher(engine, NOW + timedelta(days=2)).run_once()  # sends or expires what is due
     kim.clock[0] = NOW + timedelta(days=2)
     kim.login()  # two days on, a new session
     text_from(kim, "I have a fever and the site is swollen")
@@ -161,9 +161,9 @@ def test_the_filters_pick_flagged_unanswered_and_completed_enrolments(kim, sessi
 # --- patient page ---------------------------------------------------------------------
 
 
-def test_the_timeline_shows_texts_a_reply_in_between_and_its_flag(kim, sessions):
+def test_the_timeline_shows_texts_a_reply_in_between_and_its_flag(kim, engine):
     enrollment_id = enrol(kim)
-    dispatcher(sessions, NOW + timedelta(minutes=1)).run_once()
+    dispatcher(engine, NOW + timedelta(minutes=1)).run_once()
     outcome = text_from(kim, "a bit red and hot", at=NOW + timedelta(hours=1))
     html = page(kim.get(f"/enrollments/{enrollment_id}"))
     order = [m.group(1) for m in re.finditer(r'<li id="((?:text|reply|flag|note)-\d+)"', html)]
@@ -177,9 +177,9 @@ def test_the_timeline_shows_texts_a_reply_in_between_and_its_flag(kim, sessions)
     assert "warmth at the site: maybe (read as reported) — &#39;hot&#39;" in html
 
 
-def test_the_chart_has_the_scores_the_baseline_and_the_improvement_line(kim, sessions):
+def test_the_chart_has_the_scores_the_baseline_and_the_improvement_line(kim, engine):
     enrollment_id = enrol(kim)
-    dispatcher(sessions, NOW + timedelta(minutes=1)).run_once()
+    dispatcher(engine, NOW + timedelta(minutes=1)).run_once()
     text_from(kim, "3", at=NOW + timedelta(minutes=30))
     html = page(kim.get(f"/enrollments/{enrollment_id}"))
     data = json.loads(re.search(r'<script type="application/json" id="chart-data">(.*?)</script>',

@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from reminders.callbacks import record_status
 from reminders.core.statuses import MessageStatus
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import DeliveryEvent, Flag, OutboxMessage, Patient
 from reminders.reconciler import recover
 from reminders.transports.base import DeliveryUnknown, SendResult
@@ -47,10 +47,10 @@ def events(sessions) -> int:
 
 
 @pytest.fixture
-def sent(svc, sessions):
+def sent(svc, engine, sessions):
     """An enrolment whose welcome went out; returns that outbox row."""
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
-    dispatcher(sessions, NOW, FakeTransport()).run_once()
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
+    dispatcher(engine, NOW, FakeTransport()).run_once()
     return rows(sessions, enrollment_id)["welcome"]
 
 
@@ -101,20 +101,20 @@ def test_undelivered_with_a_permanent_code_is_recorded_with_its_error(client, se
         assert row.last_error == "30006: undelivered (landline)"
 
 
-def test_a_callback_settles_a_text_whose_send_timed_out(client, svc, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+def test_a_callback_settles_a_text_whose_send_timed_out(client, svc, engine, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
 
     def timed_out(_text):
         raise DeliveryUnknown("no answer in time")
 
-    dispatcher(sessions, NOW, FakeTransport(fail=timed_out)).run_once()
+    dispatcher(engine, NOW, FakeTransport(fail=timed_out)).run_once()
     row = rows(sessions, enrollment_id)["welcome"]
     assert row.status == MessageStatus.UNKNOWN and row.provider_sid is None
     post(client, {"MessageSid": "SM" + "c" * 32, "MessageStatus": "sent"}, query=f"outbox={row.id}")
     row = rows(sessions, enrollment_id)["welcome"]
     assert (row.status, row.provider_sid) == (MessageStatus.SENT, "SM" + "c" * 32)
     # and the reconciler has nothing left to look up
-    dispatcher(sessions, NOW + timedelta(minutes=10), FakeTransport()).run_once()
+    dispatcher(engine, NOW + timedelta(minutes=10), FakeTransport()).run_once()
     assert rows(sessions, enrollment_id)["welcome"].status == MessageStatus.SENT
 
 
@@ -128,7 +128,7 @@ def test_odd_callbacks_are_answered_without_error(client, sent, params):
 
 
 def test_healthz_reports_the_database_and_the_oldest_due_text(client, svc):
-    enroll(svc, form(), NOW)
+    enroll(svc, form(), CONSENT_TAKER, NOW)
     body = client.get("/healthz").get_json()
     assert body["database"] == "ok" and body["oldest_due_unsent_seconds"] > 0
 
@@ -142,10 +142,10 @@ def test_the_wsgi_entry_point_builds_the_app_from_the_environment(monkeypatch, t
     try:
         assert app.test_client().get("/healthz").get_json()["database"] == "ok"
     finally:
-        app.extensions["reminders"]["sessions"].kw["bind"].dispose()
+        app.extensions["reminders"]["engine"].dispose()
 
 
-def test_signed_callbacks_fired_by_the_fake_reach_the_served_app(svc, sessions, settings):
+def test_signed_callbacks_fired_by_the_fake_reach_the_served_app(svc, engine, sessions, settings):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     app = create_app(replace(settings, public_base_url=base, twilio_auth_token=AUTH_TOKEN), sessions)
@@ -158,8 +158,8 @@ def test_signed_callbacks_fired_by_the_fake_reach_the_served_app(svc, sessions, 
             transport = TwilioTransport(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
                                         from_number="+13125550100", api_base_url=twilio.base_url,
                                         status_callback=f"{base}/twilio/status", clock=lambda: NOW)
-            enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
-            dispatcher(sessions, NOW, transport).run_once()
+            enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
+            dispatcher(engine, NOW, transport).run_once()
             [accepted] = twilio.fake.accepted
             for status in ("queued", "sent", "delivered", "sent"):  # the last one arrives late
                 assert twilio.fake.fire_status(accepted.sid, status) == 204
@@ -187,9 +187,9 @@ class CallsBackAtOnce:
         return SendResult(provider_sid=sid)
 
 
-def test_a_callback_that_beats_the_outcome_record_is_applied_after_it(svc, sessions, caplog):
-    enrollment_id = enroll(svc, form(), NOW)  # welcome and pain-check due
-    dispatcher(sessions, NOW, CallsBackAtOnce(sessions)).run_once()
+def test_a_callback_that_beats_the_outcome_record_is_applied_after_it(svc, engine, sessions, caplog):
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)  # welcome and pain-check due
+    dispatcher(engine, NOW, CallsBackAtOnce(sessions)).run_once()
     for step in ("welcome", "pain-check"):
         row = rows(sessions, enrollment_id)[step]
         assert (row.status, row.provider_sid) == (MessageStatus.DELIVERED, f"SM{row.id:032d}")
@@ -197,8 +197,8 @@ def test_a_callback_that_beats_the_outcome_record_is_applied_after_it(svc, sessi
     assert not any("lease" in r.getMessage() for r in caplog.records)
 
 
-def test_a_callback_stored_for_a_dead_workers_text_settles_it_without_a_lookup(svc, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+def test_a_callback_stored_for_a_dead_workers_text_settles_it_without_a_lookup(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
 
     class DiesAfterTwilioAccepted:
         name = "fake"
@@ -209,13 +209,13 @@ def test_a_callback_stored_for_a_dead_workers_text_settles_it_without_a_lookup(s
             raise Crash()
 
     with pytest.raises(Crash):
-        dispatcher(sessions, NOW, DiesAfterTwilioAccepted()).run_once()
+        dispatcher(engine, NOW, DiesAfterTwilioAccepted()).run_once()
 
     class NoLookups:
         def find(self, to, body, since):
             raise AssertionError("the stored callback should have settled it")
 
-    counts = recover(sessions, NoLookups(), NOW + timedelta(minutes=10))
+    counts = recover(engine, NoLookups(), NOW + timedelta(minutes=10))
     assert (counts["reaped"], counts["found"]) == (1, 1)
     welcome = rows(sessions, enrollment_id)["welcome"]
     assert (welcome.status, welcome.provider_sid) == (MessageStatus.SENT, "SM" + "d" * 32)
@@ -247,10 +247,10 @@ def flags_of(sessions) -> list[tuple[str, str, int]]:
 
 
 def test_an_undelivered_callback_that_beats_the_outcome_record_still_flags_once_it_is_written(
-        svc, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)  # only the welcome is due
+        svc, engine, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)  # only the welcome is due
     provider = RefusedWhileInFlight(sessions, "30006")
-    dispatcher(sessions, NOW, provider).run_once()
+    dispatcher(engine, NOW, provider).run_once()
     assert provider.recorded == ["early"]  # stored while the text was leased, not applied
     welcome = rows(sessions, enrollment_id)["welcome"]
     assert (welcome.status, welcome.last_error) == (MessageStatus.UNDELIVERED,
@@ -258,21 +258,21 @@ def test_an_undelivered_callback_that_beats_the_outcome_record_still_flags_once_
     assert flags_of(sessions) == [("undeliverable", "high", welcome.id)]
 
 
-def test_a_refusal_stored_for_a_dead_workers_text_flags_when_recovery_applies_it(svc, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
+def test_a_refusal_stored_for_a_dead_workers_text_flags_when_recovery_applies_it(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
     with pytest.raises(Crash):
-        dispatcher(sessions, NOW, RefusedWhileInFlight(sessions, "21211", crash=True)).run_once()
+        dispatcher(engine, NOW, RefusedWhileInFlight(sessions, "21211", crash=True)).run_once()
     assert flags_of(sessions) == []
-    counts = recover(sessions, FakeTransport(), NOW + timedelta(minutes=10))
+    counts = recover(engine, FakeTransport(), NOW + timedelta(minutes=10))
     assert (counts["reaped"], counts["found"]) == (1, 1)
     welcome = rows(sessions, enrollment_id)["welcome"]
     assert (welcome.status, welcome.provider_sid) == (MessageStatus.UNDELIVERED, f"SM{welcome.id:032d}")
     assert flags_of(sessions) == [("undeliverable", "high", welcome.id)]
 
 
-def test_a_carrier_opt_out_that_beats_the_outcome_record_opts_the_patient_out(svc, sessions):
-    enrollment_id = enroll(svc, form(injected_at=NOW), NOW)
-    dispatcher(sessions, NOW, RefusedWhileInFlight(sessions, "21610", status="failed")).run_once()
+def test_a_carrier_opt_out_that_beats_the_outcome_record_opts_the_patient_out(svc, engine, sessions):
+    enrollment_id = enroll(svc, form(injected_at=NOW), CONSENT_TAKER, NOW)
+    dispatcher(engine, NOW, RefusedWhileInFlight(sessions, "21610", status="failed")).run_once()
     plan = rows(sessions, enrollment_id)
     assert plan["welcome"].status == MessageStatus.FAILED
     assert {m.status for step, m in plan.items() if step != "welcome"} == {MessageStatus.CANCELLED}

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from reminders.core.statuses import MessageStatus
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.settings import Settings
 from reminders.transports.base import DeliveryUnknown, OutgoingText, Refusal, TransportError
 from reminders.transports.twilio_sms import TwilioTransport, validity_seconds
@@ -121,10 +121,10 @@ def test_settings_with_credentials_build_the_twilio_transport(server):
     assert server.fake.accepted[0].status_callback == "https://clinic.example/twilio/status?outbox=1"
 
 
-def test_the_dispatcher_records_twilio_sids_and_leaves_429s_pending(svc, sessions, server):
-    enrollment_id = enroll(svc, form(), NOW)  # welcome and pain-check due
+def test_the_dispatcher_records_twilio_sids_and_leaves_429s_pending(svc, engine, sessions, server):
+    enrollment_id = enroll(svc, form(), CONSENT_TAKER, NOW)  # welcome and pain-check due
     server.fake.fail_next(fake_api.RATE_LIMIT)
-    counts = dispatcher(sessions, NOW, transport(server)).run_once()
+    counts = dispatcher(engine, NOW, transport(server)).run_once()
     assert (counts.sent, counts.retrying) == (1, 1)
     plan = rows(sessions, enrollment_id)
     [accepted] = server.fake.accepted

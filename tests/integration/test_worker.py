@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from reminders.db import make_engine, session_factory
-from reminders.enrollments import enroll
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.migrate import upgrade
 from reminders.services import Services
 from tests.integration.helpers import form
@@ -51,7 +51,7 @@ def test_the_worker_sends_due_texts_and_stops_cleanly_on_sigterm(tmp_path, start
     upgrade(engine)
     svc = Services(sessions=session_factory(engine), protocols=protocols, settings=settings)
     now = datetime.now(UTC)
-    enroll(svc, form(injected_at=now - timedelta(minutes=5), timezone=midday_zone()), now)
+    enroll(svc, form(injected_at=now - timedelta(minutes=5), timezone=midday_zone()), CONSENT_TAKER, now)
     engine.dispose()
 
     proc = start()

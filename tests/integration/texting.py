@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from reminders.core.statuses import MessageStatus
-from reminders.enrollments import enroll
+from reminders.db import session_factory
+from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import Flag, OutboxMessage, Reply
 from reminders.transports.fake import FakeTransport
 from reminders.web import create_app
@@ -79,8 +80,9 @@ def count(sessions, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def play_to(sessions, enrollment_id, step, transport=None):
+def play_to(engine, enrollment_id, step, transport=None):
     """Dispatch at each pending text's time, up to and including `step`; returns its time."""
+    sessions = session_factory(engine)
     target = rows(sessions, enrollment_id)[step].send_at
     transport = transport or FakeTransport()
     while True:
@@ -89,13 +91,13 @@ def play_to(sessions, enrollment_id, step, transport=None):
                 OutboxMessage.status == MessageStatus.PENDING))
         if due is None or due > target:
             return target
-        dispatcher(sessions, due, transport).run_once()
+        dispatcher(engine, due, transport).run_once()
 
 
 @pytest.fixture
 def patient(svc):
     """Enrolled at the injection (12:00 Chicago, 2026-06-01), baseline pain 8."""
-    return enroll(svc, form(injected_at=NOW, baseline_pain="8"), NOW)
+    return enroll(svc, form(injected_at=NOW, baseline_pain="8"), CONSENT_TAKER, NOW)
 
 
 def answers(hip, settings, kind, language="en"):
