@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
+from reminders.clock import utcnow
 from reminders.core.delivery_rules import (
     MAX_ATTEMPTS,
     Cancel,
@@ -58,10 +59,6 @@ from reminders.transports.base import (
 
 log = logging.getLogger(__name__)
 _COUNTS_LOCK = threading.Lock()
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def worker_id() -> str:

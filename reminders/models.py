@@ -6,7 +6,7 @@ the migrations that must match it do.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -26,14 +26,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from reminders.clock import utcnow
 from reminders.core.statuses import EnrollmentStatus, FlagStatus, MessageStatus
 from reminders.core.triage import FlagKind, Priority
 from reminders.db import UTCDateTime
 from reminders.transports.base import Refusal
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _enum(enum_cls: type[StrEnum]) -> Enum:

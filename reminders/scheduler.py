@@ -7,11 +7,12 @@ runs the same ticks against it (the claims keep them from sending anything twice
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
+from reminders.clock import utcnow
 from reminders.db import session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import complete_finished
@@ -40,27 +41,27 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
             log.info("dispatch: %s", " ".join(f"{k}={v}" for k, v in counts.as_dict().items() if v))
 
     def housekeeping_tick() -> None:
-        done = complete_finished(sessions, datetime.now(UTC))
+        done = complete_finished(sessions, utcnow())
         if done:
             log.info("housekeeping: %s enrolments completed", done)
 
     def recovery_tick() -> None:
-        counts = recover(engine, transport, datetime.now(UTC))
+        counts = recover(engine, transport, utcnow())
         if any(counts.values()):
             log.info("recovery: %s", " ".join(f"{k}={v}" for k, v in counts.items() if v))
 
     protocols = ProtocolCache()
 
     def escalation_tick() -> None:
-        raised = flag_silence(sessions, datetime.now(UTC), protocols)
+        raised = flag_silence(sessions, utcnow(), protocols)
         if raised:
             log.info("escalation: %s no-response flags raised", raised)
 
     scheduler.add_job(dispatch_tick, "interval", seconds=dispatch_interval, id="dispatch",
-                      next_run_time=datetime.now(UTC))
+                      next_run_time=utcnow())
     scheduler.add_job(recovery_tick, "interval", seconds=RECOVERY_SECONDS, id="recovery")
     scheduler.add_job(housekeeping_tick, "interval", minutes=HOUSEKEEPING_MINUTES,
                       id="housekeeping")
     scheduler.add_job(escalation_tick, "interval", minutes=ESCALATION_MINUTES, id="escalation",
-                      next_run_time=datetime.now(UTC))
+                      next_run_time=utcnow())
     return scheduler

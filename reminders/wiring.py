@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from reminders.dispatcher import Dispatcher, utcnow
+from reminders.clock import utcnow
+from reminders.dispatcher import Dispatcher
 from reminders.rate_limit import SendRate
 from reminders.settings import Settings
 from reminders.transports.base import Transport

@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from reminders.audit import Actor
+from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
 from reminders.core.validation import parse_instant
 from reminders.db import make_engine, session_factory
-from reminders.dispatcher import utcnow
 from reminders.protocol_files import read_schedules
 from reminders.services import Services
 from reminders.settings import Settings

@@ -8,7 +8,7 @@ from __future__ import annotations
 from reminders.audit import Actor
 from reminders.cli import text
 from reminders.cli.common import emit, services, settings
-from reminders.dispatcher import utcnow
+from reminders.clock import utcnow
 from reminders.flags import acknowledge, list_flags, resolve
 from reminders.json_shapes import flag_json
 from reminders.models import Flag

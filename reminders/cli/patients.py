@@ -12,10 +12,10 @@ from reminders import importer
 from reminders.audit import Actor
 from reminders.cli import text
 from reminders.cli.common import EXIT_INPUT, default_user, emit, operator, services, settings
+from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
 from reminders.core.statuses import EnrollmentStatus
 from reminders.core.validation import EnrollmentInput
-from reminders.dispatcher import utcnow
 from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import CONSENT_TAKER, cancel, enroll
 from reminders.json_shapes import enrollment_json, shown_enrollment_json

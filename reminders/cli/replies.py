@@ -8,10 +8,10 @@ from pathlib import Path
 
 from reminders.audit import Actor
 from reminders.cli.common import default_user, settings
+from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
 from reminders.core.reply_eval import CATEGORIES, CorpusError, evaluate, format_report, read_corpus
 from reminders.db import make_engine, session_factory
-from reminders.dispatcher import utcnow
 from reminders.protocol_files import read_schedules
 from reminders.reply_labels import export_labelled
 from reminders.settings import Settings

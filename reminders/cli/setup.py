@@ -9,9 +9,9 @@ import sys
 from reminders.accounts import create_staff, create_token, generate_password, has_staff, revoke_token
 from reminders.cli import text
 from reminders.cli.common import emit, operator, services, settings
+from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
 from reminders.db import make_engine, session_factory
-from reminders.dispatcher import utcnow
 from reminders.migrate import upgrade
 from reminders.models import Role
 from reminders.protocol_files import read_schedules

@@ -13,11 +13,11 @@ from sqlalchemy.orm import selectinload
 from reminders.cli import text
 from reminders.cli.common import UsageError, database, emit, instant, services, settings
 from reminders.cli.patients import facts_flags
+from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
 from reminders.core.localtime import zone
 from reminders.core.planner import Facts, plan
 from reminders.core.validation import EnrollmentInput, normalise_phone
-from reminders.dispatcher import utcnow
 from reminders.inbound import Inbox
 from reminders.inbound_message import from_form
 from reminders.json_shapes import flag_json, planned_json, reply_json

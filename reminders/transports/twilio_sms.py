@@ -8,7 +8,7 @@ no Twilio internals are patched.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -17,6 +17,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
+from reminders.clock import utcnow
 from reminders.transports.base import DeliveryUnknown, OutgoingText, SendResult, TransportError
 from reminders.transports.twilio_codes import classify
 
@@ -60,7 +61,7 @@ class TwilioTransport:
     def __init__(self, *, account_sid: str, auth_token: str, messaging_service_sid: str = "",
                  from_number: str = "", status_callback: str | None = None,
                  api_base_url: str = "", timeout: float = DEFAULT_TIMEOUT,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+                 clock: Callable[[], datetime] = utcnow):
         if not (messaging_service_sid or from_number):
             raise ValueError("a Messaging Service SID or a From number is required")
         http = (BaseUrlHttpClient(api_base_url, timeout) if api_base_url

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
+from reminders.clock import utcnow
 from reminders.core.protocol import ProtocolSet
 from reminders.db import make_engine, session_factory
 from reminders.inbound import Inbox
@@ -54,7 +55,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         "protocols": protocols,
         "services": Services(sessions, protocols, settings),
         "inbox": Inbox(sessions, protocols, settings),
-        "clock": lambda: datetime.now(UTC),  # tests replace it with a fixed clock
+        "clock": utcnow,  # tests replace it with a fixed clock
     }
     from reminders.web import api, auth, health, pages, twilio_hooks
     from reminders.web.current import IdConverter
