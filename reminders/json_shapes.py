@@ -1,4 +1,4 @@
-"""The JSON shapes of the brief §5, shared by the CLI and (later) the API."""
+"""The JSON shapes of the brief §5, shared by the CLI, the API and the simulation."""
 
 from __future__ import annotations
 
