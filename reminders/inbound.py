@@ -106,11 +106,14 @@ class Inbox:
         merged = {s.id: s for r in rules for s in r.symptoms}
         self.stranger_vocabulary = Vocabulary(replace(rules[0], symptoms=tuple(merged.values())))
 
-    def receive(self, message: Inbound, now: datetime) -> Outcome:
+    def receive(self, message: Inbound, now: datetime, *, answering: bool = True) -> Outcome:
+        """Store the text, then read and act on it. `answering` False: nobody is waiting
+        for an answer (a text recovered after the service was down), so none is made or
+        recorded; flags are raised all the same."""
         # A repeated MessageSid is processed only if its first delivery never got that far.
         reply_id = self._store(message, now)
         try:
-            outcome = self._process(reply_id, now)
+            outcome = self._process(reply_id, now, answering)
         except Exception:  # stored already: make sure a person reads it
             log.exception("reply #%s could not be processed; flagged for review", reply_id)
             self._flag_unprocessed(reply_id, now)
@@ -140,7 +143,7 @@ class Inbox:
 
     # --- step 2: understand and act ----------------------------------------------------------
 
-    def _process(self, reply_id: int, now: datetime) -> Outcome | None:
+    def _process(self, reply_id: int, now: datetime, answering: bool = True) -> Outcome | None:
         """None when another request already processed this reply.
 
         Marking the reply processed is the first statement: it takes the row (a second
@@ -157,7 +160,7 @@ class Inbox:
             if not found:
                 outcome, values = self._from_stranger(conn, received, phone, now)
             else:
-                outcome, values = self._from_patient(session, received, found, now)
+                outcome, values = self._from_patient(session, received, found, now, answering)
             conn.execute(_RECORD, {"reply_id": reply_id, **values})
             return outcome
 
@@ -177,8 +180,8 @@ class Inbox:
                  mask_phone(received.from_number))
         return Outcome(received.id, flags=(flag_id,)), _reading_values(reading, vocabulary)
 
-    def _from_patient(self, session: Session, received, found, now: datetime
-                      ) -> tuple[Outcome, dict]:
+    def _from_patient(self, session: Session, received, found, now: datetime,
+                      answering: bool = True) -> tuple[Outcome, dict]:
         """`found`: the patient, with their active enrolment or else their latest one."""
         conn = session.connection()
         protocol = self.protocols.get(session, found.protocol_digest)
@@ -222,7 +225,9 @@ class Inbox:
         # An opted-out number gets nothing from us, but for the red-flag answer: a patient
         # who reports a fever while asking to stop is still told whom to call (a reply to
         # their own message, which the carrier lets through unless they sent a keyword).
-        if decision.answer and (not opted_out or decision.answer == "red_flag"):
+        if not answering:
+            pass  # nobody waits for it: a person acts on the flags instead
+        elif decision.answer and (not opted_out or decision.answer == "red_flag"):
             context = {**self.settings.placeholders, "first_name": found.first_name}
             answer = protocol.answers[decision.answer].render(found.language, context)[1]
             values.update(response_kind=decision.answer, response_text=answer)

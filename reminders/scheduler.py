@@ -12,11 +12,13 @@ from datetime import UTC
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
+from reminders.backfill import backfill
 from reminders.clock import utcnow
 from reminders.db import session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import complete_finished
 from reminders.escalation import flag_silence
+from reminders.inbound import Inbox
 from reminders.protocol_files import ProtocolCache
 from reminders.reconciler import recover
 from reminders.transports.base import Transport
@@ -25,11 +27,15 @@ log = logging.getLogger(__name__)
 
 HOUSEKEEPING_MINUTES = 10
 RECOVERY_SECONDS = 60
+BACKFILL_MINUTES = 5  # texts sent while the webhook was unreachable are read this late
 ESCALATION_MINUTES = 5  # a silent day-10 check is flagged at most this late
 
 
 def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport,
-                    dispatch_interval: float) -> BlockingScheduler:
+                    dispatch_interval: float, *, inbox: Inbox | None = None,
+                    inbound_numbers: tuple[str, ...] = ()) -> BlockingScheduler:
+    """The ticks every worker runs; with an `inbox`, texts the webhook missed are
+    recovered from the provider at start and every few minutes."""
     sessions = session_factory(engine)
     # coalesce + max_instances=1: a slow tick is never run twice at once nor caught up on
     scheduler = BlockingScheduler(timezone=UTC, job_defaults={
@@ -57,6 +63,16 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
         if raised:
             log.info("escalation: %s no-response flags raised", raised)
 
+    def backfill_tick() -> None:
+        assert inbox is not None
+        counts = backfill(inbox, transport, inbound_numbers, utcnow())
+        if counts.recovered or counts.failed:
+            log.info("backfill: %s listed, %s recovered, %s numbers not listed",
+                     counts.listed, counts.recovered, counts.failed)
+
+    if inbox is not None and inbound_numbers:
+        scheduler.add_job(backfill_tick, "interval", minutes=BACKFILL_MINUTES, id="backfill",
+                          next_run_time=utcnow())
     scheduler.add_job(dispatch_tick, "interval", seconds=dispatch_interval, id="dispatch",
                       next_run_time=utcnow())
     scheduler.add_job(recovery_tick, "interval", seconds=RECOVERY_SECONDS, id="recovery")

@@ -30,6 +30,7 @@ class Settings:
     twilio_messaging_service_sid: str = ""
     twilio_from_number: str = ""
     twilio_api_base_url: str = ""
+    inbound_numbers: tuple[str, ...] = ()  # our numbers patients text; default: the From number
     public_base_url: str = "http://127.0.0.1:8000"
     clinic_name: str = "Example Pain Clinic"
     clinic_phone: str = "(312) 555-0100"
@@ -79,6 +80,15 @@ class Settings:
                     "CLINIC_TIMEZONE", "DEFAULT_REGION", "SCHEDULES_FILE", "SECRET_KEY",
                     "WEB_HOST"):
             text(var, var.lower())
+        numbers = [n.strip() for n in env.get("INBOUND_NUMBERS", "").split(",") if n.strip()]
+        for raw in numbers:
+            if not raw.startswith("+") or not raw[1:].isdigit() or not 8 <= len(raw) <= 16:
+                raise SettingsError(f"INBOUND_NUMBERS: {raw!r} is not an E.164 number "
+                                    "(+ and the country code, e.g. +13125550100)")
+        if numbers:
+            values["inbound_numbers"] = tuple(numbers)
+        elif values.get("twilio_from_number"):
+            values["inbound_numbers"] = (values["twilio_from_number"],)
         number("SEND_RATE", "send_rate", float, 0)
         number("SEND_CONCURRENCY", "send_concurrency", int, 1)
         number("DISPATCH_INTERVAL", "dispatch_interval", float, 0.1)

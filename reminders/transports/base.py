@@ -85,6 +85,17 @@ class StatusReport:
     code: int | None = None  # the provider's error code, for people reading the error
 
 
+@dataclass(frozen=True)
+class Received:
+    """A text a patient sent to one of our numbers, as the provider lists it."""
+
+    sid: str  # the provider's id: the same as the webhook's MessageSid
+    sender: str
+    to: str
+    body: str
+    sent_at: datetime  # when the provider received it (aware, UTC)
+
+
 class Transport(Protocol):
     """Sends texts, and finds one whose outcome is unknown so it is never sent twice."""
 
@@ -96,6 +107,12 @@ class Transport(Protocol):
         """The provider's id of a message to `to` with exactly `body`, created at or after
         `since`, or None when the provider has no such message (the reconciler asks this
         before re-queueing an `unknown` text). Raises `TransportError` when it cannot tell."""
+        ...
+
+    def received(self, to: str, since: datetime) -> list[Received]:
+        """Texts sent to our number `to` at or after `since`, oldest first: what the
+        webhook may have missed while the service was down. Raises `TransportError` when
+        the provider cannot be asked."""
         ...
 
 

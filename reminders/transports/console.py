@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from typing import TextIO
 
-from reminders.transports.base import OutgoingText, SendResult, mask_phone
+from reminders.transports.base import OutgoingText, Received, SendResult, mask_phone
 
 
 class ConsoleTransport:
@@ -29,6 +29,9 @@ class ConsoleTransport:
               f"({text.segments} segment{'s' if text.segments != 1 else ''})\n{text.body}",
               file=stream, flush=True)
         return SendResult(provider_sid=sid)
+
+    def received(self, to: str, since: datetime) -> list[Received]:
+        return []  # nobody can text a console
 
     def find(self, to: str, body: str, since: datetime) -> str | None:
         # Nothing is kept: a text whose printing was interrupted is printed again.

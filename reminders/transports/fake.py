@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from reminders.transports.base import OutgoingText, SendResult
+from reminders.transports.base import OutgoingText, Received, SendResult
 
 
 @dataclass
@@ -19,6 +19,7 @@ class FakeTransport:
 
     name: str = "fake"
     sent: list[OutgoingText] = field(default_factory=list)
+    inbox: list[Received] = field(default_factory=list)  # texts patients sent us
     fail: Callable[[OutgoingText], None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -28,6 +29,11 @@ class FakeTransport:
         with self._lock:
             self.sent.append(text)
             return SendResult(provider_sid=f"SMfake{len(self.sent):028d}")
+
+    def received(self, to: str, since: datetime) -> list[Received]:
+        with self._lock:
+            return sorted((m for m in self.inbox if m.to == to and m.sent_at >= since),
+                          key=lambda m: m.sent_at)
 
     def find(self, to: str, body: str, since: datetime) -> str | None:
         with self._lock:

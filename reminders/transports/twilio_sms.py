@@ -8,7 +8,7 @@ no Twilio internals are patched.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 
 import requests
@@ -18,7 +18,13 @@ from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from reminders.clock import utcnow
-from reminders.transports.base import DeliveryUnknown, OutgoingText, SendResult, TransportError
+from reminders.transports.base import (
+    DeliveryUnknown,
+    OutgoingText,
+    Received,
+    SendResult,
+    TransportError,
+)
 from reminders.transports.twilio_codes import classify
 
 LOOKUP_LIMIT = 200  # a patient gets about a dozen texts; this is far more than enough
@@ -53,6 +59,9 @@ def _never_left(exc: requests.ConnectionError) -> bool:
     if isinstance(reason, MaxRetryError):
         reason = reason.reason
     return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
+RECEIVED_PAGE = 1000  # Twilio's largest page: a backlog is listed in few round trips
 
 
 class TwilioTransport:
@@ -101,6 +110,24 @@ class TwilioTransport:
         except (TwilioRestException, requests.RequestException) as exc:
             raise TransportError(f"lookup failed: {exc}") from exc
         return None
+
+
+    def received(self, to: str, since: datetime) -> list[Received]:
+        # Twilio filters by the day sent (GMT), not the instant: ask from the start of
+        # `since`'s day and keep the exact window here.
+        day = datetime.combine(since.astimezone(UTC).date(), time.min, tzinfo=UTC)
+        found = []
+        try:
+            for message in self.client.messages.stream(to=to, date_sent_after=day,
+                                                       page_size=RECEIVED_PAGE):
+                sent_at = message.date_sent or message.date_created
+                if message.direction == "inbound" and sent_at is not None and sent_at >= since:
+                    found.append(Received(sid=message.sid, sender=message.from_ or "",
+                                          to=message.to or to, body=message.body or "",
+                                          sent_at=sent_at))
+        except (TwilioRestException, requests.RequestException) as exc:
+            raise TransportError(f"listing received texts failed: {exc}") from exc
+        return sorted(found, key=lambda m: m.sent_at)
 
 
 def signature_is_valid(auth_token: str, url: str, params: dict[str, str], signature: str) -> bool:

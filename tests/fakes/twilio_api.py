@@ -68,10 +68,34 @@ class Accepted:
 
 
 @dataclass
+class Incoming:
+    """A text a patient sent to one of our numbers."""
+
+    sid: str
+    sender: str
+    to: str
+    body: str
+    date_sent: datetime
+
+    def as_json(self) -> dict:
+        return {
+            "sid": self.sid, "account_sid": ACCOUNT_SID, "to": self.to, "from": self.sender,
+            "body": self.body, "status": "received", "direction": "inbound",
+            "num_segments": "1", "num_media": "0", "messaging_service_sid": None,
+            "date_created": format_datetime(self.date_sent),
+            "date_updated": format_datetime(self.date_sent),
+            "date_sent": format_datetime(self.date_sent), "error_code": None,
+            "error_message": None, "price": None, "api_version": "2010-04-01",
+            "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{self.sid}.json",
+        }
+
+
+@dataclass
 class FakeTwilio:
     latency: float = 0.0
     slow_seconds: float = 3.0
     accepted: list[Accepted] = field(default_factory=list)
+    incoming: list[Incoming] = field(default_factory=list)
     requests: int = 0
     _faults: deque = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -98,6 +122,31 @@ class FakeTwilio:
         except urllib.error.HTTPError as exc:
             return exc.code
 
+    def text_from_patient(self, sender: str, to: str, body: str, *, webhook: str | None = None,
+                          at: datetime | None = None) -> int | None:
+        """A patient texts our number: Twilio keeps the message, then POSTs the signed
+        webhook once (no retry). Returns the status the receiver answered, or None when it
+        could not be reached (the service was down)."""
+        message = Incoming(sid="SM" + uuid.uuid4().hex, sender=sender, to=to, body=body,
+                           date_sent=(at or datetime.now(UTC)).replace(microsecond=0))
+        with self._lock:
+            self.incoming.append(message)
+        if webhook is None:
+            return None
+        params = {"MessageSid": message.sid, "SmsSid": message.sid, "AccountSid": ACCOUNT_SID,
+                  "From": sender, "To": to, "Body": body, "NumMedia": "0",
+                  "ApiVersion": "2010-04-01"}
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(webhook, params)
+        request = urllib.request.Request(webhook, data=urlencode(params).encode(),
+                                         headers={"X-Twilio-Signature": signature})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:  # refused or unreachable: Twilio logs it and moves on
+            return None
+
     def _next_fault(self) -> str | None:
         with self._lock:
             self.requests += 1
@@ -112,6 +161,10 @@ class FakeTwilio:
         with self._lock:
             self.accepted.append(message)
         return message
+
+
+def _sent(message: Accepted | Incoming) -> datetime:
+    return message.date_sent if isinstance(message, Incoming) else message.date_created
 
 
 def _error(status: int, code: int, message: str) -> tuple[int, dict]:
@@ -192,15 +245,23 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(fake.latency)
         query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
         with fake._lock:
-            found = [m for m in fake.accepted if m.to == query.get("To", m.to)]
-        if "DateSent>" in query:
-            since = datetime.fromisoformat(query["DateSent>"]).replace(tzinfo=UTC)
-            found = [m for m in found if m.date_created >= since]
+            found: list[Accepted | Incoming] = [
+                m for m in [*fake.accepted, *fake.incoming] if m.to == query.get("To", m.to)]
+        if "DateSent>" in query:  # Twilio compares the day sent (GMT), not the instant
+            day = datetime.fromisoformat(query["DateSent>"]).date()
+            found = [m for m in found if _sent(m).date() >= day]
+        found.sort(key=_sent, reverse=True)  # newest first, as Twilio lists them
+        size = min(int(query.get("PageSize", 50)), 1000)
+        page = int(query.get("Page", 0))
         path = urlsplit(self.path).path
+        shown = found[page * size:(page + 1) * size]
+        more = (page + 1) * size < len(found)
+        next_uri = f"{path}?{urlencode({**query, 'Page': page + 1, 'PageSize': size})}" if more \
+            else None
         self._answer(200, {
-            "messages": [m.as_json() for m in reversed(found)], "page": 0,
-            "page_size": len(found) or 50, "first_page_uri": path, "next_page_uri": None,
-            "previous_page_uri": None, "uri": path, "start": 0, "end": max(len(found) - 1, 0)})
+            "messages": [m.as_json() for m in shown], "page": page, "page_size": size,
+            "first_page_uri": path, "next_page_uri": next_uri, "previous_page_uri": None,
+            "uri": path, "start": page * size, "end": page * size + max(len(shown) - 1, 0)})
 
 
 class _Server(ThreadingHTTPServer):

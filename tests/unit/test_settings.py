@@ -20,6 +20,7 @@ def test_twilio_credentials_choose_twilio_and_then_require_real_clinic_details()
     ({"SEND_CONCURRENCY": "0"}, "SEND_CONCURRENCY"),
     ({"SMS_TRANSPORT": "pigeon"}, "SMS_TRANSPORT"),
     ({"CLINIC_TIMEZONE": "Mars/Base"}, "CLINIC_TIMEZONE"),
+    ({"INBOUND_NUMBERS": "+13125550199, 312-555-0198"}, "INBOUND_NUMBERS"),
 ])
 def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
     with pytest.raises(SettingsError, match=f"^{variable}: "):
@@ -28,3 +29,12 @@ def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
 
 def test_the_auth_token_is_not_shown_in_repr():
     assert "hunter2" not in repr(Settings(twilio_auth_token="hunter2"))
+
+
+def test_the_numbers_patients_text_default_to_the_from_number():
+    assert Settings.from_env({}).inbound_numbers == ()
+    assert Settings.from_env({"TWILIO_FROM_NUMBER": "+13125550199"}).inbound_numbers == (
+        "+13125550199",)
+    assert Settings.from_env({"TWILIO_FROM_NUMBER": "+13125550199",
+                              "INBOUND_NUMBERS": "+13125550198, +13125550197"}
+                             ).inbound_numbers == ("+13125550198", "+13125550197")
