@@ -9,11 +9,13 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from reminders.core.deadlines import BusinessHours
 from reminders.core.improvement import day10_improved
 from reminders.core.statuses import EnrollmentStatus, FlagStatus
 from reminders.core.triage import FlagKind
@@ -87,6 +89,45 @@ def by_protocol_and_month(items: Iterable[EnrollmentOutcome]) -> list[dict]:
     return [{"protocol": p, "month": m, **counts}
             for (p, m), counts in sorted(table.items(), key=lambda kv: (kv[0][1], kv[0][0]),
                                          reverse=True)]
+
+
+@dataclass(frozen=True)
+class FlagTimes:
+    """When a flag was raised, taken and closed (None: not yet)."""
+
+    kind: str
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+
+
+def flag_times(session: Session) -> list[FlagTimes]:
+    return [FlagTimes(kind.value, raised, acked, resolved) for kind, raised, acked, resolved
+            in session.execute(select(Flag.kind, Flag.created_at, Flag.acknowledged_at,
+                                      Flag.resolved_at).order_by(Flag.id))]
+
+
+def loop_times(items: Iterable[FlagTimes], hours: BusinessHours) -> list[dict]:
+    """Pure: per (flag kind, month raised, clinic time), how many flags and the median open
+    time (business hours, as the deadlines count) to acknowledge and to resolve them;
+    newest month first. A median is None until a flag of that row has got that far."""
+    table: dict[tuple[str, str], list[FlagTimes]] = defaultdict(list)
+    for item in items:
+        table[(item.kind, item.raised_at.astimezone(hours.zone).strftime("%Y-%m"))].append(item)
+
+    def median_to(flags: list[FlagTimes], attr: str) -> timedelta | None:
+        spans = sorted(hours.between(f.raised_at, getattr(f, attr)) for f in flags
+                       if getattr(f, attr) is not None)
+        if not spans:
+            return None
+        middle = len(spans) // 2  # statistics.median is typed for numbers only
+        return spans[middle] if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
+
+    return [{"kind": kind, "month": month, "flags": len(flags),
+             "to_acknowledge": median_to(flags, "acknowledged_at"),
+             "to_resolve": median_to(flags, "resolved_at")}
+            for (kind, month), flags in sorted(table.items(),
+                                               key=lambda kv: (kv[0][1], kv[0][0]), reverse=True)]
 
 
 def _cell(value) -> str:

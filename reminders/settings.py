@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
+from reminders.core.deadlines import (
+    DEFAULT_DEADLINES,
+    BusinessHours,
+    parse_days,
+    parse_deadlines,
+    parse_hours,
+)
 from reminders.core.localtime import zone
+from reminders.core.triage import Priority
 
 TRANSPORTS = ("console", "twilio")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +56,16 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     session_idle_minutes: int = 30  # a staff session unused this long is signed out
+    business_hours: tuple[time, time] = (time(8), time(17))  # clinic time: deadlines run then
+    business_days: frozenset[int] = frozenset(range(5))  # Monday is 0
+    ack_deadlines: Mapping[Priority, timedelta] = field(
+        default_factory=lambda: dict(DEFAULT_DEADLINES))  # per priority, in business time
+
+    @property
+    def clinic_hours(self) -> BusinessHours:
+        """When the clinic is open, in its zone: flag deadlines count only this time."""
+        return BusinessHours(*self.business_hours, self.business_days,
+                             zone(self.clinic_timezone))
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -89,6 +108,14 @@ class Settings:
             values["inbound_numbers"] = tuple(numbers)
         elif values.get("twilio_from_number"):
             values["inbound_numbers"] = (values["twilio_from_number"],)
+        for var, attr, parse in (("BUSINESS_HOURS", "business_hours", parse_hours),
+                                 ("BUSINESS_DAYS", "business_days", parse_days),
+                                 ("ACK_DEADLINES", "ack_deadlines", parse_deadlines)):
+            if env.get(var, "").strip():
+                try:
+                    values[attr] = parse(env[var])
+                except ValueError as exc:
+                    raise SettingsError(f"{var}: {exc}") from None
         number("SEND_RATE", "send_rate", float, 0)
         number("SEND_CONCURRENCY", "send_concurrency", int, 1)
         number("DISPATCH_INTERVAL", "dispatch_interval", float, 0.1)

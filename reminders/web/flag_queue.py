@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from reminders.core.deadlines import due_by, overdue
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.statuses import FlagStatus
 from reminders.flags import acknowledge, list_flags, resolve
 from reminders.models import Flag
 from reminders.reply_labels import StaffReading, record_reading
-from reminders.web.current import now, refusal, sessions
+from reminders.web.current import now, refusal, sessions, settings
 
 bp = Blueprint("flag_queue", __name__, url_prefix="/flags")
 
@@ -19,9 +20,15 @@ bp = Blueprint("flag_queue", __name__, url_prefix="/flags")
 @bp.get("")
 def index():
     show_resolved = request.args.get("resolved") == "1"
+    at, current = now(), settings()
     with sessions()() as session:
         flags = list_flags(session, include_resolved=show_resolved)
-    return render_template("flags.html", flags=flags, now=now(), show_resolved=show_resolved)
+    due = {f.id: due_by(f.created_at, f.priority, current.clinic_hours, current.ack_deadlines)
+           for f in flags}
+    late = {f.id for f in flags if overdue(f.status == FlagStatus.OPEN, f.created_at, f.priority,
+                                           at, current.clinic_hours, current.ack_deadlines)}
+    return render_template("flags.html", flags=flags, now=at, show_resolved=show_resolved,
+                           due=due, late=late)
 
 
 def _work(flag_id: int, action, done: str):

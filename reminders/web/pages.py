@@ -12,10 +12,12 @@ from flask import Flask
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from reminders.core.deadlines import overdue
+from reminders.core.localtime import format_duration
 from reminders.core.statuses import FlagStatus
 from reminders.models import Flag
 from reminders.web import admin, enrol, flag_queue, imports, patients, reports
-from reminders.web.current import sessions, settings
+from reminders.web.current import now, sessions, settings
 
 blueprints = (patients.bp, enrol.bp, flag_queue.bp, reports.bp, imports.bp, admin.bp)
 
@@ -37,11 +39,18 @@ def _nav() -> dict:
         counts = dict(session.execute(select(Flag.status, func.count(Flag.id))
                                       .where(Flag.status != FlagStatus.RESOLVED)
                                       .group_by(Flag.status)).all())
+        waiting = session.execute(select(Flag.created_at, Flag.priority)
+                                  .where(Flag.status == FlagStatus.OPEN)).all()
+    current, at = settings(), now()
+    late = sum(overdue(True, raised, priority, at, current.clinic_hours, current.ack_deadlines)
+               for raised, priority in waiting)
     return {"nav_open_flags": counts.get(FlagStatus.OPEN, 0),
-            "nav_acknowledged_flags": counts.get(FlagStatus.ACKNOWLEDGED, 0)}
+            "nav_acknowledged_flags": counts.get(FlagStatus.ACKNOWLEDGED, 0),
+            "nav_overdue_flags": late}
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(local, "local")
+    app.add_template_filter(format_duration, "duration")
     app.context_processor(_nav)
     app.context_processor(lambda: {"clinic_name": settings().clinic_name})

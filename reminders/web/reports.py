@@ -25,8 +25,9 @@ def index():
         rows = reports.by_protocol_and_month(
             reports.outcomes(session, _clinic_zone(), services().snapshots))
         agreed, read = agreement(session)
+        loops = reports.loop_times(reports.flag_times(session), services().settings.clinic_hours)
     return render_template("reports.html", rows=rows, counts=reports.COUNTS, agreed=agreed,
-                           read=read)
+                           read=read, loops=loops)
 
 
 def _download(text: str, name: str) -> Response:

@@ -343,6 +343,45 @@ def test_the_flag_queue_puts_the_most_urgent_first(kim):
     assert kinds[0] == "red_flag"
 
 
+def test_a_flag_nobody_takes_by_its_deadline_is_marked_overdue_in_the_queue_and_the_menu(kim):
+    enrol(kim)
+    flag_id = text_from(kim, "fever since last night").flags[0]  # urgent: 15 open minutes
+    html = page(kim.get("/flags"))
+    assert "data-overdue" not in html and 'id="nav-overdue"' not in html
+    assert "to take by Mon 01 Jun 12:15" in html
+    kim.clock[0] = NOW + timedelta(minutes=16)
+    html = page(kim.get("/flags"))
+    assert f'id="flag-{flag_id}" class="flag-card overdue"' in html
+    assert "overdue: due Mon 01 Jun 12:15" in html
+    assert 'aria-label="1 overdue flags"' in html
+    kim.post(f"/flags/{flag_id}/acknowledge")
+    html = page(kim.get("/flags"))
+    assert "data-overdue" not in html and 'id="nav-overdue"' not in html
+
+
+def test_a_normal_flag_raised_after_closing_is_due_the_next_morning(kim):
+    enrol(kim)
+    text_from(kim, "what is this?", at=utc_local(2026, 6, 1, 18, 0))  # review: 4 open hours
+    kim.clock[0] = utc_local(2026, 6, 2, 11, 59)
+    kim.login()  # the idle session ended overnight
+    html = page(kim.get("/flags"))
+    assert "to take by Tue 02 Jun 12:00" in html and "data-overdue" not in html
+
+
+def test_the_reports_show_time_to_acknowledge_and_resolve_by_kind_and_month(kim):
+    enrol(kim)
+    flag_id = text_from(kim, "fever since last night").flags[0]
+    kim.clock[0] = NOW + timedelta(minutes=20)
+    kim.post(f"/flags/{flag_id}/acknowledge")
+    kim.clock[0] = utc_local(2026, 6, 2, 9, 0)  # the next morning: 5 h + 1 h of open time
+    kim.login()  # the idle session ended overnight
+    kim.post(f"/flags/{flag_id}/resolve", {"note": "Seen in clinic."})
+    html = page(kim.get("/reports"))
+    row = re.search(r'<table class="striped" id="loop-times">.*?</table>', html, re.S).group(0)
+    assert re.search(r"<td>red flag</td><td>2026-06</td><td>1</td>\s*<td>20m</td>\s*<td>6h</td>",
+                     row), row
+
+
 class _Fields(HTMLParser):
     """The form controls of a page, and the ids its labels name."""
 

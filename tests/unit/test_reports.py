@@ -1,10 +1,13 @@
 """Outcome arithmetic for the reports (pure)."""
 
+from datetime import datetime, time, timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from reminders.reports import _cell, by_protocol_and_month
+from reminders.core.deadlines import BusinessHours
+from reminders.reports import FlagTimes, _cell, by_protocol_and_month, loop_times
 
 
 def _outcome(protocol, month, status="active", improved=None, responder=None, no_response=False,
@@ -38,3 +41,22 @@ def test_outcomes_are_counted_by_protocol_and_month_newest_first():
 ])
 def test_a_csv_cell_never_starts_a_formula(value, cell):
     assert _cell(value) == cell
+
+
+def test_loop_times_are_medians_of_open_time_by_kind_and_month():
+    chicago = ZoneInfo("America/Chicago")
+    hours = BusinessHours(time(8), time(17), frozenset(range(5)), chicago)
+    monday = datetime(2026, 6, 1, 10, tzinfo=chicago)
+    rows = loop_times([
+        FlagTimes("red_flag", monday, monday + timedelta(minutes=10), None),
+        FlagTimes("red_flag", monday, monday + timedelta(minutes=30), monday + timedelta(hours=2)),
+        FlagTimes("red_flag", monday, None, None),
+        FlagTimes("no_response", datetime(2026, 5, 29, 16, tzinfo=chicago),  # a Friday
+                  datetime(2026, 6, 1, 9, tzinfo=chicago), None),
+    ], hours)
+    assert rows == [
+        {"kind": "red_flag", "month": "2026-06", "flags": 3,
+         "to_acknowledge": timedelta(minutes=20), "to_resolve": timedelta(hours=2)},
+        {"kind": "no_response", "month": "2026-05", "flags": 1,
+         "to_acknowledge": timedelta(hours=2), "to_resolve": None},
+    ]

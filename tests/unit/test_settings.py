@@ -21,6 +21,9 @@ def test_twilio_credentials_choose_twilio_and_then_require_real_clinic_details()
     ({"SMS_TRANSPORT": "pigeon"}, "SMS_TRANSPORT"),
     ({"CLINIC_TIMEZONE": "Mars/Base"}, "CLINIC_TIMEZONE"),
     ({"INBOUND_NUMBERS": "+13125550199, 312-555-0198"}, "INBOUND_NUMBERS"),
+    ({"BUSINESS_HOURS": "8-5"}, "BUSINESS_HOURS"),
+    ({"BUSINESS_DAYS": "weekdays"}, "BUSINESS_DAYS"),
+    ({"ACK_DEADLINES": "urgent=now"}, "ACK_DEADLINES"),
 ])
 def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
     with pytest.raises(SettingsError, match=f"^{variable}: "):
