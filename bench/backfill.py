@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from bench.common import Database, machine, seed
 from bench.inbound import BODIES, PATIENTS, open_relief_checks
-from reminders.backfill import backfill, looking_since
+from reminders.backfill import Backfiller, looking_since
 from reminders.inbound import Inbox
 from reminders.models import Reply
 from reminders.protocol_files import read_schedules
@@ -53,9 +53,10 @@ def bench(backend: str, count: int) -> None:
             listed = transport.received(OURS, looking_since(db.sessions, at))
             listing = time.perf_counter() - listed_in
             began = time.perf_counter()
-            counts = backfill(inbox, transport, [OURS], at)
+            worker = Backfiller(inbox, transport, [OURS], at)
+            counts = worker.run(at)
             total = time.perf_counter() - began
-            again = backfill(inbox, transport, [OURS], at + timedelta(minutes=5))
+            again = worker.run(at + timedelta(minutes=5))
         with db.sessions() as session:
             stored = session.scalar(select(func.count()).select_from(Reply))
             processed = session.scalar(select(func.count()).select_from(Reply)

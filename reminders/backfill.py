@@ -38,22 +38,43 @@ class BackfillCounts:
     failed: int = 0  # the numbers that could not be listed
 
 
-def looking_since(sessions: sessionmaker[Session], now: datetime) -> datetime:
-    """From the newest stored text, less a margin (a first run: `FIRST_LOOK` ago)."""
+def looking_since(sessions: sessionmaker[Session], before: datetime) -> datetime:
+    """From the newest text stored before `before` (when this process started), less a
+    margin; with none, `FIRST_LOOK` ago. Texts the webhook stores after the start must not
+    count: they would hide the older ones it missed while the service was down."""
     with sessions() as session:
-        newest = session.scalar(select(func.max(Reply.received_at)))
-    return now - FIRST_LOOK if newest is None else min(newest, now) - MARGIN
+        newest = session.scalar(select(func.max(Reply.received_at))
+                                .where(Reply.received_at < before))
+    return before - FIRST_LOOK if newest is None else newest - MARGIN
 
 
-def backfill(inbox: Inbox, transport: Transport, numbers: Iterable[str],
-             now: datetime) -> BackfillCounts:
-    """Store and read every text sent to `numbers` that the webhook did not deliver."""
+class Backfiller:
+    """One per worker: lists from where its last complete pass began (less the margin),
+    and its first pass from the newest text stored before it started."""
+
+    def __init__(self, inbox: Inbox, transport: Transport, numbers: Iterable[str],
+                 started_at: datetime):
+        self.inbox, self.transport, self.numbers = inbox, transport, tuple(numbers)
+        self.started_at = started_at
+        self.since: datetime | None = None
+
+    def run(self, now: datetime) -> BackfillCounts:
+        since = self.since or looking_since(self.inbox.sessions, self.started_at)
+        counts = backfill(self.inbox, self.transport, self.numbers, now, since)
+        if not counts.failed:  # a number not listed is asked again from the same point
+            self.since = now - MARGIN
+        return counts
+
+
+def backfill(inbox: Inbox, transport: Transport, numbers: Iterable[str], now: datetime,
+             since: datetime) -> BackfillCounts:
+    """Store and read every text sent to `numbers` from `since` to `now` that the webhook
+    did not deliver."""
     counts = BackfillCounts()
-    since = looking_since(inbox.sessions, now)
     listed: list[Received] = []
     for number in numbers:
         try:
-            listed += transport.received(number, since)
+            listed += [m for m in transport.received(number, since) if m.sent_at <= now]
         except TransportError as exc:
             counts.failed += 1
             log.warning("backfill: could not list texts to %s: %s", mask_phone(number), exc)

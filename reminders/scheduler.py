@@ -12,7 +12,7 @@ from datetime import UTC
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
-from reminders.backfill import backfill
+from reminders.backfill import Backfiller
 from reminders.clock import utcnow
 from reminders.db import session_factory
 from reminders.dispatcher import Dispatcher
@@ -63,14 +63,16 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
         if raised:
             log.info("escalation: %s no-response flags raised", raised)
 
+    backfiller = Backfiller(inbox, transport, inbound_numbers, utcnow()) if inbox else None
+
     def backfill_tick() -> None:
-        assert inbox is not None
-        counts = backfill(inbox, transport, inbound_numbers, utcnow())
+        assert backfiller is not None
+        counts = backfiller.run(utcnow())
         if counts.recovered or counts.failed:
             log.info("backfill: %s listed, %s recovered, %s numbers not listed",
                      counts.listed, counts.recovered, counts.failed)
 
-    if inbox is not None and inbound_numbers:
+    if backfiller is not None and inbound_numbers:
         scheduler.add_job(backfill_tick, "interval", minutes=BACKFILL_MINUTES, id="backfill",
                           next_run_time=utcnow())
     scheduler.add_job(dispatch_tick, "interval", seconds=dispatch_interval, id="dispatch",

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from reminders.backfill import backfill
+from reminders.backfill import Backfiller
 from reminders.inbound import Inbox
 from reminders.models import Flag, Reply
 from reminders.transports.base import TransportError
@@ -34,6 +34,11 @@ def transport(server) -> TwilioTransport:
                            api_base_url=server.base_url, timeout=2.0, clock=lambda: NOW)
 
 
+def backfiller(inbox, provider, started_at) -> Backfiller:
+    """A worker that started at `started_at`, watching our number."""
+    return Backfiller(inbox, provider, [OURS], started_at)
+
+
 def test_texts_sent_while_down_are_stored_once_and_read_in_order(sessions, patient, phone,
                                                                   inbox, twilio):
     fake = twilio.fake
@@ -47,7 +52,8 @@ def test_texts_sent_while_down_are_stored_once_and_read_in_order(sessions, patie
         assert fake.text_from_patient(PATIENT, OURS, body, webhook="http://127.0.0.1:9/off",
                                       at=down + timedelta(minutes=minutes)) is None
 
-    counts = backfill(inbox, transport(twilio), [OURS], down + timedelta(minutes=20))
+    worker = backfiller(inbox, transport(twilio), down + timedelta(minutes=20))
+    counts = worker.run(down + timedelta(minutes=20))
 
     assert (counts.listed, counts.recovered, counts.failed) == (4, 3, 0)
     stored = replies(sessions)
@@ -62,8 +68,8 @@ def test_texts_sent_while_down_are_stored_once_and_read_in_order(sessions, patie
         assert red.priority.value == "urgent" and red.reply.body.startswith("I have a fever")
     assert "opted_out" in kinds(sessions)
 
-    again = backfill(inbox, transport(twilio), [OURS], down + timedelta(minutes=25))
-    assert (again.listed, again.recovered) == (3, 0)  # from the newest stored, less a margin
+    again = worker.run(down + timedelta(minutes=25))
+    assert (again.listed, again.recovered) == (2, 0)  # from where the last pass began, less 15 min
     assert len(replies(sessions)) == 4
 
 
@@ -72,7 +78,8 @@ def test_a_recovered_answer_counts_for_the_question_open_when_it_was_sent(
     at = play_to(engine, patient, "day10-check")
     twilio.fake.text_from_patient(PATIENT, OURS, "same", at=at + timedelta(hours=2))
 
-    backfill(inbox, transport(twilio), [OURS], at + timedelta(days=3))  # its window has closed
+    later = at + timedelta(days=3)  # the reply window has closed
+    backfiller(inbox, transport(twilio), later).run(later)
 
     (reply,) = replies(sessions)
     assert reply.question_id == rows(sessions, patient)["day10-check"].id
@@ -81,7 +88,8 @@ def test_a_recovered_answer_counts_for_the_question_open_when_it_was_sent(
 
 def test_a_stranger_recovered_is_reviewed_like_any_stranger(sessions, inbox, twilio):
     twilio.fake.text_from_patient(STRANGER, OURS, "who is this?", at=NOW)
-    assert backfill(inbox, transport(twilio), [OURS], NOW + timedelta(minutes=5)).recovered == 1
+    start = NOW + timedelta(minutes=5)
+    assert backfiller(inbox, transport(twilio), start).run(start).recovered == 1
     assert kinds(sessions) == ["needs_review"]
 
 
@@ -91,7 +99,8 @@ def test_only_the_window_since_the_newest_stored_text_is_read(sessions, patient,
     twilio.fake.text_from_patient(PATIENT, OURS, "old news", at=NOW + timedelta(days=1))
     twilio.fake.text_from_patient(PATIENT, OURS, "hip hurts", at=NOW + timedelta(days=3, hours=1))
 
-    counts = backfill(inbox, transport(twilio), [OURS], NOW + timedelta(days=3, hours=2))
+    start = NOW + timedelta(days=3, hours=2)
+    counts = backfiller(inbox, transport(twilio), start).run(start)
 
     assert counts.recovered == 1
     assert [r.body for r in replies(sessions)] == ["ok", "hip hurts"]
@@ -104,11 +113,30 @@ class Unreachable:
         raise TransportError("could not connect")
 
 
-def test_a_provider_that_cannot_be_asked_changes_nothing(sessions, inbox):
-    counts = backfill(inbox, Unreachable(), [OURS], NOW)
+def test_a_provider_that_cannot_be_asked_changes_nothing_and_is_asked_again(sessions, inbox):
+    worker = backfiller(inbox, Unreachable(), NOW)
+    counts = worker.run(NOW)
     assert (counts.recovered, counts.failed) == (0, 1)
+    assert worker.since is None  # the next pass starts from the same point
     with sessions() as session:
         assert session.scalars(select(Reply)).all() == []
+
+
+def test_a_text_the_webhook_stores_after_the_restart_does_not_hide_those_it_missed(
+        sessions, patient, phone, inbox, twilio):
+    fake = twilio.fake
+    down = NOW + timedelta(hours=4)
+    fake.text_from_patient(PATIENT, OURS, "is swelling normal?", at=down)
+    fake.text_from_patient(PATIENT, OURS, "now I have a fever", at=down + timedelta(minutes=5))
+    back = down + timedelta(hours=1)
+    phone.text("hello?", at=back + timedelta(minutes=1))  # the webhook is first after the restart
+
+    counts = backfiller(inbox, transport(twilio), back).run(back + timedelta(minutes=2))
+
+    assert counts.recovered == 2
+    assert sorted(r.body for r in replies(sessions)) == [
+        "hello?", "is swelling normal?", "now I have a fever"]
+    assert "red_flag" in kinds(sessions)
 
 
 def test_a_long_backlog_is_listed_page_by_page_oldest_first(twilio):
