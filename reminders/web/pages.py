@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from reminders.core.statuses import FlagStatus
 from reminders.models import Flag
+from reminders.system_alerts import open_alerts
 from reminders.web import admin, enrol, flag_queue, imports, patients, reports
 from reminders.web.current import sessions, settings
 
@@ -37,8 +38,10 @@ def _nav() -> dict:
         counts = dict(session.execute(select(Flag.status, func.count(Flag.id))
                                       .where(Flag.status != FlagStatus.RESOLVED)
                                       .group_by(Flag.status)).all())
+        alerts = open_alerts(session)  # a refusal every patient gets: the banner
     return {"nav_open_flags": counts.get(FlagStatus.OPEN, 0),
-            "nav_acknowledged_flags": counts.get(FlagStatus.ACKNOWLEDGED, 0)}
+            "nav_acknowledged_flags": counts.get(FlagStatus.ACKNOWLEDGED, 0),
+            "system_alerts": alerts}
 
 
 def init_app(app: Flask) -> None:
