@@ -14,7 +14,7 @@ from reminders.models import Flag
 from reminders.transports.base import Refusal, TransportError
 from reminders.transports.fake import FakeTransport
 from reminders.transports.twilio_codes import status_report
-from tests.integration.helpers import rows
+from tests.integration.helpers import dispatcher, rows
 from tests.integration.texting import play_to
 
 
@@ -144,3 +144,24 @@ def test_a_delivered_day10_check_with_silence_is_still_no_response(engine, sessi
     assert flag_silence(sessions, after_window(sessions, patient, "day10-check", at)) == 1
     assert [f.kind.value for f in all_flags(sessions)] == ["no_response"]
 
+
+
+def test_a_day10_check_whose_send_gave_up_after_its_retries_is_not_reached(engine, sessions, patient):
+    target = rows(sessions, patient)["day10-check"].id
+
+    def busy_day10(text):  # known not sent (429), every time, until the dispatcher gives up
+        if text.message_id == target:
+            raise TransportError("HTTP 429: too many requests", code=20429)
+
+    at = play_to(engine, patient, "day10-check", FakeTransport(fail=busy_day10))
+    day10 = rows(sessions, patient)["day10-check"]
+    for _ in range(20):  # each retry at its backoff time, as the worker would
+        if day10.status not in (MessageStatus.PENDING, MessageStatus.LEASED):
+            break
+        dispatcher(engine, day10.send_at, FakeTransport(fail=busy_day10)).run_once()
+        day10 = rows(sessions, patient)["day10-check"]
+    assert day10.status == MessageStatus.FAILED  # gave up after its tries, inside its expiry
+    assert all_flags(sessions) == []  # no refusal: the sweep decides
+    assert flag_silence(sessions, max(at, day10.updated_at) + timedelta(minutes=5)) == 1
+    [flag] = all_flags(sessions)
+    assert (flag.kind.value, flag.priority.value, flag.message_id) == ("not_reached", "high", target)
