@@ -246,16 +246,12 @@ class Dispatcher:
 
     def _refused(self, lane: Lane, claim: Claim, refusal: Refusal, error: str,
                  now: datetime) -> None:
-        if refusal.for_operator:  # every text will fail the same way until someone fixes it
-            log.error("OPERATOR ALERT: provider refused outbox #%s (%s): %s", claim.id,
-                      refusal, error)
-            lane.outcomes.add(claim, now, status=MessageStatus.FAILED, last_error=error)
-            return
         log.warning("outbox #%s to %s refused (%s): %s", claim.id, mask_phone(claim.to),
                     refusal, error)
-        # Work for staff (undeliverable number, opted out at the carrier: then every
-        # enrolment's texts stop at once). The outcome is written at once, not buffered:
-        # the flag must follow a recorded outcome.
+        # Work for staff (a question not reached, an undeliverable number, an opt-out at
+        # the carrier: then every enrolment's texts stop at once) and, for a refusal every
+        # patient gets alike, the operator's system alert. The outcome is written at once,
+        # not buffered: the flag must follow a recorded outcome.
         if self._finalise(lane.conn, claim, now, status=MessageStatus.FAILED, last_error=error):
             with self.sessions.begin() as session:
                 flag_refusal(session, claim.id, refusal, error, now)

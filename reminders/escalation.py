@@ -1,14 +1,18 @@
 """The no-response sweep: silence on an escalating question (the day-10 check) after its
-reply window has closed becomes a "no response" flag. Run by the worker's scheduler.
+reply window has closed becomes a "no response" flag; the question that never reached the
+patient (undelivered or failed) is not silence: it becomes "not reached: call the
+patient" at once, if its refusal has not raised that already. Run by the worker's
+scheduler.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders.core.reach import refusal_flag
 from reminders.core.reply_window import window_open
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
@@ -26,13 +30,14 @@ def flag_silence(sessions: sessionmaker[Session], now: datetime,
     """Raise a "no response" flag for each escalating question nobody answered in time.
 
     Not for a patient who opted out (they have an opted-out flag: call them), nor for an
-    enrolment staff cancelled or replaced. Returns how many flags were raised.
+    enrolment staff cancelled or replaced. Returns how many flags were raised (with those
+    of `flag_not_reached`, which it runs first).
     """
     cache = cache or ProtocolCache()
+    raised = flag_not_reached(sessions, now, cache)
     answered = exists().where(Reply.question_id == OutboxMessage.id)
     flagged = exists().where(Flag.message_id == OutboxMessage.id,
                              Flag.kind == FlagKind.NO_RESPONSE)
-    raised = 0
     with sessions.begin() as session:
         candidates = session.execute(
             select(OutboxMessage, Enrollment.protocol_digest, Enrollment.patient_id)
@@ -54,5 +59,37 @@ def flag_silence(sessions: sessionmaker[Session], now: datetime,
                 FlagKind.NO_RESPONSE, Priority.HIGH,
                 f"no reply to {row.step} within {window // 3600} h: call the patient"),
                 now, enrollment_id=row.enrollment_id, patient_id=patient_id, message_id=row.id)
+            raised += 1
+    return raised
+
+
+def flag_not_reached(sessions: sessionmaker[Session], now: datetime, cache: ProtocolCache) -> int:
+    """Raise "not reached" for each escalating question that was undelivered or failed
+    with no flag saying so: the provider gave no reason, or the send gave up after its
+    retries (a refusal flags when it is recorded). A not-reached flag of the enrolment
+    written since the text's failure was recorded already covers it (its refusal joined
+    an open one). Returns how many were raised."""
+    covered = exists().where(
+        Flag.kind == FlagKind.NOT_REACHED, Flag.enrollment_id == OutboxMessage.enrollment_id,
+        or_(Flag.message_id == OutboxMessage.id, Flag.updated_at >= OutboxMessage.updated_at))
+    raised = 0
+    with sessions.begin() as session:
+        candidates = session.execute(
+            select(OutboxMessage, Enrollment.protocol_digest, Enrollment.patient_id)
+            .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
+            .join(Patient, Enrollment.patient_id == Patient.id)
+            .where(OutboxMessage.status.in_((MessageStatus.UNDELIVERED, MessageStatus.FAILED)),
+                   OutboxMessage.updated_at > now - LOOKBACK,
+                   Enrollment.status.in_((EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)),
+                   Patient.opted_out_at.is_(None), ~covered)).all()
+        for row, digest, patient_id in candidates:
+            step = next((s for s in cache.get(session, digest).steps if s.id == row.step), None)
+            if step is None or not step.escalates:
+                continue
+            request = refusal_flag(None, row.step, expects_reply=row.expects is not None,
+                                   escalates=True)
+            assert request is not None
+            raise_flag(session.connection(), request, now, enrollment_id=row.enrollment_id,
+                       patient_id=patient_id, message_id=row.id)
             raised += 1
     return raised

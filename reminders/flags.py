@@ -16,13 +16,18 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
 from reminders.core.errors import Conflict, NotFound, ValidationError
+from reminders.core.reach import refusal_flag
 from reminders.core.statuses import FlagStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
 from reminders.delivery_events import Refused
 from reminders.models import Enrollment, Flag, OutboxMessage, flag_replies
 from reminders.optout import opt_out
+from reminders.protocol_files import ProtocolCache
+from reminders.system_alerts import raise_alert
 from reminders.transports.base import Refusal
 
+# Which step escalates is in the enrolment's protocol snapshot; a snapshot never changes.
+_PROTOCOLS = ProtocolCache()
 _PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=Flag.priority)
 
 
@@ -162,26 +167,24 @@ def _audit(session: Session, actor: Actor, action: str, flag: Flag, now: datetim
 
 def flag_refusal(session: Session, message_id: int, refusal: Refusal, error: str,
                  now: datetime) -> int | None:
-    """A text refused for good by the provider or the carrier, as work for staff: the
-    number cannot get texts (undeliverable), or the patient opted out at the carrier
-    (opted out: every pending text is cancelled too). A refusal for the operator
-    (credentials, sender, carrier filtering) is the operator's alert, not clinic work: no
-    flag. In the caller's transaction.
+    """A text refused for good by the provider or the carrier, as work for staff, by the
+    core's rule (`core.reach.refusal_flag`): a question that did not reach the patient
+    ("not reached: call the patient"), a number that cannot get texts (undeliverable), or
+    an opt-out at the carrier (every pending text is cancelled too). A refusal every
+    patient gets alike also raises the operator's system alert. In the caller's
+    transaction; returns the flag's id, if one was raised.
     """
     row = session.get_one(OutboxMessage, message_id)
     enrollment = row.enrollment
+    if refusal.for_operator:
+        raise_alert(session, refusal, error, now)
     if refusal == Refusal.OPTED_OUT:
         opt_out(session, enrollment.patient.phone, now, "patient opted out (reported by the provider)")
-        request = FlagRequest(FlagKind.OPTED_OUT, Priority.INFO,
-                              "the carrier reports the patient opted out of texts: call instead")
-    elif refusal in (Refusal.INVALID_NUMBER, Refusal.LANDLINE):
-        request = FlagRequest(FlagKind.UNDELIVERABLE, Priority.HIGH,
-                              f"the number cannot receive texts ({error}): check it with the patient")
-    elif refusal == Refusal.UNKNOWN:
-        request = FlagRequest(FlagKind.UNDELIVERABLE, Priority.NORMAL,
-                              f"{row.step} failed with an error we do not know ({error}); "
-                              "not retried")
-    else:
+    step = next((s for s in _PROTOCOLS.get(session, enrollment.protocol_digest).steps
+                 if s.id == row.step), None)
+    request = refusal_flag(refusal, row.step, expects_reply=row.expects is not None,
+                           escalates=step is not None and step.escalates, error=error)
+    if request is None:
         return None
     return raise_flag(session.connection(), request, now, enrollment_id=enrollment.id,
                       patient_id=enrollment.patient_id, message_id=row.id)

@@ -355,3 +355,24 @@ class ImportBatch(Base):
     uploaded_at: Mapped[datetime]
     imported_at: Mapped[datetime | None]  # None: previewed, not (yet) confirmed
     enrolled: Mapped[int | None]  # how many enrolments the confirmation made
+
+
+class SystemAlert(Base):
+    """A refusal every patient gets alike (filtering, the sender, the account): the
+    operator must fix it. One open alert per kind; a repeat counts on it. An admin marks
+    it fixed."""
+
+    __tablename__ = "system_alerts"
+    __table_args__ = (
+        Index("uq_system_alerts_open_kind", "kind", unique=True,
+              sqlite_where=text("fixed_at IS NULL"), postgresql_where=text("fixed_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[Refusal] = mapped_column(_enum(Refusal))
+    code: Mapped[int | None]  # the provider's last error code, for the operator
+    count: Mapped[int]
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    fixed_by: Mapped[str | None] = mapped_column(String(128))
+    fixed_at: Mapped[datetime | None]

@@ -37,6 +37,7 @@ class FlagKind(StrEnum):
     WORSENING = "worsening"  # worse on a relief check
     NO_RESPONSE = "no_response"  # silence on the day-10 check (raised by a sweep)
     UNDELIVERABLE = "undeliverable"  # the number cannot get texts (raised by delivery)
+    NOT_REACHED = "not_reached"  # a question that never reached the patient: call them
     OPTED_OUT = "opted_out"  # texts stopped: call the patient instead
     NEEDS_REVIEW = "needs_review"  # a person must read the reply
 

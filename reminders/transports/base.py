@@ -20,27 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
 
+from reminders.core.reach import Refusal  # in the core, which decides what each raises
 from reminders.core.statuses import MessageStatus
 
-
-class Refusal(StrEnum):
-    """Why a provider or a carrier refused a text for good (stored as its value)."""
-
-    INVALID_NUMBER = "invalid_number"  # no such number: check it with the patient
-    LANDLINE = "landline"  # a landline, or a number that cannot receive texts
-    OPTED_OUT = "opted_out"  # the patient opted out at the carrier (STOP to our sender)
-    FILTERED = "filtered"  # the carrier blocked it as unwanted: the next texts will be too
-    ACCOUNT = "account"  # credentials, sender or registration: the operator must fix it
-    UNKNOWN = "unknown"  # a reason we do not know: not retried, and looked at by staff
-
-    @property
-    def for_operator(self) -> bool:
-        """Every text will fail the same way until the operator fixes something: an
-        alert in the log, not work for clinic staff."""
-        return self in (Refusal.FILTERED, Refusal.ACCOUNT)
+__all__ = ["DeliveryUnknown", "OutgoingText", "Refusal", "SendResult", "StatusReport",
+           "Transport", "TransportError", "mask_phone"]
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,16 @@ _REFUSALS = {
     21614: Refusal.LANDLINE,  # 'To' is not a mobile number
     21635: Refusal.LANDLINE,  # 'To' cannot be a landline
     30006: Refusal.LANDLINE,  # landline or unreachable carrier
+    30003: Refusal.UNREACHABLE,  # unreachable destination handset (off, out of coverage)
+    30004: Refusal.BLOCKED,  # message blocked (by the recipient or their carrier)
     21610: Refusal.OPTED_OUT,  # the recipient replied STOP to this sender
     30007: Refusal.FILTERED,  # carrier filtering
+    30034: Refusal.SENDER,  # the sender is not registered (US A2P 10DLC)
+    30032: Refusal.SENDER,  # the toll-free sender is not verified
+    21606: Refusal.SENDER,  # the 'From' number cannot send texts
+    30002: Refusal.SUSPENDED,  # account suspended
     20003: Refusal.ACCOUNT,  # authentication failed
     21408: Refusal.ACCOUNT,  # sending to this region is not enabled
-    21606: Refusal.ACCOUNT,  # the 'From' number cannot send texts
-    30034: Refusal.ACCOUNT,  # the sender is not registered (US A2P 10DLC)
 }
 
 

@@ -1,10 +1,11 @@
-"""Administrators' pages: the audit log, API tokens and staff accounts."""
+"""Administrators' pages: the audit log, API tokens, staff accounts, and marking a
+system alert fixed."""
 
 from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,8 +18,9 @@ from reminders.accounts import (
     revoke_token,
 )
 from reminders.audit import entries
-from reminders.core.errors import ValidationError
+from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.models import Role, StaffMember
+from reminders.system_alerts import mark_fixed
 from reminders.web.current import now, sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -94,3 +96,20 @@ def staff():
         rows = list(session.scalars(select(StaffMember).order_by(StaffMember.name)))
     return render_template("staff.html", rows=rows, created=created, errors=errors), (
         422 if errors else 200)
+
+
+@bp.post("/alerts/<int:alert_id>/fixed")
+@admin_only
+def alert_fixed(alert_id: int):
+    """The banner's button: the operator dealt with the cause (audited)."""
+    try:
+        mark_fixed(sessions(), alert_id, current_user.actor, now())
+    except NotFound:
+        abort(404)
+    except Conflict as exc:
+        flash(exc.errors["alert_id"], "info")
+    else:
+        flash("System alert marked fixed. A new refusal of the same kind raises it again.", "info")
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//")
+                    else url_for("patients.index"))

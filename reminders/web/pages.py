@@ -16,6 +16,7 @@ from reminders.core.deadlines import overdue
 from reminders.core.localtime import format_duration
 from reminders.core.statuses import FlagStatus
 from reminders.models import Flag
+from reminders.system_alerts import open_alerts
 from reminders.web import admin, enrol, flag_queue, imports, patients, reports
 from reminders.web.current import now, sessions, settings
 
@@ -41,12 +42,13 @@ def _nav() -> dict:
                                       .group_by(Flag.status)).all())
         waiting = session.execute(select(Flag.created_at, Flag.priority)
                                   .where(Flag.status == FlagStatus.OPEN)).all()
+        alerts = open_alerts(session)  # a refusal every patient gets: the banner
     current, at = settings(), now()
     late = sum(overdue(True, raised, priority, at, current.clinic_hours, current.ack_deadlines)
                for raised, priority in waiting)
     return {"nav_open_flags": counts.get(FlagStatus.OPEN, 0),
             "nav_acknowledged_flags": counts.get(FlagStatus.ACKNOWLEDGED, 0),
-            "nav_overdue_flags": late}
+            "nav_overdue_flags": late, "system_alerts": alerts}
 
 
 def init_app(app: Flask) -> None:

@@ -22,10 +22,12 @@ def test_a_server_error_leaves_the_outcome_unknown(status):
 @pytest.mark.parametrize(("code", "refusal"), [
     (21211, Refusal.INVALID_NUMBER), (30005, Refusal.INVALID_NUMBER),
     (21614, Refusal.LANDLINE), (21635, Refusal.LANDLINE), (30006, Refusal.LANDLINE),
+    (30003, Refusal.UNREACHABLE), (30004, Refusal.BLOCKED),
     (21610, Refusal.OPTED_OUT),
     (30007, Refusal.FILTERED),
-    (20003, Refusal.ACCOUNT), (21408, Refusal.ACCOUNT), (21606, Refusal.ACCOUNT),
-    (30034, Refusal.ACCOUNT),
+    (30034, Refusal.SENDER), (30032, Refusal.SENDER), (21606, Refusal.SENDER),
+    (30002, Refusal.SUSPENDED),
+    (20003, Refusal.ACCOUNT), (21408, Refusal.ACCOUNT),
 ])
 def test_a_known_code_is_refused_for_good_with_its_reason(code, refusal):
     error = classify(400, code, "refused")
@@ -39,8 +41,9 @@ def test_an_unknown_or_missing_code_is_refused_for_good_as_unknown(code):
     assert (error.refusal, error.code) == (Refusal.UNKNOWN, code)
 
 
-def test_only_filtering_and_account_problems_are_the_operators():
-    assert {r for r in Refusal if r.for_operator} == {Refusal.FILTERED, Refusal.ACCOUNT}
+def test_only_filtering_the_sender_and_the_account_are_the_operators():
+    assert {r for r in Refusal if r.for_operator} == {
+        Refusal.FILTERED, Refusal.SENDER, Refusal.SUSPENDED, Refusal.ACCOUNT}
 
 
 def test_a_callbacks_error_code_arrives_as_a_refusal():
