@@ -22,6 +22,7 @@ from waitress.server import create_server
 
 from reminders.core.protocol_loader import ProtocolError
 from reminders.db import make_engine, session_factory
+from reminders.inbound import Inbox
 from reminders.migrate import is_current
 from reminders.protocol_files import read_schedules
 from reminders.scheduler import build_scheduler
@@ -88,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=server.run, name="web", daemon=True).start()
     stop = threading.Event()
     dispatcher = make_dispatcher(settings, engine, transport, stop=stop)
-    scheduler = build_scheduler(dispatcher, engine, transport, settings.dispatch_interval)
+    scheduler = build_scheduler(dispatcher, engine, transport, settings.dispatch_interval,
+                                Inbox(sessions, protocols, settings))
 
     stoppers: list[threading.Thread] = []
 

@@ -17,8 +17,10 @@ from reminders.db import session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import complete_finished
 from reminders.escalation import flag_silence
+from reminders.inbound import Inbox
 from reminders.protocol_files import ProtocolCache
 from reminders.reconciler import recover
+from reminders.reply_sweep import sweep_replies
 from reminders.transports.base import Transport
 
 log = logging.getLogger(__name__)
@@ -26,10 +28,11 @@ log = logging.getLogger(__name__)
 HOUSEKEEPING_MINUTES = 10
 RECOVERY_SECONDS = 60
 ESCALATION_MINUTES = 5  # a silent day-10 check is flagged at most this late
+REPLY_SWEEP_SECONDS = 30  # a reply not read at once is tried again about this soon
 
 
 def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport,
-                    dispatch_interval: float) -> BlockingScheduler:
+                    dispatch_interval: float, inbox: Inbox) -> BlockingScheduler:
     sessions = session_factory(engine)
     # coalesce + max_instances=1: a slow tick is never run twice at once nor caught up on
     scheduler = BlockingScheduler(timezone=UTC, job_defaults={
@@ -57,11 +60,18 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
         if raised:
             log.info("escalation: %s no-response flags raised", raised)
 
+    def reply_tick() -> None:
+        counts = sweep_replies(inbox, inbox.settings.reply_max_attempts, utcnow())
+        if any(counts.values()):
+            log.info("reply sweep: %s", " ".join(f"{k}={v}" for k, v in counts.items() if v))
+
     scheduler.add_job(dispatch_tick, "interval", seconds=dispatch_interval, id="dispatch",
                       next_run_time=utcnow())
     scheduler.add_job(recovery_tick, "interval", seconds=RECOVERY_SECONDS, id="recovery")
     scheduler.add_job(housekeeping_tick, "interval", minutes=HOUSEKEEPING_MINUTES,
                       id="housekeeping")
     scheduler.add_job(escalation_tick, "interval", minutes=ESCALATION_MINUTES, id="escalation",
+                      next_run_time=utcnow())
+    scheduler.add_job(reply_tick, "interval", seconds=REPLY_SWEEP_SECONDS, id="reply-sweep",
                       next_run_time=utcnow())
     return scheduler

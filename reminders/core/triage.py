@@ -39,6 +39,7 @@ class FlagKind(StrEnum):
     UNDELIVERABLE = "undeliverable"  # the number cannot get texts (raised by delivery)
     OPTED_OUT = "opted_out"  # texts stopped: call the patient instead
     NEEDS_REVIEW = "needs_review"  # a person must read the reply
+    REPLY_UNREAD = "reply_unread"  # urgent: the service could not read a reply at all
 
 
 class Priority(StrEnum):

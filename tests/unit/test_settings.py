@@ -20,6 +20,7 @@ def test_twilio_credentials_choose_twilio_and_then_require_real_clinic_details()
     ({"SEND_CONCURRENCY": "0"}, "SEND_CONCURRENCY"),
     ({"SMS_TRANSPORT": "pigeon"}, "SMS_TRANSPORT"),
     ({"CLINIC_TIMEZONE": "Mars/Base"}, "CLINIC_TIMEZONE"),
+    ({"REPLY_MAX_ATTEMPTS": "0"}, "REPLY_MAX_ATTEMPTS"),
 ])
 def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
     with pytest.raises(SettingsError, match=f"^{variable}: "):
@@ -28,3 +29,8 @@ def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
 
 def test_the_auth_token_is_not_shown_in_repr():
     assert "hunter2" not in repr(Settings(twilio_auth_token="hunter2"))
+
+
+def test_replies_are_tried_five_times_unless_told_otherwise():
+    assert Settings.from_env({}).reply_max_attempts == 5
+    assert Settings.from_env({"REPLY_MAX_ATTEMPTS": "3"}).reply_max_attempts == 3
