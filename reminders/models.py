@@ -214,6 +214,16 @@ class Reply(Base):
                                                               back_populates="reply")
 
 
+class HealthCheck(Base):
+    """One row per name that /healthz rewrites on every call: the cheap real write that
+    tells a database that answers reads but refuses writes (a full disk, a held lock)."""
+
+    __tablename__ = "health_checks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    written_at: Mapped[datetime]
+
+
 class ReplyCorrection(Base):
     """A staff member's reading of a reply: what it should have raised. Each one is test
     data (`reminders export-replies --labelled`) and a vote on the automatic reading."""

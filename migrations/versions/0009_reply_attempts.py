@@ -4,6 +4,9 @@ Replies not yet processed are retried by the reply sweep (reminders/reply_sweep.
 a backoff, and after the last failed attempt flagged for a person. Replies stored before
 this revision and never processed are due at once: the first sweep reads them.
 
+health_checks holds the row GET /healthz rewrites on each call, to tell a database that
+reads but cannot be written.
+
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-01 07:00:00
@@ -33,7 +36,16 @@ def upgrade() -> None:
                            sqlite_where=sa.text(UNREAD), postgresql_where=sa.text(UNREAD))
 
 
+    op.create_table(
+        "health_checks",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("health_checks")
     with op.batch_alter_table("replies") as batch:
         batch.drop_index("ix_replies_unread", sqlite_where=sa.text(UNREAD),
                          postgresql_where=sa.text(UNREAD))

@@ -8,20 +8,18 @@ import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import event, select, update
-from sqlalchemy.exc import OperationalError
 
 import reminders.inbound
 from reminders.db import make_engine, session_factory
 from reminders.inbound import Inbox
-from reminders.inbound_message import from_form
 from reminders.models import Flag, Reply
 from reminders.reply_sweep import _sweep_one, sweep_replies
 from tests.conftest import PG_SCHEMA, POSTGRES_URL
 from tests.integration.helpers import NOW
+from tests.integration.injected import failing, store_only
 from tests.integration.texting import PATIENT, answer_of, answers, flags, replies
 
 AT = NOW + timedelta(minutes=5)
@@ -31,29 +29,6 @@ RED = "my temp is 101 and I am short of breath"
 @pytest.fixture
 def inbox(sessions, protocols, settings):
     return Inbox(sessions, protocols, settings)
-
-
-@contextmanager
-def failing(engine, prefix: str, times: int = 1):
-    """The first `times` statements starting with `prefix` fail, as a full disk would."""
-    left = [times]
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if left[0] and statement.lstrip().upper().startswith(prefix):
-            left[0] -= 1
-            raise OperationalError(statement, parameters, RuntimeError("injected fault"))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-
-
-def store_only(inbox, body: str, at, sid: str = "SMstored") -> int:
-    """What a webhook that died right after storing leaves: the reply, unread."""
-    params = {"MessageSid": sid, "From": PATIENT, "To": "+13125550199", "Body": body}
-    return inbox._store(from_form(params, urlencode(params).encode()), at)
 
 
 def sweep_for(inbox, start, minutes: int = 30, max_attempts: int = 5) -> dict[str, int]:
@@ -232,8 +207,7 @@ def test_two_sweeps_at_once_read_each_reply_exactly_once(sessions, svc, inbox):
     for n in range(12):
         phone = f"+1312555{n + 200:04d}"
         enroll(svc, form(phone=phone, injected_at=NOW), CONSENT_TAKER, NOW)
-        params = {"MessageSid": f"SMrace{n}", "From": phone, "To": "+13125550199", "Body": RED}
-        inbox._store(from_form(params, urlencode(params).encode()), AT)
+        store_only(inbox, RED, AT, sid=f"SMrace{n}", sender=phone)
     results: list[dict[str, int]] = []
     start = threading.Barrier(2)
 
