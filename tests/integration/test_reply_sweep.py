@@ -8,6 +8,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import event, select, update
@@ -15,6 +16,7 @@ from sqlalchemy import event, select, update
 import reminders.inbound
 from reminders.db import make_engine, session_factory
 from reminders.inbound import Inbox
+from reminders.inbound_message import from_form
 from reminders.models import Flag, Reply
 from reminders.reply_sweep import _sweep_one, sweep_replies
 from tests.conftest import PG_SCHEMA, POSTGRES_URL
@@ -224,3 +226,22 @@ def test_two_sweeps_at_once_read_each_reply_exactly_once(sessions, svc, inbox):
     stored = replies(sessions)
     assert all(r.processed_at is not None and r.attempts == 1 for r in stored)
     assert urgent(sessions) == [("red_flag", "urgent")] * 12
+
+
+def test_staff_see_the_unread_reply_flag_first_with_the_text_and_the_number(kim, sessions):
+    from reminders.reply_sweep import give_up
+
+    inbox = kim.app.extensions["reminders"]["inbox"]
+    inbox.receive(from_form(*_form("+13125550177", "who is this", "SMnormal")), AT)
+    reply_id = store_only(inbox, RED, AT)
+    assert give_up(sessions, reply_id, "RuntimeError", AT + timedelta(minutes=9))
+    html = kim.get("/flags").get_data(as_text=True)
+    assert html.index('data-kind="reply_unread"') < html.index('data-kind="needs_review"')
+    card = html[html.index('data-kind="reply_unread"'):html.index('data-kind="needs_review"')]
+    assert RED in card and PATIENT in card and "could not be read" in card
+    assert "Unknown sender" not in card
+
+
+def _form(sender: str, body: str, sid: str):
+    params = {"MessageSid": sid, "From": sender, "To": "+13125550199", "Body": body}
+    return params, urlencode(params).encode()
