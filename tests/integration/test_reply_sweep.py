@@ -245,3 +245,15 @@ def test_staff_see_the_unread_reply_flag_first_with_the_text_and_the_number(kim,
 def _form(sender: str, body: str, sid: str):
     params = {"MessageSid": sid, "From": sender, "To": "+13125550199", "Body": body}
     return params, urlencode(params).encode()
+
+
+def test_a_spanish_patient_gets_the_fallback_in_spanish(svc, sessions, phone, hip, settings,
+                                                        monkeypatch):
+    from reminders.enrollments import CONSENT_TAKER, enroll
+    from tests.integration.helpers import form
+
+    enroll(svc, form(injected_at=NOW, language="es"), CONSENT_TAKER, NOW)
+    monkeypatch.setattr(reminders.inbound, "parse_reply", lambda *a, **k: 1 / 0)
+    answer = answer_of(phone.text("tengo fiebre", at=AT))
+    assert answer == answers(hip, settings, "fallback", "es")
+    assert the_reply(sessions).response_text == answer
