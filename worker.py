@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("INBOUND_NUMBERS is not set: texts sent while the service is down cannot "
                     "be recovered from Twilio")
     scheduler = build_scheduler(dispatcher, engine, transport, settings.dispatch_interval,
-                                inbox=Inbox(sessions, protocols, settings),
+                                Inbox(sessions, protocols, settings),
                                 inbound_numbers=settings.inbound_numbers)
 
     stoppers: list[threading.Thread] = []

@@ -2,11 +2,17 @@
 
 The webhook (`POST /twilio/inbound`) and `reminders reply` both come here. The raw
 message commits in a transaction of its own before anything else is tried, so nothing a
-phone sends is lost: a failure later on leaves it stored, unprocessed, and flagged. The
+phone sends is lost: a failure later on leaves it stored and unprocessed, the patient is
+sent the protocol's fallback answer (we received it; if urgent, call the after-hours
+number or 911), and the reply sweep (reply_sweep.py) reads it again. The
 second transaction matches the sender (E.164) to a patient and their active enrolment,
 finds the open question (the latest text that expects a reply and whose reply window is
 open), parses and triages the reply (pure), and records the consent change, the flags,
 the diagnostic response and the answer, all or nothing.
+
+Long on purpose: storing, reading and answering a reply is one path whose order is the
+point (stored first, read once, answered at most once); split, it would be read across
+files that each hold half of that promise.
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from reminders.core.protocol import Protocol, ProtocolSet, ReplyKind
+from reminders.core.protocol import DEFAULT_LANGUAGE, Protocol, ProtocolSet, ReplyKind
 from reminders.core.reading.findings import Finding, Reading, What
 from reminders.core.reading.parser import parse_reply
 from reminders.core.reading.vocabulary import ReadingRules, Vocabulary
+from reminders.core.reply_retry import first_attempt_due
 from reminders.core.reply_window import window_open
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
 from reminders.core.triage import (
@@ -40,6 +47,7 @@ from reminders.models import Enrollment, OutboxMessage, Patient, Reply
 from reminders.optout import opt_out
 from reminders.protocol_files import ProtocolCache
 from reminders.replanning import resume_after_opt_in
+from reminders.reply_sweep import record_failure
 from reminders.settings import Settings
 from reminders.transports.base import mask_phone
 
@@ -60,7 +68,7 @@ class Outcome:
 _STORE = insert(Reply).returning(Reply.id)
 _CLAIM = (update(Reply).where(Reply.id == bindparam("reply_id"), Reply.processed_at.is_(None))
           .values(processed_at=bindparam("now"))
-          .returning(Reply.id, Reply.from_number, Reply.body, Reply.raw))
+          .returning(Reply.id, Reply.from_number, Reply.body, Reply.raw, Reply.response_kind))
 _RECORD = update(Reply).where(Reply.id == bindparam("reply_id"))
 _FIND = (select(Patient.id.label("patient_id"), Patient.phone, Patient.first_name,
                 Patient.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
@@ -113,12 +121,45 @@ class Inbox:
         # A repeated MessageSid is processed only if its first delivery never got that far.
         reply_id = self._store(message, now)
         try:
-            outcome = self._process(reply_id, now, answering)
-        except Exception:  # stored already: make sure a person reads it
-            log.exception("reply #%s could not be processed; flagged for review", reply_id)
-            self._flag_unprocessed(reply_id, now)
-            return Outcome(reply_id)
+            outcome = self._process(reply_id, now, answering=answering)
+        except Exception as exc:  # stored already: the sweep reads it again
+            log.error("reply #%s could not be read (%s): %s; the sweep tries again", reply_id,
+                      type(exc).__name__, "answered with the fallback" if answering
+                      else "nobody to answer")
+            log.debug("reply #%s: the failure", reply_id, exc_info=True)
+            answer = self.fallback_answer(message.sender) if answering else None
+            record_failure(self.sessions, reply_id, exc, self.settings.reply_max_attempts,
+                           now, answer=answer)
+            return Outcome(reply_id, answer=answer)
         return outcome if outcome is not None else Outcome(reply_id)  # done before: no answer
+
+    def read_again(self, reply_id: int, now: datetime) -> bool:
+        """Read a stored reply for the sweep; False when it had been read already. Nothing
+        is answered: the webhook's answer (the fallback, or none) was the one reply the
+        patient gets to a text; the flags are how the clinic acts on it."""
+        return self._process(reply_id, now, answering=False) is not None
+
+    def fallback_answer(self, sender: str) -> str | None:
+        """The protocol file's answer for a reply that could not be read, in the sender's
+        language when the database still tells it (else English)."""
+        protocol_id, language = None, DEFAULT_LANGUAGE
+        try:
+            phone = to_e164(sender, self.settings.default_region)
+            with self.sessions() as session:
+                found = phone and session.execute(
+                    select(Patient.language, Enrollment.protocol_id)
+                    .join(Enrollment, Enrollment.patient_id == Patient.id)
+                    .where(Patient.phone == phone).order_by(Enrollment.id.desc()).limit(1)).first()
+            if found:
+                protocol_id, language = found.protocol_id, found.language
+        except Exception as exc:  # the answer goes out whatever failed
+            log.warning("the fallback answer's language could not be looked up (%s)",
+                        type(exc).__name__)
+        protocol = self.current.get(protocol_id or "") or next(iter(self.current.values()), None)
+        if protocol is None or "fallback" not in protocol.answers:
+            return None
+        context = {**self.settings.placeholders, "first_name": ""}
+        return protocol.answers["fallback"].render(language, context)[1]
 
     # --- step 1: keep it -----------------------------------------------------------------
 
@@ -130,7 +171,8 @@ class Inbox:
                 return session.connection().execute(_STORE, dict(
                     message_sid=message.sid, from_number=storable(message.sender),
                     to_number=storable(message.to), body=storable(message.body),
-                    raw=message.raw, received_at=now)).scalar_one()
+                    raw=message.raw, received_at=now,
+                    next_attempt_at=first_attempt_due(now))).scalar_one()
         except IntegrityError:  # seen before (a retry), or delivered twice at once
             existing = message.sid and self._existing(message.sid)
             if not existing:
@@ -143,8 +185,10 @@ class Inbox:
 
     # --- step 2: understand and act ----------------------------------------------------------
 
-    def _process(self, reply_id: int, now: datetime, answering: bool = True) -> Outcome | None:
-        """None when another request already processed this reply.
+    def _process(self, reply_id: int, now: datetime, *, answering: bool = True
+                 ) -> Outcome | None:
+        """None when another request already processed this reply. `answering`: whether
+        the patient may be answered (never twice: not when the fallback went out).
 
         Marking the reply processed is the first statement: it takes the row (a second
         delivery of the same message waits, then finds it done), and it is undone with
@@ -160,7 +204,9 @@ class Inbox:
             if not found:
                 outcome, values = self._from_stranger(conn, received, phone, now)
             else:
-                outcome, values = self._from_patient(session, received, found, now, answering)
+                outcome, values = self._from_patient(
+                    session, received, found, now,
+                    answering and received.response_kind is None)
             conn.execute(_RECORD, {"reply_id": reply_id, **values})
             return outcome
 
@@ -181,7 +227,7 @@ class Inbox:
         return Outcome(received.id, flags=(flag_id,)), _reading_values(reading, vocabulary)
 
     def _from_patient(self, session: Session, received, found, now: datetime,
-                      answering: bool = True) -> tuple[Outcome, dict]:
+                      answering: bool) -> tuple[Outcome, dict]:
         """`found`: the patient, with their active enrolment or else their latest one."""
         conn = session.connection()
         protocol = self.protocols.get(session, found.protocol_digest)
@@ -225,9 +271,7 @@ class Inbox:
         # An opted-out number gets nothing from us, but for the red-flag answer: a patient
         # who reports a fever while asking to stop is still told whom to call (a reply to
         # their own message, which the carrier lets through unless they sent a keyword).
-        if not answering:
-            pass  # nobody waits for it: a person acts on the flags instead
-        elif decision.answer and (not opted_out or decision.answer == "red_flag"):
+        if answering and decision.answer and (not opted_out or decision.answer == "red_flag"):
             context = {**self.settings.placeholders, "first_name": found.first_name}
             answer = protocol.answers[decision.answer].render(found.language, context)[1]
             values.update(response_kind=decision.answer, response_text=answer)
@@ -235,16 +279,6 @@ class Inbox:
                  reading.summary, f", answered ({decision.answer})" if answer else "",
                  "".join(f", flag {r.kind.value}" for r in decision.flags))
         return Outcome(received.id, answer=answer, flags=tuple(flags)), values
-
-    def _flag_unprocessed(self, reply_id: int, now: datetime) -> None:
-        try:
-            with self.sessions.begin() as session:
-                sender = session.scalar(select(Reply.from_number).where(Reply.id == reply_id))
-                raise_flag(session.connection(), FlagRequest(FlagKind.NEEDS_REVIEW, Priority.HIGH,
-                                                "reply could not be processed automatically"),
-                           now, phone=sender, reply_id=reply_id)
-        except Exception:  # the reply itself is stored; the log line above says the rest
-            log.exception("reply #%s: could not flag it either", reply_id)
 
 
 def _reading_values(reading: Reading, vocabulary: Vocabulary) -> dict:

@@ -168,6 +168,12 @@ class Reply(Base):
     """Every text a patient (or anyone) sent us, stored before anything else is done."""
 
     __tablename__ = "replies"
+    __table_args__ = (
+        # the reply sweep's queue: stored, not read, not given up (core/reply_retry.py)
+        Index("ix_replies_unread", "next_attempt_at", "id",
+              sqlite_where=text("processed_at IS NULL AND gave_up_at IS NULL"),
+              postgresql_where=text("processed_at IS NULL AND gave_up_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Twilio retries a webhook it got no answer to: one row per MessageSid.
@@ -195,10 +201,27 @@ class Reply(Base):
     response_kind: Mapped[str | None] = mapped_column(String(16))  # the answer we sent back
     response_text: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[datetime | None]  # None: stored, not yet understood (retried)
+    # Reading it again (reply_sweep.py): failed attempts so far, when the sweep may try
+    # next (None: at once), when it stopped trying and flagged it, and the last error's
+    # type (never a message: it could quote the body).
+    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    next_attempt_at: Mapped[datetime | None]
+    gave_up_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(64))
 
     question: Mapped[OutboxMessage | None] = relationship()
     corrections: Mapped[list[ReplyCorrection]] = relationship(order_by="ReplyCorrection.id",
                                                               back_populates="reply")
+
+
+class HealthCheck(Base):
+    """One row per name that /healthz rewrites on every call: the cheap real write that
+    tells a database that answers reads but refuses writes (a full disk, a held lock)."""
+
+    __tablename__ = "health_checks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    written_at: Mapped[datetime]
 
 
 class ReplyCorrection(Base):

@@ -21,6 +21,7 @@ from reminders.escalation import flag_silence
 from reminders.inbound import Inbox
 from reminders.protocol_files import ProtocolCache
 from reminders.reconciler import recover
+from reminders.reply_sweep import sweep_replies
 from reminders.transports.base import Transport
 
 log = logging.getLogger(__name__)
@@ -29,13 +30,14 @@ HOUSEKEEPING_MINUTES = 10
 RECOVERY_SECONDS = 60
 BACKFILL_MINUTES = 5  # texts sent while the webhook was unreachable are read this late
 ESCALATION_MINUTES = 5  # a silent day-10 check is flagged at most this late
+REPLY_SWEEP_SECONDS = 30  # a reply not read at once is tried again about this soon
 
 
 def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport,
-                    dispatch_interval: float, *, inbox: Inbox | None = None,
+                    dispatch_interval: float, inbox: Inbox, *,
                     inbound_numbers: tuple[str, ...] = ()) -> BlockingScheduler:
-    """The ticks every worker runs; with an `inbox`, texts the webhook missed are
-    recovered from the provider at start and every few minutes."""
+    """The ticks every worker runs; texts the webhook missed are recovered from the
+    provider at start and every few minutes when `inbound_numbers` names our numbers."""
     sessions = session_factory(engine)
     # coalesce + max_instances=1: a slow tick is never run twice at once nor caught up on
     scheduler = BlockingScheduler(timezone=UTC, job_defaults={
@@ -63,16 +65,20 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
         if raised:
             log.info("escalation: %s no-response flags raised", raised)
 
-    backfiller = Backfiller(inbox, transport, inbound_numbers, utcnow()) if inbox else None
+    def reply_tick() -> None:
+        counts = sweep_replies(inbox, inbox.settings.reply_max_attempts, utcnow())
+        if any(counts.values()):
+            log.info("reply sweep: %s", " ".join(f"{k}={v}" for k, v in counts.items() if v))
+
+    backfiller = Backfiller(inbox, transport, inbound_numbers, utcnow())
 
     def backfill_tick() -> None:
-        assert backfiller is not None
         counts = backfiller.run(utcnow())
         if counts.recovered or counts.failed:
             log.info("backfill: %s listed, %s recovered, %s numbers not listed",
                      counts.listed, counts.recovered, counts.failed)
 
-    if backfiller is not None and inbound_numbers:
+    if inbound_numbers:
         scheduler.add_job(backfill_tick, "interval", minutes=BACKFILL_MINUTES, id="backfill",
                           next_run_time=utcnow())
     scheduler.add_job(dispatch_tick, "interval", seconds=dispatch_interval, id="dispatch",
@@ -81,5 +87,7 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
     scheduler.add_job(housekeeping_tick, "interval", minutes=HOUSEKEEPING_MINUTES,
                       id="housekeeping")
     scheduler.add_job(escalation_tick, "interval", minutes=ESCALATION_MINUTES, id="escalation",
+                      next_run_time=utcnow())
+    scheduler.add_job(reply_tick, "interval", seconds=REPLY_SWEEP_SECONDS, id="reply-sweep",
                       next_run_time=utcnow())
     return scheduler

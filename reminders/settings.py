@@ -56,6 +56,8 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     session_idle_minutes: int = 30  # a staff session unused this long is signed out
+    reply_max_attempts: int = 5  # tries to read a stored reply before flagging it, urgent
+    unread_reply_alert_minutes: int = 10  # /healthz answers 503 past this unread age
     business_hours: tuple[time, time] = (time(8), time(17))  # clinic time: deadlines run then
     business_days: frozenset[int] = frozenset(range(5))  # Monday is 0
     ack_deadlines: Mapping[Priority, timedelta] = field(
@@ -123,6 +125,8 @@ class Settings:
         number("LEASE_SECONDS", "lease_seconds", int, 10)
         number("WEB_PORT", "web_port", int, 1)
         number("SESSION_IDLE_MINUTES", "session_idle_minutes", int, 1)
+        number("REPLY_MAX_ATTEMPTS", "reply_max_attempts", int, 1)
+        number("UNREAD_REPLY_ALERT_MINUTES", "unread_reply_alert_minutes", int, 1)
 
         has_credentials = bool(values.get("twilio_account_sid") and values.get("twilio_auth_token"))
         transport = env.get("SMS_TRANSPORT", "").strip().lower()

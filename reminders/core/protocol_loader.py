@@ -29,11 +29,15 @@ from reminders.core.protocol import (
     Step,
     Template,
     Timing,
+    placeholders_in,
 )
 from reminders.core.symptom_loader import load_symptoms
 
 TCPA_EARLIEST, TCPA_LATEST = "08:00", "21:00"
-ANSWER_KINDS = ("help", "red_flag", "no_improvement")
+ANSWER_KINDS = ("help", "red_flag", "no_improvement", "fallback")
+# The answer when a reply could not be read: required in the file, absent from snapshots
+# stored before it existed (only the file's is ever sent).
+_ADDED_ANSWERS = {"fallback"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -98,7 +102,10 @@ def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
     diag = check.mapping(data.get("diagnostic_relief"), f"{path}.diagnostic_relief", {"percent"}, set())
     diag_percent = check.integer(diag.get("percent"), f"{path}.diagnostic_relief.percent", 1, 100)
     reading = load_symptoms(check, data, path, languages)
-    answers_raw = check.mapping(data.get("answers"), f"{path}.answers", set(ANSWER_KINDS), set())
+    snapshot = check.context is None
+    answers_raw = check.mapping(data.get("answers"), f"{path}.answers",
+                                set(ANSWER_KINDS) - (_ADDED_ANSWERS if snapshot else set()),
+                                _ADDED_ANSWERS if snapshot else set())
     answers: dict[str, Template] = {}
     for kind in ANSWER_KINDS:
         if kind not in answers_raw:
@@ -106,6 +113,7 @@ def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
         answer = check.template(answers_raw[kind], f"{path}.answers.{kind}", languages)
         if answer is not None:
             answers[kind] = answer
+    _check_fallback(check, answers.get("fallback"), f"{path}.answers.fallback")
     intro = check.template(data.get("intro"), f"{path}.intro", languages)
     if intro is not None:
         _check_introduces(check, intro, f"{path}.intro")
@@ -123,6 +131,14 @@ def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
         diagnostic_relief_percent=diag_percent, reading=reading, answers=answers,
         intro=intro, consent=consent, steps=steps, digest=_digest(raw), source=raw,
     )
+
+
+def _check_fallback(check: Checker, answer: Template | None, path: str) -> None:
+    """The fallback goes out when a reply could not be read: who sent it may be unknown."""
+    for lang, text in (answer.texts.items() if answer else ()):
+        if any(name == "first_name" for name, _, _ in placeholders_in(text)):
+            check.error(f"{path}.text.{lang}", "cannot use {first_name}: the answer goes out "
+                        "when the sender may not be known")
 
 
 def _languages(check: Checker, value: Any, path: str) -> tuple[str, ...]:

@@ -40,6 +40,7 @@ class FlagKind(StrEnum):
     NOT_REACHED = "not_reached"  # a question that never reached the patient: call them
     OPTED_OUT = "opted_out"  # texts stopped: call the patient instead
     NEEDS_REVIEW = "needs_review"  # a person must read the reply
+    REPLY_UNREAD = "reply_unread"  # urgent: the service could not read a reply at all
 
 
 class Priority(StrEnum):

@@ -131,10 +131,13 @@ class TwilioTransport:
 
 
 def signature_is_valid(auth_token: str, url: str, params: dict[str, str], signature: str) -> bool:
-    """Whether `signature` (X-Twilio-Signature) is Twilio's for this URL and form."""
+    """Whether `signature` (X-Twilio-Signature) is Twilio's for this URL and form. Never
+    with an empty token: anybody can sign with an empty key."""
     from twilio.request_validator import RequestValidator
 
-    return bool(signature) and RequestValidator(auth_token).validate(url, params, signature)
+    if not (auth_token and signature):
+        return False
+    return bool(RequestValidator(auth_token).validate(url, params, signature))
 
 
 def twiml_reply(text: str | None) -> str:

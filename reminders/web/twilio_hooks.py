@@ -1,5 +1,7 @@
 """Webhooks Twilio calls. Each checks X-Twilio-Signature against PUBLIC_BASE_URL first:
-a request that fails gets 403 and writes nothing."""
+a request that fails gets 403 and writes nothing. Without TWILIO_AUTH_TOKEN every request
+fails: a signature made with an empty key is one anybody can make (`reminders reply` is
+the way to try replies locally)."""
 
 from __future__ import annotations
 
@@ -21,11 +23,14 @@ def _limit_body():
 
 
 def _signed_form() -> dict[str, str]:
+    token = settings().twilio_auth_token
+    if not token:
+        abort(403)
     url = settings().public_base_url.rstrip("/") + request.path
     if request.query_string:
         url += "?" + request.query_string.decode("latin-1")
     form = request.form.to_dict()
-    if not signature_is_valid(settings().twilio_auth_token, url, form,
+    if not signature_is_valid(token, url, form,
                               request.headers.get("X-Twilio-Signature", "")):
         abort(403)
     return form

@@ -329,21 +329,24 @@ def test_a_bad_signature_gets_403_and_writes_nothing(sessions, patient, phone, c
         s: r.status for s, r in before.items()}
 
 
-def test_a_processing_failure_keeps_the_reply_and_flags_it(sessions, patient, phone, monkeypatch):
+def test_a_processing_failure_keeps_the_reply_and_answers_the_fallback_once(
+        sessions, patient, phone, hip, settings, monkeypatch):
     import reminders.inbound
 
     def broken(*args, **kwargs):
         raise RuntimeError("parser bug")
 
     monkeypatch.setattr(reminders.inbound, "parse_reply", broken)
-    assert answer_of(phone.text("3", sid="SMbroken")) is None
+    assert answer_of(phone.text("help", sid="SMbroken")) == answers(hip, settings, "fallback")
     (stored,) = replies(sessions)
-    assert stored.body == "3" and stored.processed_at is None
-    assert flags(sessions) == [("needs_review", "open")]
+    assert stored.body == "help" and stored.processed_at is None
+    assert (stored.attempts, stored.last_error, stored.response_kind) == (
+        1, "RuntimeError", "fallback")
     monkeypatch.undo()
-    answer_of(phone.text("3", sid="SMbroken"))  # Twilio's retry: processed this time
+    # Twilio's retry: read this time, and not answered again
+    assert answer_of(phone.text("help", sid="SMbroken")) is None
     (stored,) = replies(sessions)
-    assert stored.processed_at is not None and stored.score == 3
+    assert stored.processed_at is not None and stored.response_kind == "fallback"
 
 
 def test_flag_lifecycle_open_acknowledged_resolved(sessions, patient, phone):

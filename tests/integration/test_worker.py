@@ -97,7 +97,8 @@ def test_the_web_app_is_served_with_the_scheduler_or_alone(tmp_path, start, mode
                 body = json.load(answer)
         except OSError:
             time.sleep(0.1)
-    assert body == {"database": "ok", "oldest_due_unsent_seconds": None}
+    assert body == {"database": "ok", "oldest_due_unsent_seconds": None, "unread_replies": 0,
+                    "oldest_unread_reply_seconds": None, "problems": []}
     assert ("started:" in output.text["err"]) == (mode == ())
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0

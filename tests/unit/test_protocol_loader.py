@@ -101,6 +101,15 @@ P = "protocols.hip-joint-injection"
      f"{P}.fever_temperature.symptom: 'pyrexia' is not one of this protocol's symptoms"),
     (lambda p: p.pop("symptoms"),
      f"{P}.symptoms: must map each symptom concept to its terms"),
+    # the answer sent when a reply cannot be read at once
+    (lambda p: p["answers"].pop("fallback"),
+     f"{P}.answers.fallback: is required"),
+    (lambda p: p["answers"]["fallback"]["text"].pop("en"),
+     f"{P}.answers.fallback.text.en: English text is required"),
+    (lambda p: p["answers"]["fallback"]["text"].update(es="{diagnosis}"),
+     f"{P}.answers.fallback.text.es: unknown placeholder {{diagnosis}}"),
+    (lambda p: p["answers"]["fallback"]["text"].update(es="Hola {first_name}"),
+     f"{P}.answers.fallback.text.es: cannot use {{first_name}}"),
 ])
 def test_each_kind_of_mistake_gives_one_message_naming_its_path(schedules_data, settings,
                                                                  mutate, expected):
@@ -154,3 +163,19 @@ def test_a_snapshot_from_before_symptom_concepts_still_loads(schedules_data):
     old["red_flags"] = {"en": ["fever", "swollen"], "es": ["fiebre"]}
     protocol = protocol_from_snapshot("hip-joint-injection", old)
     assert parse_reply("my hip is swollen", protocol.vocabulary).symptoms == ["red_flag_words"]
+
+
+def test_a_snapshot_from_before_the_fallback_answer_still_loads(schedules_data):
+    from reminders.protocol_files import protocol_from_snapshot
+
+    old = copy.deepcopy(schedules_data["protocols"]["hip-joint-injection"])
+    old["answers"].pop("fallback")
+    protocol = protocol_from_snapshot("hip-joint-injection", old)
+    assert set(protocol.answers) == {"help", "red_flag", "no_improvement"}
+
+
+def test_the_fallback_answer_says_we_received_it_and_whom_to_call_in_both_languages(hip, settings):
+    for lang, words in (("en", "received"), ("es", "Recibimos")):
+        used, text = hip.answers["fallback"].render(lang, settings.placeholders)
+        assert used == lang and words in text
+        assert settings.after_hours_phone in text and "911" in text

@@ -24,6 +24,7 @@ def test_twilio_credentials_choose_twilio_and_then_require_real_clinic_details()
     ({"BUSINESS_HOURS": "8-5"}, "BUSINESS_HOURS"),
     ({"BUSINESS_DAYS": "weekdays"}, "BUSINESS_DAYS"),
     ({"ACK_DEADLINES": "urgent=now"}, "ACK_DEADLINES"),
+    ({"REPLY_MAX_ATTEMPTS": "0"}, "REPLY_MAX_ATTEMPTS"),
 ])
 def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
     with pytest.raises(SettingsError, match=f"^{variable}: "):
@@ -41,3 +42,8 @@ def test_the_numbers_patients_text_default_to_the_from_number():
     assert Settings.from_env({"TWILIO_FROM_NUMBER": "+13125550199",
                               "INBOUND_NUMBERS": "+13125550198, +13125550197"}
                              ).inbound_numbers == ("+13125550198", "+13125550197")
+
+
+def test_replies_are_tried_five_times_unless_told_otherwise():
+    assert Settings.from_env({}).reply_max_attempts == 5
+    assert Settings.from_env({"REPLY_MAX_ATTEMPTS": "3"}).reply_max_attempts == 3
