@@ -46,6 +46,7 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     session_idle_minutes: int = 30  # a staff session unused this long is signed out
+    media_max_bytes: int = 5 * 1024 * 1024  # a patient's picture larger than this is not shown
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -86,6 +87,7 @@ class Settings:
         number("LEASE_SECONDS", "lease_seconds", int, 10)
         number("WEB_PORT", "web_port", int, 1)
         number("SESSION_IDLE_MINUTES", "session_idle_minutes", int, 1)
+        number("MEDIA_MAX_BYTES", "media_max_bytes", int, 1024)
 
         has_credentials = bool(values.get("twilio_account_sid") and values.get("twilio_auth_token"))
         transport = env.get("SMS_TRANSPORT", "").strip().lower()

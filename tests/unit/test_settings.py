@@ -20,6 +20,8 @@ def test_twilio_credentials_choose_twilio_and_then_require_real_clinic_details()
     ({"SEND_CONCURRENCY": "0"}, "SEND_CONCURRENCY"),
     ({"SMS_TRANSPORT": "pigeon"}, "SMS_TRANSPORT"),
     ({"CLINIC_TIMEZONE": "Mars/Base"}, "CLINIC_TIMEZONE"),
+    ({"MEDIA_MAX_BYTES": "5MB"}, "MEDIA_MAX_BYTES"),
+    ({"MEDIA_MAX_BYTES": "10"}, "MEDIA_MAX_BYTES"),
 ])
 def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
     with pytest.raises(SettingsError, match=f"^{variable}: "):
@@ -28,3 +30,8 @@ def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
 
 def test_the_auth_token_is_not_shown_in_repr():
     assert "hunter2" not in repr(Settings(twilio_auth_token="hunter2"))
+
+
+def test_pictures_are_limited_to_5_mb_unless_set():
+    assert Settings.from_env({}).media_max_bytes == 5 * 1024 * 1024
+    assert Settings.from_env({"MEDIA_MAX_BYTES": "1048576"}).media_max_bytes == 1048576
