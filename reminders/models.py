@@ -202,6 +202,12 @@ class Reply(Base):
     media: Mapped[list[ReplyMedia]] = relationship(order_by="ReplyMedia.position",
                                                    back_populates="reply")
 
+    @property
+    def shown(self) -> str:
+        """The body as lists and exports show it: "[photo]" for a picture sent without
+        words (read from `kind`, so a list need not load the pictures)."""
+        return "[photo]" if self.kind == "photo" and not self.body.strip() else self.body
+
 
 class ReplyMedia(Base):
     """A picture (or other attachment) that came with a reply: where the provider keeps it

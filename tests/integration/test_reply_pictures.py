@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from reminders.accounts import create_staff
 from reminders.audit import Actor
+from reminders.json_shapes import flag_json, reply_json
 from reminders.models import AuditEntry, Flag, ReplyMedia, Role
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioServer
 from tests.integration.helpers import NOW
@@ -203,3 +204,17 @@ def test_a_picture_of_another_enrolment_or_position_is_not_found(patient, phone,
                      ).status_code == 404
     assert view(nurse, picture_path(reply, position=1)).status_code == 404
     assert twilio.fake.media_requests == 0
+
+
+def test_a_picture_without_words_is_shown_as_photo_in_lists_and_exports(
+        sessions, patient, phone, twilio, nurse):
+    mms(phone, twilio)
+    for path in ("/", "/flags", "/reports/flags.csv"):
+        page = nurse.get(path).get_data(as_text=True)
+        assert "[photo]" in page, path
+    with sessions() as session:
+        flag = session.scalars(select(Flag)).one()
+        shape = flag_json(flag)
+        assert shape["reply_text"] == "[photo]"
+        assert shape["replies"][0]["text"] == "[photo]"
+        assert reply_json(flag.reply)["pictures"] == [{"position": 0, "content_type": "image/jpeg"}]
