@@ -29,15 +29,24 @@ _MEDIA_PATH = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/Messages/"
                          r"(?:MM|SM)[0-9a-fA-F]{32}/Media/ME[0-9a-fA-F]{32}$")
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
-    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of `url`; None when it has no host or a malformed port."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    except ValueError:
+        return None
+    return (parts.scheme.lower(), parts.hostname.lower(), port) if parts.hostname else None
 
 
 def _cdn(url: str) -> bool:
-    """Twilio's CDN, where its media URLs redirect: https, and its own names only."""
-    parts = urlsplit(url)
+    """Twilio's CDN, where its media URLs redirect: https on its port, its own names only."""
+    try:
+        parts = urlsplit(url)
+        if parts.port not in (None, 443):
+            return False
+    except ValueError:
+        return False
     host = (parts.hostname or "").lower()
     return parts.scheme == "https" and not parts.username and (
         host.endswith(".twiliocdn.com")
@@ -56,11 +65,14 @@ class TwilioMedia:
 
     def allowed(self, url: str) -> bool:
         """Whether `url` is one of this account's media URLs on the configured API host."""
+        origin = _origin(url)  # None for a malformed address
+        if origin is None:
+            return False
         parts = urlsplit(url)
         match = _MEDIA_PATH.match(parts.path)
-        return (_origin(url) == self.api and not parts.username and not parts.password
-                and not parts.query and not parts.fragment and match is not None
-                and match.group(1) == self.account_sid)
+        return (self.api is not None and origin == self.api and not parts.username
+                and not parts.password and not parts.query and not parts.fragment
+                and match is not None and match.group(1) == self.account_sid)
 
     def fetch(self, url: str, content_type: str) -> Picture:
         if not is_image(content_type):
@@ -70,15 +82,21 @@ class TwilioMedia:
             raise MediaRefused("Not shown: the message names an address that is not one of "
                                "the clinic's Twilio media addresses, so it was not fetched.", 403)
         session = requests.Session()
-        session.trust_env = False  # no proxy or .netrc from the environment: the host is ours
+        # No proxy or .netrc from the environment: the request goes where it was checked to
+        # go, with the credentials given here. The cost: no fetching through a proxy.
+        session.trust_env = False
         try:
             response = self._get(session, url)
-        except requests.RequestException:
+        except (requests.RequestException, ValueError):  # ValueError: a malformed redirect
             session.close()
             raise MediaRefused("Twilio could not be reached for this picture; try again.",
                                502) from None
         try:
             picture = self._picture(response)
+        except requests.RequestException:  # the connection failed while reading
+            response.close()
+            session.close()
+            raise MediaRefused("Twilio could not send this picture; try again.", 502) from None
         except BaseException:
             response.close()
             session.close()

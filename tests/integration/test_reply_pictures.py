@@ -218,3 +218,24 @@ def test_a_picture_without_words_is_shown_as_photo_in_lists_and_exports(
         assert shape["reply_text"] == "[photo]"
         assert shape["replies"][0]["text"] == "[photo]"
         assert reply_json(flag.reply)["pictures"] == [{"position": 0, "content_type": "image/jpeg"}]
+
+
+def test_a_malformed_address_is_refused_not_an_error(sessions, patient, phone, twilio, nurse):
+    for url in (twilio.base_url + ":notaport/x", "http://[::1/x", "not a url"):
+        reply = mms(phone, twilio, url=url)
+        response = view(nurse, picture_path(reply))
+        assert response.status_code == 403, url
+    assert twilio.fake.media_requests == 0
+
+
+def test_without_twilio_credentials_the_page_says_pictures_cannot_be_fetched(
+        sessions, settings, protocols, patient, phone, twilio):
+    app, clock = make_app(sessions, settings, protocols)  # the console: no credentials
+    create_staff(sessions, "kim", PASSWORD, Role.STAFF, Actor("test", "cli"), NOW)
+    staff = Staff(app, clock)
+    assert staff.login().status_code == 302
+    reply = mms(phone, twilio)
+    response = view(staff, picture_path(reply))
+    assert response.status_code == 404
+    assert "no Twilio credentials" in response.get_data(as_text=True)
+    assert twilio.fake.media_requests == 0
