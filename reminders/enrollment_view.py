@@ -29,7 +29,7 @@ class EnrollmentView:
     enrollment: Enrollment
     patient: Patient
     messages: tuple[OutboxMessage, ...]  # in planned order: send time, then id
-    replies: tuple[Reply, ...]  # oldest first; .question and .corrections loaded
+    replies: tuple[Reply, ...]  # oldest first; .question, .corrections and .media loaded
     flags: tuple[Flag, ...]  # most urgent first, then oldest; .reply and .replies loaded
     notes: tuple[Note, ...]  # oldest first
 
@@ -41,7 +41,8 @@ def load_enrollment_view(session: Session, enrollment_id: int) -> EnrollmentView
     if enrollment is None:
         raise NotFound(f"no enrolment {enrollment_id}")
     replies = tuple(session.scalars(
-        select(Reply).options(selectinload(Reply.question), selectinload(Reply.corrections))
+        select(Reply).options(selectinload(Reply.question), selectinload(Reply.corrections),
+                              selectinload(Reply.media))
         .where(Reply.enrollment_id == enrollment_id).order_by(Reply.id)))
     flags = tuple(list_flags(session, include_resolved=True, enrollment_id=enrollment_id))
     notes = tuple(session.scalars(

@@ -21,7 +21,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,7 +43,7 @@ from reminders.core.triage import (
 )
 from reminders.flags import close_opt_out_flags, raise_flag
 from reminders.inbound_message import Inbound, provider_request, storable, to_e164
-from reminders.models import Enrollment, OutboxMessage, Patient, Reply
+from reminders.models import Enrollment, OutboxMessage, Patient, Reply, ReplyMedia
 from reminders.optout import opt_out
 from reminders.protocol_files import ProtocolCache
 from reminders.replanning import resume_after_opt_in
@@ -66,9 +66,12 @@ class Outcome:
 # Built once: the webhook's statements are the same every time, so neither building them
 # nor their cache keys cost anything per request (bound values come with each execute).
 _STORE = insert(Reply).returning(Reply.id)
+_PICTURES = (select(func.count()).where(ReplyMedia.reply_id == Reply.id)
+             .correlate(Reply).scalar_subquery())
 _CLAIM = (update(Reply).where(Reply.id == bindparam("reply_id"), Reply.processed_at.is_(None))
           .values(processed_at=bindparam("now"))
-          .returning(Reply.id, Reply.from_number, Reply.body, Reply.raw, Reply.response_kind))
+          .returning(Reply.id, Reply.from_number, Reply.body, Reply.raw, Reply.response_kind,
+                     _PICTURES.label("pictures")))
 _RECORD = update(Reply).where(Reply.id == bindparam("reply_id"))
 _FIND = (select(Patient.id.label("patient_id"), Patient.phone, Patient.first_name,
                 Patient.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
@@ -168,11 +171,15 @@ class Inbox:
         index says so: no look-up first, as almost every message is new)."""
         try:
             with self.sessions.begin() as session:
-                return session.connection().execute(_STORE, dict(
+                reply_id = session.connection().execute(_STORE, dict(
                     message_sid=message.sid, from_number=storable(message.sender),
                     to_number=storable(message.to), body=storable(message.body),
                     raw=message.raw, received_at=now,
                     next_attempt_at=first_attempt_due(now))).scalar_one()
+                session.add_all(ReplyMedia(reply_id=reply_id, position=n, url=m.url,
+                                           content_type=m.content_type)
+                                for n, m in enumerate(message.media))
+                return reply_id
         except IntegrityError:  # seen before (a retry), or delivered twice at once
             existing = message.sid and self._existing(message.sid)
             if not existing:
@@ -213,18 +220,21 @@ class Inbox:
     def _from_stranger(self, conn: Connection, received, phone: str | None,
                        now: datetime) -> tuple[Outcome, dict]:
         vocabulary = self.stranger_vocabulary
-        reading = parse_reply(received.body, vocabulary)
+        reading = parse_reply(received.body, vocabulary).with_pictures(received.pictures)
         reason = "text from a number that is not a patient's"
         red = [s for s in reading.symptoms
                if vocabulary.symptoms.get(s) is None or vocabulary.symptoms[s].flag == "red_flag"]
         if red:
             reason += "; reports " + ", ".join(vocabulary.label(s) for s in red)
-        priority = Priority.HIGH if red else Priority.NORMAL
+        if received.pictures:
+            reason += "; photo received: look at it"
+        priority = Priority.HIGH if red or received.pictures else Priority.NORMAL
         flag_id = raise_flag(conn, FlagRequest(FlagKind.NEEDS_REVIEW, priority, reason), now,
                              phone=phone or received.from_number, reply_id=received.id)
         log.info("reply #%s from unknown number %s: flagged for review", received.id,
                  mask_phone(received.from_number))
-        return Outcome(received.id, flags=(flag_id,)), _reading_values(reading, vocabulary)
+        return Outcome(received.id, flags=(flag_id,)), _reading_values(reading, vocabulary,
+                                                                       received.pictures)
 
     def _from_patient(self, session: Session, received, found, now: datetime,
                       answering: bool) -> tuple[Outcome, dict]:
@@ -232,14 +242,16 @@ class Inbox:
         conn = session.connection()
         protocol = self.protocols.get(session, found.protocol_digest)
         vocabulary = (self.current.get(found.protocol_id) or protocol).vocabulary
-        reading = _override(parse_reply(received.body, vocabulary), received.raw)
+        reading = _override(parse_reply(received.body, vocabulary),
+                            received.raw).with_pictures(received.pictures)
         question_row = (open_question(conn, found.id, now)
                         if found.status == EnrollmentStatus.ACTIVE else None)
         question = _question(protocol, question_row)
         decision = triage(reading, question, protocol.improvement, found.baseline_pain,
-                          vocabulary.symptoms)
+                          vocabulary.symptoms, received.pictures)
         question_id = question_row.id if question_row else None
-        values = {**_reading_values(reading, vocabulary), "patient_id": found.patient_id,
+        values = {**_reading_values(reading, vocabulary, received.pictures),
+                  "patient_id": found.patient_id,
                   "enrollment_id": found.id, "question_id": question_id}
 
         opted_out = found.opted_out_at is not None
@@ -281,12 +293,13 @@ class Inbox:
         return Outcome(received.id, answer=answer, flags=tuple(flags)), values
 
 
-def _reading_values(reading: Reading, vocabulary: Vocabulary) -> dict:
-    """The reading as stored: a summary in the old columns, and every finding with its
-    plain words for staff ("fever: said no — 'no fever'")."""
+def _reading_values(reading: Reading, vocabulary: Vocabulary, pictures: int) -> dict:
+    """The reading as stored: a summary in the old columns ("photo" for a picture without
+    words), and every finding with its plain words ("fever: said no — 'no fever'")."""
     requests = [_KEYWORDS[r] for r in reading.values(What.REQUEST)]
     labels = vocabulary.labels
-    return {"kind": reading.summary, "score": reading.score, "relief": reading.relief,
+    kind = "photo" if pictures and not reading.findings else reading.summary
+    return {"kind": kind, "score": reading.score, "relief": reading.relief,
             "yes_no": reading.answer, "keyword": requests[0] if requests else None,
             "red_flags": reading.symptoms, "confidence": None,
             "findings": [{**f.as_json(), "text": describe(f, labels)} for f in reading.findings]}

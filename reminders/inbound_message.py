@@ -1,6 +1,7 @@
-"""A received text as the provider sent it: the webhook's form read into an `Inbound`,
-the sender's number in E.164, and the provider's own reading of it (Twilio's Advanced
-Opt-Out keyword type), kept apart from what the service makes of the text (inbound.py).
+"""A received text as the provider sent it: the webhook's form read into an `Inbound`
+(with the pictures of an MMS: where each one is and its declared type), the sender's
+number in E.164, and the provider's own reading of it (Twilio's Advanced Opt-Out keyword
+type), kept apart from what the service makes of the text (inbound.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,17 @@ import phonenumbers
 # Twilio's Advanced Opt-Out tells us which keyword list a message matched (its own and
 # the clinic's custom words, in any language): that is a finding too.
 _OPT_OUT_TYPES = {"stop": "opt_out", "start": "opt_in", "help": "help"}
+# Twilio sends at most 10 media per message; a form claiming more is read up to here.
+MAX_MEDIA = 10
+
+
+@dataclass(frozen=True)
+class Media:
+    """One attachment: where the provider keeps it and the type it declares. Nothing
+    here is fetched: staff fetch it through the transport's checked media reader."""
+
+    url: str
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,7 @@ class Inbound:
     to: str
     body: str
     raw: bytes  # the request body exactly as received
+    media: tuple[Media, ...] = ()
 
 
 def storable(text: str) -> str:
@@ -47,7 +60,23 @@ def from_form(form: dict[str, str], raw: bytes) -> Inbound:
     """The message in a Twilio webhook form; unknown parameters are ignored."""
     return Inbound(sid=(form.get("MessageSid") or form.get("SmsSid") or "").strip() or None,
                    sender=form.get("From", ""), to=form.get("To", ""), body=form.get("Body", ""),
-                   raw=raw)
+                   raw=raw, media=_media(form))
+
+
+def _media(form: dict[str, str]) -> tuple[Media, ...]:
+    """MediaUrl{N} and MediaContentType{N} for N below NumMedia (bounded by MAX_MEDIA);
+    an entry without a URL is skipped."""
+    try:
+        count = min(int(form.get("NumMedia", "0").strip() or 0), MAX_MEDIA)
+    except ValueError:
+        count = 0
+    found = []
+    for n in range(max(count, 0)):
+        url = form.get(f"MediaUrl{n}", "").strip()
+        if url:
+            found.append(Media(storable(url)[:2000],
+                               storable(form.get(f"MediaContentType{n}", "")).strip()[:128]))
+    return tuple(found)
 
 
 def provider_request(raw: bytes) -> str | None:

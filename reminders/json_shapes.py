@@ -71,18 +71,21 @@ def reply_json(reply: Reply) -> dict:
             "red_flags": reply.red_flags or [], "confidence": reply.confidence,
             # every finding, with its words and, in "text", its plain-words reading
             "findings": reply.findings or [],
-            "response_kind": reply.response_kind, "response_text": reply.response_text}
+            "response_kind": reply.response_kind, "response_text": reply.response_text,
+            # the pictures sent with it (staff see them on the patient page, never by URL)
+            "pictures": [{"position": m.position, "content_type": m.content_type}
+                         for m in reply.media]}
 
 
 def flag_json(flag: Flag) -> dict:
     first = flag.reply
     return {"id": flag.id, "kind": flag.kind.value, "priority": flag.priority.value,
             "status": flag.status.value, "enrollment_id": flag.enrollment_id,
-            "message_id": flag.message_id, "reply_text": first.body if first else None,
+            "message_id": flag.message_id, "reply_text": first.shown if first else None,
             "created_at": iso(flag.created_at), "reason": flag.reason,
             "patient_id": flag.patient_id, "phone": flag.phone,
             "reply_id": flag.reply_id,
-            "replies": [{"id": r.id, "received_at": iso(r.received_at), "text": r.body}
+            "replies": [{"id": r.id, "received_at": iso(r.received_at), "text": r.shown}
                         for r in flag.replies],
             "updated_at": iso(flag.updated_at),
             "acknowledged_by": flag.acknowledged_by, "acknowledged_at": iso(flag.acknowledged_at),

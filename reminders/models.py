@@ -212,6 +212,31 @@ class Reply(Base):
     question: Mapped[OutboxMessage | None] = relationship()
     corrections: Mapped[list[ReplyCorrection]] = relationship(order_by="ReplyCorrection.id",
                                                               back_populates="reply")
+    media: Mapped[list[ReplyMedia]] = relationship(order_by="ReplyMedia.position",
+                                                   back_populates="reply")
+
+    @property
+    def shown(self) -> str:
+        """The body as lists and exports show it: "[photo]" for a picture sent without
+        words (read from `kind`, so a list need not load the pictures)."""
+        return "[photo]" if self.kind == "photo" and not self.body.strip() else self.body
+
+
+class ReplyMedia(Base):
+    """A picture (or other attachment) that came with a reply: where the provider keeps it
+    and the type it declared, stored with the reply. The bytes stay at the provider; staff
+    fetch them through an authenticated route that checks the address and the type."""
+
+    __tablename__ = "reply_media"
+    __table_args__ = (UniqueConstraint("reply_id", "position", name="uq_reply_media_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id"))
+    position: Mapped[int]  # N of MediaUrl{N}
+    url: Mapped[str] = mapped_column(Text)  # as received; fetched only if it is the provider's
+    content_type: Mapped[str] = mapped_column(String(128))  # as declared
+
+    reply: Mapped[Reply] = relationship(back_populates="media")
 
 
 class HealthCheck(Base):

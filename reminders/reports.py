@@ -181,6 +181,6 @@ def flags_csv(flags: Iterable[Flag]) -> str:
         [f.id, f.kind.value, f.priority.value, f.status.value, f.enrollment_id,
          f.enrollment.patient.first_name if f.enrollment else None,
          f.enrollment.patient.phone if f.enrollment else f.phone, f.reason,
-         f.reply.body if f.reply else None, iso(f.created_at), f.acknowledged_by,
+         f.reply.shown if f.reply else None, iso(f.created_at), f.acknowledged_by,
          iso(f.acknowledged_at), f.resolved_by, iso(f.resolved_at), f.resolution_note]
         for f in flags))

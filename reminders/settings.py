@@ -68,6 +68,7 @@ class Settings:
         """When the clinic is open, in its zone: flag deadlines count only this time."""
         return BusinessHours(*self.business_hours, self.business_days,
                              zone(self.clinic_timezone))
+    media_max_bytes: int = 5 * 1024 * 1024  # a patient's picture larger than this is not shown
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -127,6 +128,7 @@ class Settings:
         number("SESSION_IDLE_MINUTES", "session_idle_minutes", int, 1)
         number("REPLY_MAX_ATTEMPTS", "reply_max_attempts", int, 1)
         number("UNREAD_REPLY_ALERT_MINUTES", "unread_reply_alert_minutes", int, 1)
+        number("MEDIA_MAX_BYTES", "media_max_bytes", int, 1024)
 
         has_credentials = bool(values.get("twilio_account_sid") and values.get("twilio_auth_token"))
         transport = env.get("SMS_TRANSPORT", "").strip().lower()

@@ -1,5 +1,6 @@
 """What the entry points run with: the SMS transport the settings name, the send rate
-shared by every worker, and the dispatcher built from both.
+shared by every worker, the dispatcher built from both, and where patients' pictures are
+fetched from.
 
 Small on purpose: it is the one place that knows which transports exist, kept out of
 `transports/` so their contract imports without the database or the settings. The worker
@@ -19,7 +20,7 @@ from reminders.clock import utcnow
 from reminders.dispatcher import Dispatcher
 from reminders.rate_limit import SendRate
 from reminders.settings import Settings
-from reminders.transports.base import Transport
+from reminders.transports.base import MediaSource, Transport
 
 
 def make_transport(settings: Settings) -> Transport:
@@ -37,6 +38,19 @@ def make_transport(settings: Settings) -> Transport:
         from_number=settings.twilio_from_number,
         status_callback=f"{settings.public_base_url.rstrip('/')}/twilio/status",
         api_base_url=settings.twilio_api_base_url)
+
+
+def make_media(settings: Settings) -> MediaSource | None:
+    """Where staff's view of a patient's picture is fetched from: Twilio, with the
+    account's credentials; None without them (the console has no pictures)."""
+    if not (settings.twilio_account_sid and settings.twilio_auth_token):
+        return None
+    from reminders.transports.twilio_media import TwilioMedia
+
+    return TwilioMedia(account_sid=settings.twilio_account_sid,
+                       auth_token=settings.twilio_auth_token,
+                       api_base_url=settings.twilio_api_base_url,
+                       max_bytes=settings.media_max_bytes)
 
 
 def send_rate(settings: Settings, engine: Engine, transport: Transport) -> SendRate | None:

@@ -17,6 +17,8 @@ Every finding is acted on (the brief §3, Replies and Escalation):
   relief word that disagrees with the score against the baseline, better and worse at
   once), a question for the clinic, anything not understood and an answer to no open
   question go to a person: at high priority on the day-10 check, normal otherwise.
+- A picture (MMS) raises "photo received: look at it" (high). A picture with no words is
+  not "not understood": the picture is what the patient said; words with it are read as usual.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class FlagKind(StrEnum):
     OPTED_OUT = "opted_out"  # texts stopped: call the patient instead
     NEEDS_REVIEW = "needs_review"  # a person must read the reply
     REPLY_UNREAD = "reply_unread"  # urgent: the service could not read a reply at all
+    PHOTO = "photo"  # the patient sent a picture: a person must look at it
 
 
 class Priority(StrEnum):
@@ -115,8 +118,14 @@ class _Flags:
 
 
 def triage(reading: Reading, question: Question | None, threshold: Improvement,
-           baseline: int | None, symptoms: Mapping[str, Symptom] | None = None) -> Decision:
+           baseline: int | None, symptoms: Mapping[str, Symptom] | None = None,
+           pictures: int = 0) -> Decision:
     flags = _Flags()
+    reading = reading.with_pictures(pictures)
+    if pictures:
+        flags.add(FlagKind.PHOTO, Priority.HIGH, "photo received: look at it" if pictures == 1
+                  else f"{pictures} photos received: look at them")
+    photo_only = bool(pictures) and not reading.findings
     review = Priority.HIGH if question and question.escalates else Priority.NORMAL
     requests = reading.requests
     consent = None
@@ -160,7 +169,7 @@ def triage(reading: Reading, question: Question | None, threshold: Improvement,
                       f"'{finding.words}'")
     if question is None and substance and not (requests or red or consent == "opt_in"):
         flags.add(FlagKind.NEEDS_REVIEW, Priority.NORMAL, "reply to no open question")
-    elif question is not None and not answer_found and not (requests or red):
+    elif question is not None and not answer_found and not (requests or red or photo_only):
         flags.add(FlagKind.NEEDS_REVIEW, review,
                   f"reply to {question.step} is not a {question.expects.value} answer")
 

@@ -14,10 +14,14 @@ A provider's later word on a text it accepted (a status callback) reaches the re
 service as a `StatusReport`, its error code already turned into a `Refusal`: nothing past
 the transport and its webhook reads a provider's codes. A transport never retries on its
 own and never touches the database.
+
+Pictures a patient sends (MMS) stay at the provider: a `MediaSource` fetches one for a
+signed-in staff member, checking its address, its type and its size, and streams it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -106,3 +110,45 @@ def mask_phone(phone: str) -> str:
     """Phone numbers are health information: logs show the last 4 digits only."""
     return f"***{phone[-4:]}" if len(phone) > 4 else "***"
 
+
+
+# --- pictures a patient sent (MMS) --------------------------------------------------------
+
+# The types staff are shown: pictures a browser draws. Never SVG (it can carry script),
+# never anything else a phone may attach (a contact card, a video, a PDF).
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/heic",
+                         "image/heif", "image/bmp"})
+
+
+def is_image(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() in IMAGE_TYPES
+
+
+class MediaRefused(Exception):
+    """A picture that is not shown, and why, in words for staff; `status` is the HTTP
+    status that says so (403 not the provider's address, 404 gone, 413 too large, 415 not
+    a picture, 502 the provider failed)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture on its way from the provider: its type, its length when the provider said,
+    and its bytes as they arrive (never more than the size limit). Call `close()` once the
+    bytes are read, or are not going to be."""
+
+    content_type: str
+    length: int | None
+    chunks: Iterator[bytes]
+    close: Callable[[], None]
+
+
+class MediaSource(Protocol):
+    def fetch(self, url: str, content_type: str) -> Picture:
+        """The picture at `url`, the provider's address for it; raises `MediaRefused` for
+        an address that is not the provider's (never fetched), a type that is not a
+        picture, one over the size limit, or a provider that fails."""
+        ...

@@ -17,6 +17,7 @@ from reminders.inbound import Inbox
 from reminders.protocol_files import read_schedules
 from reminders.services import Services
 from reminders.settings import Settings
+from reminders.wiring import make_media
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD = 8 * 1024 * 1024  # a day's procedure list is far smaller; 10,000 rows is ~1 MB
@@ -55,6 +56,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         "protocols": protocols,
         "services": Services(sessions, protocols, settings),
         "inbox": Inbox(sessions, protocols, settings),
+        "media": make_media(settings),  # patients' pictures, fetched for staff (or None)
         "clock": utcnow,  # tests replace it with a fixed clock
     }
     from reminders.web import api, auth, health, pages, twilio_hooks

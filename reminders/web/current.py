@@ -1,6 +1,6 @@
-"""What a request's code reads from the app it runs in: the services, the inbox, the clock,
-and the
-way a refused action is worded for staff. One place, so views do not each rebuild them."""
+"""What a request's code reads from the app it runs in: the services, the inbox, where
+patients' pictures are fetched from, the clock, and the way a refused action is worded
+for staff. One place, so views do not each rebuild them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from reminders.inbound import Inbox
 from reminders.services import Services
 from reminders.settings import Settings
+from reminders.transports.base import MediaSource
 
 MAX_ID = 2**31 - 1  # the database's integer keys; a larger id in a URL is no row (404)
 
@@ -39,6 +40,11 @@ def settings() -> Settings:
 
 def inbox() -> Inbox:
     return _app()["inbox"]
+
+
+def media() -> MediaSource | None:
+    """Where patients' pictures are fetched from; None without provider credentials."""
+    return _app()["media"]
 
 
 def sessions() -> sessionmaker[Session]:

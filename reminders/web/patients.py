@@ -1,11 +1,12 @@
 """The patients page (who is enrolled, how each is doing) and one patient's page: the
-timeline, the pain chart and the actions staff take on the record."""
+timeline (with the pictures patients sent), the pain chart and the actions staff take on
+the record."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,11 +16,12 @@ from reminders.core.trajectory import trajectory
 from reminders.corrections import add_note, change_phone, mark_opted_out, resend
 from reminders.enrollment_view import EnrollmentView, load_enrollment_view
 from reminders.enrollments import cancel
-from reminders.models import Enrollment
+from reminders.models import Enrollment, Reply, ReplyMedia
 from reminders.replanning import preview_reschedule, reschedule
 from reminders.reply_labels import parse_reading, record_reading
 from reminders.roster import FILTERS, day_number, search
-from reminders.web.current import now, refusal, services
+from reminders.transports.base import MediaRefused
+from reminders.web.current import media, now, refusal, services
 
 bp = Blueprint("patients", __name__)
 
@@ -73,6 +75,44 @@ def detail(enrollment_id: int):
         day=day_number(enrollment.injected_at, at, tz), protocol=protocol, others=others,
         local_injected=enrollment.injected_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
         reading_flags=READING_FLAGS, open_reading=request.args.get("read", type=int))
+
+
+@bp.get("/enrollments/<id:enrollment_id>/replies/<id:reply_id>/pictures/<int:position>")
+def picture(enrollment_id: int, reply_id: int, position: int):
+    """A picture the patient sent, fetched from the provider for this request: never
+    stored or cached here, and every view is in the audit log."""
+    with services().sessions() as session:
+        row = session.execute(
+            select(ReplyMedia.url, ReplyMedia.content_type, Reply.patient_id)
+            .join(Reply, Reply.id == ReplyMedia.reply_id)
+            .where(ReplyMedia.reply_id == reply_id, ReplyMedia.position == position,
+                   Reply.enrollment_id == enrollment_id)).first()
+    if row is None:
+        abort(404)
+    source = media()
+    try:
+        if source is None:
+            raise MediaRefused("Not shown: pictures are fetched from Twilio, and this service "
+                               "has no Twilio credentials.", 404)
+        found = source.fetch(row.url, row.content_type)
+    except MediaRefused as exc:
+        return Response(str(exc), exc.status, mimetype="text/plain",
+                        headers={"Cache-Control": "no-store"})
+    try:
+        with services().sessions.begin() as session:
+            record(session, current_user.actor, "viewed photo", now(), patient_id=row.patient_id,
+                   enrollment_id=enrollment_id, detail=f"reply {reply_id}, picture {position + 1}")
+    except BaseException:
+        found.close()
+        raise
+    response = Response(found.chunks, 200, content_type=found.content_type, headers={
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Content-Disposition": "inline"})
+    if found.length is not None:
+        response.content_length = found.length
+    response.call_on_close(found.close)
+    return response
 
 
 # What a staff reading can say a reply should have raised, in a nurse's words.

@@ -2,7 +2,9 @@
 
 It checks Basic auth and the form fields Twilio checks, answers with Twilio-shaped JSON,
 keeps what it accepted, lists it like `GET Messages.json`, fires signed status callbacks,
-and misbehaves on demand: latency, 429s, 5xx, a timeout after accepting, a connection
+serves the pictures of received messages at their media URLs (behind the same Basic auth,
+directly or through a redirect to its "CDN", with or without a Content-Length), and
+misbehaves on demand: latency, 429s, 5xx, a timeout after accepting, a connection
 dropped after accepting.
 """
 
@@ -31,6 +33,9 @@ from reminders.core.segments import count_segments
 ACCOUNT_SID = "AC" + "a1" * 16
 AUTH_TOKEN = "fake-auth-token"
 _MESSAGES = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json$")
+_MEDIA = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages/MM[0-9a-f]{32}/Media/"
+                    r"(ME[0-9a-f]{32})$")
+_CDN = re.compile(r"^/cdn/(ME[0-9a-f]{32})$")
 
 # Fault kinds for `FakeTwilio.fail_next`
 RATE_LIMIT = "429"  # refused, not created
@@ -91,12 +96,22 @@ class Incoming:
 
 
 @dataclass
+class Medium:
+    content_type: str
+    data: bytes
+    with_length: bool = True  # send a Content-Length (else the body is chunked)
+    redirect: str | None = None  # answer 307 to this address instead (None: serve it)
+
+
+@dataclass
 class FakeTwilio:
     latency: float = 0.0
     slow_seconds: float = 3.0
     accepted: list[Accepted] = field(default_factory=list)
     incoming: list[Incoming] = field(default_factory=list)
     requests: int = 0
+    media: dict[str, Medium] = field(default_factory=dict)  # MediaSid → what is kept
+    media_requests: int = 0  # GETs of a media URL or of the "CDN"
     _faults: deque = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -146,6 +161,20 @@ class FakeTwilio:
             return exc.code
         except OSError:  # refused or unreachable: Twilio logs it and moves on
             return None
+
+    def add_media(self, base_url: str, content_type: str, data: bytes, *,
+                  with_length: bool = True, via_cdn: bool = False,
+                  redirect: str | None = None) -> str:
+        """Keep a picture as Twilio keeps a received MMS's; returns its media URL. With
+        `via_cdn` the URL redirects to this fake's /cdn/ (as Twilio redirects to its CDN);
+        `redirect` sends the client to any other address instead."""
+        media_sid = "ME" + uuid.uuid4().hex
+        if via_cdn:
+            redirect = f"{base_url}/cdn/{media_sid}"
+        with self._lock:
+            self.media[media_sid] = Medium(content_type, data, with_length, redirect)
+        return (f"{base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{uuid.uuid4().hex}"
+                f"/Media/{media_sid}")
 
     def _next_fault(self) -> str | None:
         with self._lock:
@@ -238,8 +267,45 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(fake.slow_seconds)
         return self._answer(201, message.as_json())
 
+    def _medium(self) -> None:
+        fake = self.server.fake
+        path = urlsplit(self.path).path
+        media, cdn = _MEDIA.match(path), _CDN.match(path)
+        with fake._lock:
+            fake.media_requests += 1
+            medium = fake.media.get((media or cdn).group(media.lastindex if media else 1))
+        if media and not self._authorised(media.group(1)):
+            return self._answer(*_error(401, 20003, "Authenticate"))
+        if cdn and "Authorization" in self.headers:  # the CDN is never sent the credentials
+            return self._answer(*_error(400, 0, "credentials sent to the CDN"))
+        if medium is None:
+            return self._answer(*_error(404, 20404, "The requested resource was not found"))
+        if media and medium.redirect:
+            self.send_response(307)
+            self.send_header("Location", medium.redirect)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        self.send_response(200)
+        self.send_header("Content-Type", medium.content_type)
+        if medium.with_length:
+            self.send_header("Content-Length", str(len(medium.data)))
+            self.end_headers()
+            self.wfile.write(medium.data)
+            return None
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for start in range(0, len(medium.data), 65536):
+            piece = medium.data[start:start + 65536]
+            self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        self.wfile.write(b"0\r\n\r\n")
+        return None
+
     def do_GET(self):
         fake = self.server.fake
+        path = urlsplit(self.path).path
+        if _MEDIA.match(path) or _CDN.match(path):
+            return self._medium()
         if self._route() is None:
             return
         time.sleep(fake.latency)

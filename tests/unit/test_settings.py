@@ -25,6 +25,8 @@ def test_twilio_credentials_choose_twilio_and_then_require_real_clinic_details()
     ({"BUSINESS_DAYS": "weekdays"}, "BUSINESS_DAYS"),
     ({"ACK_DEADLINES": "urgent=now"}, "ACK_DEADLINES"),
     ({"REPLY_MAX_ATTEMPTS": "0"}, "REPLY_MAX_ATTEMPTS"),
+    ({"MEDIA_MAX_BYTES": "5MB"}, "MEDIA_MAX_BYTES"),
+    ({"MEDIA_MAX_BYTES": "10"}, "MEDIA_MAX_BYTES"),
 ])
 def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
     with pytest.raises(SettingsError, match=f"^{variable}: "):
@@ -47,3 +49,8 @@ def test_the_numbers_patients_text_default_to_the_from_number():
 def test_replies_are_tried_five_times_unless_told_otherwise():
     assert Settings.from_env({}).reply_max_attempts == 5
     assert Settings.from_env({"REPLY_MAX_ATTEMPTS": "3"}).reply_max_attempts == 3
+
+
+def test_pictures_are_limited_to_5_mb_unless_set():
+    assert Settings.from_env({}).media_max_bytes == 5 * 1024 * 1024
+    assert Settings.from_env({"MEDIA_MAX_BYTES": "1048576"}).media_max_bytes == 1048576

@@ -140,3 +140,36 @@ def test_improvement_and_relief_percent():
     assert improved(3, 2, THRESHOLD)  # 33%
     assert relief_percent(8, 2) == 75.0
     assert relief_percent(0, 0) is None and relief_percent(None, 3) is None
+
+
+# --- pictures (MMS) ----------------------------------------------------------------------
+
+def decide_with(body, question, pictures, baseline=7):
+    vocabulary = load_shipped_protocol().vocabulary
+    return triage(parse_reply(body, vocabulary), question, THRESHOLD, baseline,
+                  vocabulary.symptoms, pictures)
+
+
+@pytest.mark.parametrize("question", [None, PAIN, DAY10])
+def test_a_picture_without_words_raises_only_the_high_photo_flag(question):
+    decision = decide_with("", question, pictures=1)
+    assert kinds(decision) == ["photo"]
+    assert priority(decision, FlagKind.PHOTO) == Priority.HIGH
+    assert decision.flags[0].reason == "photo received: look at it"
+    assert decision.answer is None
+
+
+def test_words_with_a_picture_are_read_as_usual():
+    assert kinds(decide_with("it's red and hot", None, pictures=2)) == ["photo", "red_flag"]
+    assert kinds(decide_with("same", DAY10, pictures=1)) == ["no_improvement", "photo"]
+    assert kinds(decide_with("zzkq", None, pictures=1)) == ["needs_review", "photo"]
+    assert "2 photos received" in decide_with("", None, pictures=2).flags[0].reason
+
+
+def test_an_empty_body_without_a_picture_is_still_not_understood():
+    assert kinds(decide_with("", PAIN, pictures=0)) == ["needs_review"]
+    vocabulary = load_shipped_protocol().vocabulary
+    empty = parse_reply("", vocabulary)
+    assert empty.unclear == ["not_understood"]
+    assert empty.with_pictures(1).findings == ()
+    assert parse_reply("zzkq", vocabulary).with_pictures(1).unclear == ["not_understood"]

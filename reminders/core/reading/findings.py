@@ -123,6 +123,14 @@ class Reading:
         """Concepts the patient reports (or may be reporting) for themselves."""
         return self.values(What.SYMPTOM)
 
+    def with_pictures(self, pictures: int) -> Reading:
+        """The reading of a message that came with `pictures`: an empty body is then not
+        "not understood" (the picture is what was said); words are read as usual."""
+        if not pictures:
+            return self
+        return Reading(tuple(f for f in self.findings if f.words or not (
+            f.what == What.UNCLEAR and f.value == Unclear.NOT_UNDERSTOOD)))
+
     @property
     def summary(self) -> str:
         """One word for lists and logs; the findings are the reading."""
