@@ -14,6 +14,7 @@ import base64
 import json
 import re
 import socket
+import sys
 import threading
 import time
 import urllib.error
@@ -336,6 +337,13 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, fake: FakeTwilio):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.fake = fake
+
+    def handle_error(self, request, client_address):
+        # A client that stops reading on purpose (an oversize picture refused mid-stream)
+        # closes the connection under the handler: as Twilio would, carry on quietly.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class FakeTwilioServer:
