@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -40,28 +42,38 @@ class Live:
     clock: list
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory, settings, protocols):
-    """The web app on a free loopback port, on its own SQLite file and a clock tests set."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}")
+@contextmanager
+def serve(directory: Path, settings, protocols, **changes) -> Iterator[Live]:
+    """The web app on a free loopback port, on its own SQLite file with the staff member
+    kim and a clock tests set; `changes` to the settings (the public URL is this server's,
+    as the webhooks check signatures against the URL Twilio calls)."""
+    engine = make_engine(f"sqlite:///{directory / 'app.db'}")
     upgrade(engine)
     sessions = session_factory(engine)
     create_staff(sessions, "kim", PASSWORD, Role.STAFF, Actor("test", "cli"), NOW)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    # the webhooks check signatures against the URL Twilio calls: this server's
-    app = create_app(replace(settings, secret_key=SECRET, public_base_url=url,
-                             twilio_auth_token=TWILIO_TOKEN), sessions, protocols)
+    app = create_app(replace(settings, secret_key=SECRET, public_base_url=url, **changes),
+                     sessions, protocols)
     clock = [NOW]
     app.extensions["reminders"]["clock"] = lambda: clock[0]
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield Live(url, app, engine, sessions, clock)
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    engine.dispose()
+    try:
+        yield Live(url, app, engine, sessions, clock)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, settings, protocols):
+    with serve(tmp_path_factory.mktemp("browser"), settings, protocols,
+               twilio_auth_token=TWILIO_TOKEN) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -5,29 +5,18 @@ for the signed-in nurse; a browser that is not signed in gets the sign-in page i
 from __future__ import annotations
 
 import struct
-import threading
 import zlib
-from dataclasses import replace
 
 import pytest
 import requests
 from playwright.sync_api import expect
 from twilio.request_validator import RequestValidator
-from werkzeug.serving import make_server
 
-from reminders.accounts import create_staff
-from reminders.audit import Actor
-from reminders.db import make_engine, session_factory
 from reminders.enrollments import CONSENT_TAKER, enroll
-from reminders.migrate import upgrade
-from reminders.models import Role
 from reminders.services import Services
-from reminders.web import create_app
-from tests.browser.conftest import Live, shot
+from tests.browser.conftest import serve, shot
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioServer
 from tests.integration.helpers import NOW, form
-from tests.integration.processes import free_port
-from tests.integration.staff import PASSWORD, SECRET
 
 PHONE = "+13125550162"
 
@@ -53,26 +42,10 @@ def twilio():
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, settings, protocols, twilio):
     """The web app with the account's credentials, its API base URL the loopback fake."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('pictures') / 'app.db'}")
-    upgrade(engine)
-    sessions = session_factory(engine)
-    create_staff(sessions, "kim", PASSWORD, Role.STAFF, Actor("test", "cli"), NOW)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    current = replace(settings, secret_key=SECRET, public_base_url=url,
-                      twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
-                      twilio_api_base_url=twilio.base_url)
-    app = create_app(current, sessions, protocols)
-    clock = [NOW]
-    app.extensions["reminders"]["clock"] = lambda: clock[0]
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-pictures", daemon=True)
-    thread.start()
-    yield Live(url, app, engine, sessions, clock)
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    engine.dispose()
+    with serve(tmp_path_factory.mktemp("pictures"), settings, protocols,
+               twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
+               twilio_api_base_url=twilio.base_url) as running:
+        yield running
 
 
 def test_the_patient_page_draws_the_picture_for_the_signed_in_nurse(page, live, twilio,

@@ -129,14 +129,7 @@ class FakeTwilio:
                   "From": message.sender.get("From", "")}
         if error_code is not None:
             params["ErrorCode"] = str(error_code)
-        signature = RequestValidator(AUTH_TOKEN).compute_signature(message.status_callback, params)
-        request = urllib.request.Request(message.status_callback, data=urlencode(params).encode(),
-                                         headers={"X-Twilio-Signature": signature})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                return answer.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
+        return _post_signed(message.status_callback, params)
 
     def text_from_patient(self, sender: str, to: str, body: str, *, webhook: str | None = None,
                           at: datetime | None = None) -> int | None:
@@ -152,14 +145,8 @@ class FakeTwilio:
         params = {"MessageSid": message.sid, "SmsSid": message.sid, "AccountSid": ACCOUNT_SID,
                   "From": sender, "To": to, "Body": body, "NumMedia": "0",
                   "ApiVersion": "2010-04-01"}
-        signature = RequestValidator(AUTH_TOKEN).compute_signature(webhook, params)
-        request = urllib.request.Request(webhook, data=urlencode(params).encode(),
-                                         headers={"X-Twilio-Signature": signature})
         try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                return answer.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
+            return _post_signed(webhook, params)
         except OSError:  # refused or unreachable: Twilio logs it and moves on
             return None
 
@@ -191,6 +178,18 @@ class FakeTwilio:
         with self._lock:
             self.accepted.append(message)
         return message
+
+
+def _post_signed(url: str, params: dict[str, str]) -> int:
+    """POST `params` to `url` signed as Twilio signs its webhooks; the HTTP status."""
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+    request = urllib.request.Request(url, data=urlencode(params).encode(),
+                                     headers={"X-Twilio-Signature": signature})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
 
 
 def _sent(message: Accepted | Incoming) -> datetime:
