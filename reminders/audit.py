@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from reminders.models import AuditEntry
 
-VIA = ("web", "api", "cli")
+VIA = ("web", "api", "cli", "sms")  # sms: a staff member's text (ACK to a page)
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a staff member (web), an API token (api) or an operator (cli)."""
+    """Who is acting: a staff member (web, or sms from their paged phone), an API token
+    (api) or an operator (cli)."""
 
     name: str
     via: str

@@ -82,9 +82,9 @@ def resend(svc: Services, enrollment_id: int, message_id: int, actor: Actor,
     patient's time zone."""
     with svc.sessions.begin() as session:
         row = session.get(OutboxMessage, message_id, with_for_update=True)
-        if row is None or row.enrollment_id != enrollment_id:
+        enrollment = row.enrollment if row is not None else None
+        if row is None or enrollment is None or row.enrollment_id != enrollment_id:
             raise NotFound(f"no text {message_id} in enrolment {enrollment_id}")
-        enrollment = row.enrollment
         patient = enrollment.patient
         if row.status not in RESENDABLE:
             raise Conflict({"message_id": f"only a failed or undelivered text can be "

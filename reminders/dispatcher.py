@@ -151,7 +151,9 @@ class Dispatcher:
                 pool.shutdown(wait=True)
         return counts
 
-    def _quiet(self, digest: str) -> QuietHours:
+    def _quiet(self, digest: str | None) -> QuietHours | None:
+        if digest is None:  # a page: staff on call are paged at any hour
+            return None
         protocol = self.protocols.cached(digest)
         if protocol is None:
             with self.sessions() as session:

@@ -94,7 +94,7 @@ def _rank(priority: Priority) -> int:
 
 
 def list_flags(session: Session, *, include_resolved: bool = False,
-               enrollment_id: int | None = None) -> list[Flag]:
+               enrollment_id: int | None = None, flag_id: int | None = None) -> list[Flag]:
     """Most urgent first, then oldest first; each with its replies, enrolment and patient
     loaded (the pages and exports read them after the session closes)."""
     query = (select(Flag).options(selectinload(Flag.replies), selectinload(Flag.reply),
@@ -104,6 +104,8 @@ def list_flags(session: Session, *, include_resolved: bool = False,
         query = query.where(Flag.status != FlagStatus.RESOLVED)
     if enrollment_id is not None:
         query = query.where(Flag.enrollment_id == enrollment_id)
+    if flag_id is not None:
+        query = query.where(Flag.id == flag_id)
     return list(session.scalars(query))
 
 
@@ -124,17 +126,23 @@ def _flag(session: Session, flag_id: int) -> Flag:
 
 
 def acknowledge(sessions: sessionmaker[Session], flag_id: int, actor: Actor, now: datetime) -> None:
-    by = _staff(actor.name)
     with sessions.begin() as session:
-        flag = _flag(session, flag_id)
-        if flag.status != FlagStatus.OPEN:
-            who = flag.acknowledged_by if flag.status == FlagStatus.ACKNOWLEDGED else flag.resolved_by
-            raise Conflict({"flag_id": f"flag {flag_id} is already {flag.status.value} "
-                            f"(by {who})"})
-        flag.status = FlagStatus.ACKNOWLEDGED
-        flag.acknowledged_by, flag.acknowledged_at = by, now
-        flag.updated_at = now
-        _audit(session, actor, "acknowledged", flag, now)
+        acknowledge_in(session, flag_id, actor, now)
+
+
+def acknowledge_in(session: Session, flag_id: int, actor: Actor, now: datetime) -> None:
+    """Take an open flag, in the caller's transaction (a page's ACK by text uses it too);
+    it stops the flag's pages."""
+    by = _staff(actor.name)
+    flag = _flag(session, flag_id)
+    if flag.status != FlagStatus.OPEN:
+        who = flag.acknowledged_by if flag.status == FlagStatus.ACKNOWLEDGED else flag.resolved_by
+        raise Conflict({"flag_id": f"flag {flag_id} is already {flag.status.value} "
+                        f"(by {who})"})
+    flag.status = FlagStatus.ACKNOWLEDGED
+    flag.acknowledged_by, flag.acknowledged_at = by, now
+    flag.updated_at = now
+    _audit(session, actor, "acknowledged", flag, now, "by text" if actor.via == "sms" else "")
 
 
 def resolve(sessions: sessionmaker[Session], flag_id: int, note: str, actor: Actor,
@@ -178,6 +186,8 @@ def flag_refusal(session: Session, message_id: int, refusal: Refusal, error: str
     enrollment = row.enrollment
     if refusal.for_operator:
         raise_alert(session, refusal, error, now)
+    if enrollment is None:  # a page: paging sends the next round at once (paging.py)
+        return None
     if refusal == Refusal.OPTED_OUT:
         opt_out(session, enrollment.patient.phone, now, "patient opted out (reported by the provider)")
     step = next((s for s in _PROTOCOLS.get(session, enrollment.protocol_digest).steps

@@ -45,6 +45,7 @@ from reminders.flags import close_opt_out_flags, raise_flag
 from reminders.inbound_message import Inbound, provider_request, storable, to_e164
 from reminders.models import Enrollment, OutboxMessage, Patient, Reply, ReplyMedia
 from reminders.optout import opt_out
+from reminders.paging import answer_staff_text, staff_member_by_mobile
 from reminders.protocol_files import ProtocolCache
 from reminders.replanning import resume_after_opt_in
 from reminders.reply_sweep import record_failure
@@ -207,6 +208,12 @@ class Inbox:
             if received is None:
                 return None
             phone = to_e164(received.from_number, self.settings.default_region)
+            member = phone and staff_member_by_mobile(session, phone)
+            if member:  # a page's answer: never read as a patient's text
+                outcome, values = self._from_staff(
+                    session, received, member, now, answering and received.response_kind is None)
+                conn.execute(_RECORD, {"reply_id": reply_id, **values})
+                return outcome
             found = phone and conn.execute(_FIND, {"phone": phone}).first()
             if not found:
                 outcome, values = self._from_stranger(conn, received, phone, now)
@@ -216,6 +223,17 @@ class Inbox:
                     answering and received.response_kind is None)
             conn.execute(_RECORD, {"reply_id": reply_id, **values})
             return outcome
+
+    def _from_staff(self, session: Session, received, member, now: datetime,
+                    answering: bool) -> tuple[Outcome, dict]:
+        """A text from a staff member's mobile: ACK to a page, or how to send one."""
+        answer = answer_staff_text(session, member, received.body, now)
+        log.info("reply #%s from staff member %s's phone: answered", received.id, member.name)
+        values: dict = {"kind": "staff"}
+        if not answering:
+            return Outcome(received.id), values
+        return (Outcome(received.id, answer=answer),
+                {**values, "response_kind": "staff", "response_text": answer})
 
     def _from_stranger(self, conn: Connection, received, phone: str | None,
                        now: datetime) -> tuple[Outcome, dict]:

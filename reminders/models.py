@@ -111,7 +111,9 @@ class OutboxMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    # None for a page to a staff member (paging.py): it goes to `to_number`, not a patient
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
+    to_number: Mapped[str | None] = mapped_column(String(20))  # E.164; pages only
     step: Mapped[str] = mapped_column(String(64))
     position: Mapped[int]  # the step's place in the protocol (ties at one send time)
     language: Mapped[str] = mapped_column(String(8))
@@ -134,7 +136,7 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    enrollment: Mapped[Enrollment] = relationship(back_populates="messages")
+    enrollment: Mapped[Enrollment | None] = relationship(back_populates="messages")
 
 
 class DeliveryEvent(Base):
@@ -308,6 +310,7 @@ class Flag(Base):
     reply: Mapped[Reply | None] = relationship(foreign_keys=[reply_id])
     replies: Mapped[list[Reply]] = relationship(secondary=flag_replies,
                                                 order_by="Reply.id")
+    page_rounds: Mapped[list[PageRound]] = relationship(order_by="PageRound.round")
 
 
 class Role(StrEnum):
@@ -319,6 +322,7 @@ class StaffMember(Base):
     """A person who signs in to the staff pages."""
 
     __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("mobile", name="uq_staff_mobile"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)  # the sign-in name
@@ -329,6 +333,8 @@ class StaffMember(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
+    # E.164; where pages go (paging.py). One member per number: a text from it is theirs.
+    mobile: Mapped[str | None] = mapped_column(String(20))
 
 
 class ApiToken(Base):
@@ -424,3 +430,67 @@ class SystemAlert(Base):
     last_seen_at: Mapped[datetime]
     fixed_by: Mapped[str | None] = mapped_column(String(128))
     fixed_at: Mapped[datetime | None]
+
+
+class RotaShift(Base):
+    """Who is on call: from `starts_at` to `ends_at` (entered in clinic time, stored in
+    UTC), or, with neither, the default for every time no shift covers."""
+
+    __tablename__ = "rota"
+    __table_args__ = (
+        Index("uq_rota_default", "is_default", unique=True,
+              sqlite_where=text("is_default"), postgresql_where=text("is_default")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    on_call_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    backup_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+
+    on_call: Mapped[StaffMember] = relationship(foreign_keys=[on_call_id])
+    backup: Mapped[StaffMember | None] = relationship(foreign_keys=[backup_id])
+
+
+class PagedKind(Base):
+    """A flag kind an admin chose to page for, besides every urgent flag."""
+
+    __tablename__ = "paged_kinds"
+
+    kind: Mapped[FlagKind] = mapped_column(_enum(FlagKind), primary_key=True)
+
+
+class PageRound(Base):
+    """One round of pages about a flag (core/paging.CHAIN). Unique per flag and round, so
+    every worker may run the paging tick and a round is still sent once."""
+
+    __tablename__ = "page_rounds"
+    __table_args__ = (UniqueConstraint("flag_id", "round", name="uq_page_rounds_flag_round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id"), index=True)
+    round: Mapped[int]
+    created_at: Mapped[datetime]
+    # The JSON notice to a chat or paging tool (PAGE_WEBHOOK_URL), if one is configured.
+    notified_at: Mapped[datetime | None]
+    notify_attempts: Mapped[int] = mapped_column(default=0)
+
+    pages: Mapped[list[Page]] = relationship(order_by="Page.id", back_populates="round_")
+
+
+class Page(Base):
+    """One page text to one staff member, sent through the outbox like any text."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("page_rounds.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), unique=True)
+
+    round_: Mapped[PageRound] = relationship(back_populates="pages")
+    staff: Mapped[StaffMember] = relationship()
+    text: Mapped[OutboxMessage] = relationship()

@@ -23,7 +23,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Engine, Select, bindparam, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Select,
+    bindparam,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
@@ -40,7 +50,15 @@ class Claim:
     segments: int
     expires_at: datetime
     timezone: str
-    protocol_digest: str
+    protocol_digest: str | None  # None: a page to a staff member (no patient, no protocol)
+
+    @property
+    def to_staff(self) -> bool:
+        return self.protocol_digest is None
+
+
+# Where a text goes: the patient's phone, or a page's staff mobile.
+RECIPIENT = func.coalesce(OutboxMessage.to_number, Patient.phone)
 
 
 @dataclass(frozen=True)
@@ -108,10 +126,11 @@ def claim_due(sessions: sessionmaker[Session], owner: str, now: datetime, limit:
             return []
         attempts = dict(claimed)
         rows = session.execute(
-            select(OutboxMessage.id, Patient.phone, OutboxMessage.body, OutboxMessage.segments,
-                   OutboxMessage.expires_at, Patient.timezone, Enrollment.protocol_digest)
-            .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
-            .join(Patient, Enrollment.patient_id == Patient.id)
+            select(OutboxMessage.id, RECIPIENT, OutboxMessage.body, OutboxMessage.segments,
+                   OutboxMessage.expires_at, func.coalesce(Patient.timezone, literal("UTC")),
+                   Enrollment.protocol_digest)
+            .outerjoin(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
+            .outerjoin(Patient, Enrollment.patient_id == Patient.id)
             .where(OutboxMessage.id.in_(list(attempts)))
             .order_by(OutboxMessage.send_at, OutboxMessage.position, OutboxMessage.id)).all()
         return [Claim(id=r[0], attempts=attempts[r[0]], to=r[1], body=r[2], segments=r[3],
@@ -123,9 +142,10 @@ _STANDING = (
     select(OutboxMessage.id, Enrollment.status, Patient.opted_out_at, Enrollment.consent_by,
            Enrollment.consent_unencrypted_sms)
     .select_from(OutboxMessage)
-    .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
-    .join(Patient, Enrollment.patient_id == Patient.id)
+    .outerjoin(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
+    .outerjoin(Patient, Enrollment.patient_id == Patient.id)
     .where(OutboxMessage.id.in_(bindparam("m_ids", expanding=True))))
+_TO_STAFF = Standing(enrollment_active=True, opted_out=False, consent_recorded=True)
 # No SET clause here: the columns come from each call's parameters.
 _GUARDED = update(OutboxMessage).where(
     OutboxMessage.id == bindparam("m_id"), OutboxMessage.lease_owner == bindparam("m_owner"),
@@ -135,12 +155,13 @@ _GUARDED = update(OutboxMessage).where(
 
 def standing(conn: Connection, message_ids: list[int]) -> dict[int, Standing]:
     """The enrolment's and patient's state now, for each text (an opt-out may have landed
-    since the claim)."""
+    since the claim). A page to a staff member has no patient: it always stands."""
     with conn.begin():
         rows = conn.execute(_STANDING, {"m_ids": message_ids}).all()
-    return {row[0]: Standing(enrollment_active=row[1] == EnrollmentStatus.ACTIVE,
-                             opted_out=row[2] is not None,
-                             consent_recorded=bool(row[3]) and bool(row[4])) for row in rows}
+    return {row[0]: _TO_STAFF if row[1] is None else
+            Standing(enrollment_active=row[1] == EnrollmentStatus.ACTIVE,
+                     opted_out=row[2] is not None,
+                     consent_recorded=bool(row[3]) and bool(row[4])) for row in rows}
 
 
 class StandingCache:

@@ -23,6 +23,7 @@ from reminders.db import session_factory
 from reminders.delivery_events import apply_stored_events
 from reminders.flags import flag_refusals
 from reminders.models import Enrollment, OutboxMessage, Patient
+from reminders.outbox import RECIPIENT
 from reminders.transports.base import Transport, TransportError
 
 log = logging.getLogger(__name__)
@@ -104,11 +105,11 @@ def unknown_rows(sessions: sessionmaker[Session], settled_before: datetime, limi
     take a moment to list a message it has just accepted)."""
     with sessions() as session:
         rows = session.execute(
-            select(OutboxMessage.id, Patient.phone, OutboxMessage.body, OutboxMessage.expires_at,
+            select(OutboxMessage.id, RECIPIENT, OutboxMessage.body, OutboxMessage.expires_at,
                    OutboxMessage.last_attempt_at)
             .select_from(OutboxMessage)
-            .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
-            .join(Patient, Enrollment.patient_id == Patient.id)
+            .outerjoin(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
+            .outerjoin(Patient, Enrollment.patient_id == Patient.id)
             .where(OutboxMessage.status == MessageStatus.UNKNOWN,
                    OutboxMessage.last_attempt_at <= settled_before)
             .order_by(OutboxMessage.last_attempt_at).limit(limit)).all()

@@ -70,7 +70,8 @@ def _next_texts(session: Session, ids: list[int]) -> dict[int, OutboxMessage]:
                                     OutboxMessage.status.in_((MessageStatus.PENDING,
                                                               MessageStatus.LEASED)))
         .order_by(OutboxMessage.send_at.desc(), OutboxMessage.id.desc()))
-    return {row.enrollment_id: row for row in rows}  # the earliest wins: it comes last
+    # the earliest wins: it comes last (every row has an enrolment: it is one of `ids`)
+    return {row.enrollment_id: row for row in rows if row.enrollment_id is not None}
 
 
 def _last_replies(session: Session, ids: list[int]) -> dict[int, Reply]:

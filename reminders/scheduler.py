@@ -19,6 +19,8 @@ from reminders.dispatcher import Dispatcher
 from reminders.enrollments import complete_finished
 from reminders.escalation import flag_silence
 from reminders.inbound import Inbox
+from reminders.page_notices import notify_rounds
+from reminders.paging import page_due
 from reminders.protocol_files import ProtocolCache
 from reminders.reconciler import recover
 from reminders.reply_sweep import sweep_replies
@@ -31,6 +33,7 @@ RECOVERY_SECONDS = 60
 BACKFILL_MINUTES = 5  # texts sent while the webhook was unreachable are read this late
 ESCALATION_MINUTES = 5  # a silent day-10 check is flagged at most this late
 REPLY_SWEEP_SECONDS = 30  # a reply not read at once is tried again about this soon
+NOTICE_SECONDS = 15  # a page round reaches the paging tool about this late
 
 
 def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport,
@@ -44,6 +47,10 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
         "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
 
     def dispatch_tick() -> None:
+        # pages first: a round written now goes out in this very pass
+        paged = page_due(sessions, inbox.settings, utcnow())
+        if paged.rounds:
+            log.info("paging: %s rounds, %s texts", paged.rounds, paged.texts)
         counts = dispatcher.run_once()
         if any(counts.as_dict().values()):
             log.info("dispatch: %s", " ".join(f"{k}={v}" for k, v in counts.as_dict().items() if v))
@@ -70,6 +77,9 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
         if any(counts.values()):
             log.info("reply sweep: %s", " ".join(f"{k}={v}" for k, v in counts.items() if v))
 
+    def notice_tick() -> None:
+        notify_rounds(engine, inbox.settings, utcnow())
+
     backfiller = Backfiller(inbox, transport, inbound_numbers, utcnow())
 
     def backfill_tick() -> None:
@@ -83,6 +93,8 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
                           next_run_time=utcnow())
     scheduler.add_job(dispatch_tick, "interval", seconds=dispatch_interval, id="dispatch",
                       next_run_time=utcnow())
+    if inbox.settings.page_webhook_url:
+        scheduler.add_job(notice_tick, "interval", seconds=NOTICE_SECONDS, id="page-notices")
     scheduler.add_job(recovery_tick, "interval", seconds=RECOVERY_SECONDS, id="recovery")
     scheduler.add_job(housekeeping_tick, "interval", minutes=HOUSEKEEPING_MINUTES,
                       id="housekeeping")

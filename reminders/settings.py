@@ -69,6 +69,9 @@ class Settings:
         return BusinessHours(*self.business_hours, self.business_days,
                              zone(self.clinic_timezone))
     media_max_bytes: int = 5 * 1024 * 1024  # a patient's picture larger than this is not shown
+    page_ack_minutes: int = 15  # a page not acknowledged by then goes to the next in line
+    page_webhook_url: str = ""  # also POST each page round as signed JSON here (optional)
+    page_webhook_secret: str = field(default="", repr=False)  # the HMAC-SHA256 key
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -100,7 +103,7 @@ class Settings:
                     "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE_URL",
                     "PUBLIC_BASE_URL", "CLINIC_NAME", "CLINIC_PHONE", "AFTER_HOURS_PHONE",
                     "CLINIC_TIMEZONE", "DEFAULT_REGION", "SCHEDULES_FILE", "SECRET_KEY",
-                    "WEB_HOST"):
+                    "WEB_HOST", "PAGE_WEBHOOK_URL", "PAGE_WEBHOOK_SECRET"):
             text(var, var.lower())
         numbers = [n.strip() for n in env.get("INBOUND_NUMBERS", "").split(",") if n.strip()]
         for raw in numbers:
@@ -129,6 +132,13 @@ class Settings:
         number("REPLY_MAX_ATTEMPTS", "reply_max_attempts", int, 1)
         number("UNREAD_REPLY_ALERT_MINUTES", "unread_reply_alert_minutes", int, 1)
         number("MEDIA_MAX_BYTES", "media_max_bytes", int, 1024)
+        number("PAGE_ACK_MINUTES", "page_ack_minutes", int, 1)
+        url = values.get("page_webhook_url", "")
+        if url and not url.startswith(("https://", "http://")):
+            raise SettingsError(f"PAGE_WEBHOOK_URL: {url!r} is not an http(s) address")
+        if url and not values.get("page_webhook_secret"):
+            raise SettingsError("PAGE_WEBHOOK_SECRET: required with PAGE_WEBHOOK_URL (the "
+                                "receiver checks each notice's signature with it)")
 
         has_credentials = bool(values.get("twilio_account_sid") and values.get("twilio_auth_token"))
         transport = env.get("SMS_TRANSPORT", "").strip().lower()

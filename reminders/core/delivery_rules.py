@@ -23,7 +23,7 @@ class SendContext:
     consent_recorded: bool
     expires_at: datetime
     timezone: ZoneInfo
-    quiet_hours: QuietHours
+    quiet_hours: QuietHours | None  # None: a page to staff, whom quiet hours do not cover
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def before_send(ctx: SendContext, now: datetime) -> Send | Cancel | Expire | Def
         return Cancel("no consent on record")
     if now >= ctx.expires_at:
         return Expire("expired before it could be sent")
-    if not ctx.quiet_hours.contains(now, ctx.timezone):
+    if ctx.quiet_hours is not None and not ctx.quiet_hours.contains(now, ctx.timezone):
         opening = ctx.quiet_hours.next_opening(now, ctx.timezone)
         if opening >= ctx.expires_at:
             return Expire("quiet hours: the next opening is past its expiry")

@@ -20,8 +20,9 @@ from reminders.accounts import (
 from reminders.audit import entries
 from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.models import Role, StaffMember
+from reminders.rota import set_mobile
 from reminders.system_alerts import mark_fixed
-from reminders.web.current import now, sessions
+from reminders.web.current import now, sessions, settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -76,7 +77,12 @@ def staff():
     created, errors = None, {}
     if request.method == "POST":
         try:
-            if request.form.get("action"):
+            if "mobile_for" in request.form:
+                name = request.form["mobile_for"]
+                number = set_mobile(sessions(), name, request.form.get("mobile", ""),
+                                    settings().default_region, current_user.actor, now())
+                flash(f"Mobile number of {name} {'saved' if number else 'removed'}.", "info")
+            elif request.form.get("action"):
                 name = request.form.get("account", "")
                 password = manage_staff(sessions(), name, request.form["action"],
                                         current_user.actor, now())

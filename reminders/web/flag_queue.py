@@ -9,6 +9,7 @@ from flask_login import current_user
 from reminders.core.deadlines import due_by, overdue
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.statuses import FlagStatus
+from reminders.flag_history import histories
 from reminders.flags import acknowledge, list_flags, resolve
 from reminders.models import Flag
 from reminders.reply_labels import StaffReading, record_reading
@@ -20,15 +21,28 @@ bp = Blueprint("flag_queue", __name__, url_prefix="/flags")
 @bp.get("")
 def index():
     show_resolved = request.args.get("resolved") == "1"
+    return _queue(show_resolved=show_resolved, only=None)
+
+
+@bp.get("/<id:flag_id>")
+def one(flag_id: int):
+    """One flag with its history: where a page's link leads."""
+    return _queue(show_resolved=True, only=flag_id)
+
+
+def _queue(*, show_resolved: bool, only: int | None):
     at, current = now(), settings()
     with sessions()() as session:
-        flags = list_flags(session, include_resolved=show_resolved)
+        flags = list_flags(session, include_resolved=show_resolved, flag_id=only)
+        history = histories(session, flags)
+    if only is not None and not flags:
+        abort(404)
     due = {f.id: due_by(f.created_at, f.priority, current.clinic_hours, current.ack_deadlines)
            for f in flags}
     late = {f.id for f in flags if overdue(f.status == FlagStatus.OPEN, f.created_at, f.priority,
                                            at, current.clinic_hours, current.ack_deadlines)}
     return render_template("flags.html", flags=flags, now=at, show_resolved=show_resolved,
-                           due=due, late=late)
+                           due=due, late=late, history=history, only=only)
 
 
 def _work(flag_id: int, action, done: str):

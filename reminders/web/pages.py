@@ -17,10 +17,10 @@ from reminders.core.localtime import format_duration
 from reminders.core.statuses import FlagStatus
 from reminders.models import Flag
 from reminders.system_alerts import open_alerts
-from reminders.web import admin, enrol, flag_queue, imports, patients, reports
+from reminders.web import admin, enrol, flag_queue, imports, patients, reports, rota
 from reminders.web.current import now, sessions, settings
 
-blueprints = (patients.bp, enrol.bp, flag_queue.bp, reports.bp, imports.bp, admin.bp)
+blueprints = (patients.bp, enrol.bp, flag_queue.bp, reports.bp, imports.bp, admin.bp, rota.bp)
 
 
 def local(instant: datetime | None, tz: str | ZoneInfo | None = None,

@@ -1,0 +1,115 @@
+"""The on-call rota page (admins): who is paged about urgent flags, when, and for which
+other kinds of flag. Mobile numbers are set on the staff accounts page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from reminders.core.errors import NotFound, ValidationError
+from reminders.core.paging import on_call
+from reminders.core.triage import FlagKind
+from reminders.models import StaffMember
+from reminders.paging import shifts
+from reminders.rota import (
+    ShiftInput,
+    list_rota,
+    paged_kinds,
+    remove_shift,
+    set_paged_kinds,
+    set_shift,
+)
+from reminders.web.admin import admin_only
+from reminders.web.current import now, sessions, settings
+
+bp = Blueprint("rota", __name__, url_prefix="/admin/rota")
+
+# Kinds worth a page at night besides urgent ones; shown in this order with these words.
+KIND_WORDS = {
+    FlagKind.RED_FLAG: "red-flag symptoms (always urgent)",
+    FlagKind.REPLY_UNREAD: "a reply the service could not read (always urgent)",
+    FlagKind.NOT_REACHED: "a question that did not reach the patient",
+    FlagKind.PHOTO: "a photo the patient sent",
+    FlagKind.WORSENING: "worse on a relief check",
+    FlagKind.NO_RESPONSE: "no reply to the day-10 check",
+    FlagKind.NO_IMPROVEMENT: "no improvement by day 10",
+    FlagKind.NEEDS_REVIEW: "a reply a person must read",
+    FlagKind.UNDELIVERABLE: "a number that cannot get texts",
+    FlagKind.OPTED_OUT: "a patient who stopped the texts",
+}
+
+
+@bp.get("")
+@admin_only
+def index():
+    return _page({}, 200)
+
+
+def _page(errors: dict[str, str], status: int, form: dict | None = None):
+    at = now()
+    with sessions()() as session:
+        rows = list_rota(session, at)
+        members = list(session.scalars(select(StaffMember).where(StaffMember.active)
+                                       .order_by(StaffMember.name)))
+        current = on_call(shifts(session), at)
+        chosen = paged_kinds(session)
+    names = {m.id: m.name for m in members}
+    return render_template(
+        "rota.html", rows=rows, members=members, errors=errors, form=form or {},
+        chosen=chosen, kinds=KIND_WORDS, deadline=settings().page_ack_minutes,
+        on_call_now=names.get(current.on_call) if current else None,
+        backup_now=names.get(current.backup) if current and current.backup else None), status
+
+
+def _shift_form() -> ShiftInput:
+    return ShiftInput(on_call=request.form.get("on_call", ""),
+                      backup=request.form.get("backup", ""),
+                      starts=request.form.get("starts", ""), ends=request.form.get("ends", ""))
+
+
+@bp.post("/default")
+@admin_only
+def default():
+    try:
+        set_shift(sessions(), _shift_form(), settings().clinic_timezone, current_user.actor,
+                  now(), default=True)
+    except ValidationError as exc:
+        return _page({f"default_{k}": v for k, v in exc.errors.items()}, 422,
+                     request.form.to_dict())
+    flash("The default on-call person is set.", "info")
+    return redirect(url_for("rota.index"))
+
+
+@bp.post("/shifts")
+@admin_only
+def add():
+    try:
+        set_shift(sessions(), _shift_form(), settings().clinic_timezone, current_user.actor, now())
+    except ValidationError as exc:
+        return _page({f"shift_{k}": v for k, v in exc.errors.items()}, 422,
+                     request.form.to_dict())
+    flash("Shift added.", "info")
+    return redirect(url_for("rota.index"))
+
+
+@bp.post("/shifts/<id:shift_id>/remove")
+@admin_only
+def remove(shift_id: int):
+    try:
+        remove_shift(sessions(), shift_id, current_user.actor, now())
+    except NotFound:
+        abort(404)
+    flash("Shift removed.", "info")
+    return redirect(url_for("rota.index"))
+
+
+@bp.post("/kinds")
+@admin_only
+def kinds():
+    try:
+        set_paged_kinds(sessions(), request.form.getlist("kind"), current_user.actor, now())
+    except ValidationError as exc:
+        return _page({"kinds": exc.errors["kinds"]}, 422)
+    flash("Saved: which flags page the person on call.", "info")
+    return redirect(url_for("rota.index"))
