@@ -91,7 +91,8 @@ def page_text(clinic_name: str, flag_id: int, link: str, round_number: int) -> s
             f"Reply ACK {flag_id} when you have it.")
 
 
-_ACK = re.compile(r"^\s*ack(?:nowledged?)?\b[\s:#.,-]*(\d{1,9})?\s*[.!]*\s*$", re.IGNORECASE)
+_ACK = re.compile(r"^\s*ack(?:nowledged?)?(?![a-z])[\s:#.,-]*(\d{1,9})?\s*[.!]*\s*$",
+                  re.IGNORECASE)
 
 
 @dataclass(frozen=True)

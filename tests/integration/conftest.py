@@ -21,5 +21,6 @@ def cli_env(monkeypatch, tmp_path, db_url):
     return monkeypatch
 
 
+from tests.integration.oncall import team  # noqa: E402, F401 (fixture: the on-call team)
 from tests.integration.staff import boss, kim, web  # noqa: E402, F401 (fixtures for the web tests)
 from tests.integration.texting import patient, phone  # noqa: E402, F401 (fixtures: a texting patient)

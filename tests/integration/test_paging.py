@@ -14,50 +14,17 @@ from reminders.accounts import create_staff
 from reminders.audit import Actor
 from reminders.core.errors import ValidationError
 from reminders.core.statuses import FlagStatus, MessageStatus
-from reminders.core.triage import FlagKind, FlagRequest, Priority
+from reminders.core.triage import FlagKind, Priority
 from reminders.flag_history import histories
-from reminders.flags import acknowledge, raise_flag
+from reminders.flags import acknowledge
 from reminders.models import AuditEntry, Flag, OutboxMessage, PageRound, Reply, Role
 from reminders.paging import page_due
 from reminders.rota import ShiftInput, set_mobile, set_paged_kinds, set_shift
 from reminders.transports.base import Refusal, TransportError
 from reminders.transports.fake import FakeTransport
-from tests.conftest import utc
-from tests.integration.helpers import dispatcher
+from tests.integration.oncall import MOBILES, NIGHT, SETUP, paged_to, tick, urgent
 from tests.integration.staff import PASSWORD
 from tests.integration.texting import answer_of, play_to
-
-SETUP = Actor("test", "cli")
-NIGHT = utc(2026, 6, 2, 3, 0)  # 22:00 in Chicago: the patient's quiet hours
-MOBILES = {"nora": "+13125550131", "ben": "+13125550132", "boss": "+13125550133",
-           "ada": "+13125550134"}
-
-
-@pytest.fixture
-def team(sessions):
-    """nora on call by default with ben as backup; boss and ada are admins."""
-    for name in ("nora", "ben", "boss", "ada"):
-        role = "admin" if name in ("boss", "ada") else "staff"
-        create_staff(sessions, name, PASSWORD, Role(role), SETUP, NIGHT - timedelta(days=1))
-        set_mobile(sessions, name, MOBILES[name], "US", SETUP, NIGHT - timedelta(days=1))
-    set_shift(sessions, ShiftInput(on_call="nora", backup="ben"), "America/Chicago", SETUP,
-              NIGHT - timedelta(days=1), default=True)
-
-
-def urgent(sessions, at=NIGHT, kind=FlagKind.RED_FLAG, priority=Priority.URGENT) -> int:
-    with sessions.begin() as session:
-        return raise_flag(session.connection(), FlagRequest(kind, priority, "reports fever"), at,
-                          phone="+13125550177")
-
-
-def tick(engine, sessions, settings, at, transport):
-    """What the worker's dispatch tick does: write the rounds due, then send."""
-    page_due(sessions, settings, at)
-    dispatcher(engine, at, transport).run_once()
-
-
-def paged_to(transport) -> list[str]:
-    return [t.to for t in transport.sent]
 
 
 def test_an_urgent_flag_at_night_pages_the_person_on_call_once_with_no_patient_data(

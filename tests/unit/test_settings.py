@@ -54,3 +54,18 @@ def test_replies_are_tried_five_times_unless_told_otherwise():
 def test_pictures_are_limited_to_5_mb_unless_set():
     assert Settings.from_env({}).media_max_bytes == 5 * 1024 * 1024
     assert Settings.from_env({"MEDIA_MAX_BYTES": "1048576"}).media_max_bytes == 1048576
+
+
+def test_pages_wait_fifteen_minutes_for_an_ack_and_the_notice_url_needs_its_secret():
+    assert Settings.from_env({}).page_ack_minutes == 15
+    assert Settings.from_env({"PAGE_ACK_MINUTES": "5"}).page_ack_minutes == 5
+    with pytest.raises(SettingsError, match="PAGE_ACK_MINUTES"):
+        Settings.from_env({"PAGE_ACK_MINUTES": "0"})
+    with pytest.raises(SettingsError, match="PAGE_WEBHOOK_SECRET"):
+        Settings.from_env({"PAGE_WEBHOOK_URL": "https://chat.example/hooks/pages"})
+    with pytest.raises(SettingsError, match="PAGE_WEBHOOK_URL"):
+        Settings.from_env({"PAGE_WEBHOOK_URL": "chat.example", "PAGE_WEBHOOK_SECRET": "s"})
+    current = Settings.from_env({"PAGE_WEBHOOK_URL": "https://chat.example/hooks/pages",
+                                 "PAGE_WEBHOOK_SECRET": "s3cret"})
+    assert current.page_webhook_url == "https://chat.example/hooks/pages"
+    assert "s3cret" not in repr(current)
