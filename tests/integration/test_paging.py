@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from reminders.accounts import create_staff
 from reminders.audit import Actor
+from reminders.callbacks import record_status
 from reminders.core.errors import ValidationError
 from reminders.core.statuses import FlagStatus, MessageStatus
 from reminders.core.triage import FlagKind, Priority
@@ -22,6 +23,7 @@ from reminders.paging import page_due
 from reminders.rota import ShiftInput, set_mobile, set_paged_kinds, set_shift
 from reminders.transports.base import Refusal, TransportError
 from reminders.transports.fake import FakeTransport
+from reminders.transports.twilio_codes import status_report
 from tests.integration.oncall import MOBILES, NIGHT, SETUP, paged_to, tick, urgent
 from tests.integration.staff import PASSWORD
 from tests.integration.texting import answer_of, play_to
@@ -232,3 +234,18 @@ def test_pages_go_out_in_the_patients_quiet_hours_but_patient_texts_wait(
         held = session.get(OutboxMessage, due_id)
         assert held.status == MessageStatus.PENDING and held.send_at > NIGHT
         assert "quiet hours" in held.reason
+
+
+def test_a_page_reported_undelivered_by_its_callback_moves_on_at_once_and_flags_no_patient(
+        engine, sessions, settings, team):
+    urgent(sessions)
+    transport = FakeTransport()
+    tick(engine, sessions, settings, NIGHT, transport)
+    with sessions() as session:
+        sid = session.scalar(select(OutboxMessage.provider_sid))
+    record_status(sessions, status_report({"MessageSid": sid, "MessageStatus": "undelivered",
+                                           "ErrorCode": "30003"}), None, NIGHT + timedelta(minutes=1))
+    tick(engine, sessions, settings, NIGHT + timedelta(minutes=2), transport)
+    assert paged_to(transport) == [MOBILES["nora"], MOBILES["nora"]]  # round 2, not waiting
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Flag)) == 1
