@@ -135,6 +135,13 @@ def _send_round(sessions: sessionmaker[Session], settings: Settings, flag_id: in
         return None
 
 
+def paged_nobody(session: Session) -> int:
+    """Open flags with a page round that had nobody to text (/healthz names them)."""
+    empty = (select(PageRound.flag_id).join(Flag, Flag.id == PageRound.flag_id)
+             .where(Flag.status == FlagStatus.OPEN, ~PageRound.pages.any()))
+    return len(set(session.scalars(empty)))
+
+
 # --- a text from a staff member's phone ---------------------------------------------------
 
 

@@ -3,8 +3,9 @@ every reply being read? Monitoring calls it without a session.
 
 200 when all is well; 503 when the database cannot be reached or written, when the
 oldest unread reply has waited longer than UNREAD_REPLY_ALERT_MINUTES (the reply sweep,
-reply_sweep.py, should have read it or flagged it by then), or while a system alert is
-open (a refusal every patient gets). The body says which.
+reply_sweep.py, should have read it or flagged it by then), while a system alert is
+open (a refusal every patient gets), or while an open flag's page could reach nobody (no
+mobile on file: paging.py). The body says which.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from reminders import system_alerts
 from reminders.core.statuses import MessageStatus
 from reminders.models import HealthCheck, OutboxMessage, Reply
+from reminders.paging import paged_nobody
 from reminders.web.current import now, sessions, settings
 
 bp = Blueprint("health", __name__)
@@ -38,6 +40,7 @@ def healthz():
             unread, oldest_unread = session.execute(_UNREAD).one()
             alerts = system_alerts.health(session)  # open system alerts: 503 until fixed
             alerted = [f"system alert: {a.problem}" for a in system_alerts.open_alerts(session)]
+            unpaged = paged_nobody(session)
     except SQLAlchemyError as exc:
         return jsonify(database="unreachable", error=type(exc).__name__), 503
     writable = _write_check(at)
@@ -46,7 +49,8 @@ def healthz():
             and unread_age > settings().unread_reply_alert_minutes * 60)
     problems = ([] if writable else ["the database cannot be written"]) + (
         [f"a reply has waited {unread_age:.0f} s to be read"] if late else []) + (
-        alerted)
+        alerted) + ([f"{unpaged} open urgent flags could not page anyone: add mobile numbers "
+                     "(Staff) and a person on call (On call)"] if unpaged else [])
     return jsonify(database="ok" if writable else "not writable",
                    oldest_due_unsent_seconds=_age(at, oldest), unread_replies=unread,
                    oldest_unread_reply_seconds=unread_age, problems=problems, **(alerts or {})

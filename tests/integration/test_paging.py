@@ -141,8 +141,11 @@ def test_with_nobody_on_call_every_admin_is_paged(engine, sessions, settings):
     assert paged_to(transport) == [MOBILES["boss"]]
 
 
-def test_a_round_with_nobody_to_text_is_logged_and_on_the_history(engine, sessions, settings,
-                                                                  caplog):
+def test_a_round_with_nobody_to_text_is_logged_on_the_history_and_fails_healthz(
+        engine, sessions, settings, caplog, web):
+    client = web[0].test_client()
+    web[1][0] = NIGHT
+    assert client.get("/healthz").status_code == 200
     flag_id = urgent(sessions)
     with caplog.at_level(logging.ERROR):
         page_due(sessions, settings, NIGHT)
@@ -151,6 +154,11 @@ def test_a_round_with_nobody_to_text_is_logged_and_on_the_history(engine, sessio
         flag = session.get(Flag, flag_id)
         events = [e.what for e in histories(session, [flag])[flag_id]]
     assert "Nobody could be paged (on call): no mobile number on file" in events
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert any("could not page anyone" in p for p in health.get_json()["problems"])
+    acknowledge(sessions, flag_id, Actor("kim", "web"), NIGHT + timedelta(minutes=5))
+    assert client.get("/healthz").status_code == 200
 
 
 def test_a_shift_overrides_the_default_in_clinic_time(engine, sessions, settings, team):
