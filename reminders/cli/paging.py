@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reminders.cli.common import database, emit, operator, settings
+from reminders.cli.common import UsageError, database, emit, operator, settings
 from reminders.clock import utcnow
+from reminders.core.errors import ValidationError
+from reminders.core.localtime import zone
 from reminders.core.paging import on_call
 from reminders.db import session_factory
 from reminders.paging import page_due, shifts
@@ -30,8 +32,29 @@ def cmd_set_mobile(args) -> None:
          f"{args.name}: mobile {'saved' if number else 'removed'}")
 
 
+# The options each action takes; any other given is refused rather than ignored.
+_ROTA_OPTIONS = {"show": (), "default": ("on_call", "backup"),
+                 "add": ("on_call", "backup", "starts", "ends"), "remove": ("shift",),
+                 "kinds": ("kinds",)}
+
+
+def _check_rota_options(args) -> None:
+    for option in ("on_call", "backup", "starts", "ends", "shift"):
+        if getattr(args, option) is not None and option not in _ROTA_OPTIONS[args.action]:
+            raise UsageError(f"--{option.replace('_', '-')}: `rota {args.action}` does not take "
+                             "it" + (" (a default has no times: `rota add` adds a shift)"
+                                     if args.action == "default" else ""))
+    if args.kinds and args.action != "kinds":
+        raise UsageError(f"--kinds: `rota {args.action}` does not take it (use `rota kinds`)")
+    if args.action == "remove" and args.shift is None:
+        raise ValidationError({"shift": "is required: the shift's number (`reminders rota` "
+                               "lists them)"})
+
+
 def cmd_rota(args) -> None:
+    _check_rota_options(args)
     current = settings()
+    tz = zone(current.clinic_timezone)
     with database(current) as engine:
         sessions = session_factory(engine)
         if args.action in ("default", "add"):
@@ -52,9 +75,12 @@ def cmd_rota(args) -> None:
                      "ends_at": r.ends_at.isoformat() if r.ends_at else None,
                      "on_call": r.on_call.name, "backup": r.backup.name if r.backup else None}
                     for r in rows]
-    lines = [f"{'#':>4}  {'from':<20} {'until':<20} on call / backup"]
-    for row in data:
-        span = ("default", "") if row["default"] else (row["starts_at"][:16], row["ends_at"][:16])
+    lines = [f"{'#':>4}  {'from':<20} {'until':<20} on call / backup   (clinic time, "
+             f"{current.clinic_timezone})"]
+    for r, row in zip(rows, data, strict=True):
+        span = ("default", "") if r.starts_at is None or r.ends_at is None else (
+            r.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            r.ends_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
         lines.append(f"{row['id']:>4}  {span[0]:<20} {span[1]:<20} {row['on_call']}"
                      + (f" / {row['backup']}" if row["backup"] else ""))
     lines.append("on call now: " + (next(r["on_call"] for r in data if r["id"] == now_on.id)

@@ -75,6 +75,7 @@ def tokens():
 @admin_only
 def staff():
     created, errors = None, {}
+    mobile_for = request.form.get("mobile_for") if request.method == "POST" else None
     if request.method == "POST":
         try:
             if "mobile_for" in request.form:
@@ -100,7 +101,9 @@ def staff():
             errors = exc.errors
     with sessions()() as session:
         rows = list(session.scalars(select(StaffMember).order_by(StaffMember.name)))
-    return render_template("staff.html", rows=rows, created=created, errors=errors), (
+    return render_template("staff.html", rows=rows, created=created, errors=errors,
+                           mobile_for=mobile_for if errors else None,
+                           mobile_typed=request.form.get("mobile", "")), (
         422 if errors else 200)
 
 

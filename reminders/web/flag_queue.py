@@ -54,6 +54,8 @@ def _work(flag_id: int, action, done: str):
         abort(404)
     else:
         flash(done, "info")
+    if request.form.get("back") == "flag":  # from the flag's own page (a page's link): stay
+        return redirect(url_for("flag_queue.one", flag_id=flag_id))
     return redirect(url_for("flag_queue.index") + f"#flag-{flag_id}")
 
 

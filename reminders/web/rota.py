@@ -25,10 +25,13 @@ from reminders.web.current import now, sessions, settings
 
 bp = Blueprint("rota", __name__, url_prefix="/admin/rota")
 
+# Always raised urgent, so they page whatever is chosen: shown ticked, not to be unticked.
+ALWAYS_URGENT = frozenset({FlagKind.RED_FLAG, FlagKind.REPLY_UNREAD})
+
 # Kinds worth a page at night besides urgent ones; shown in this order with these words.
 KIND_WORDS = {
-    FlagKind.RED_FLAG: "red-flag symptoms (always urgent)",
-    FlagKind.REPLY_UNREAD: "a reply the service could not read (always urgent)",
+    FlagKind.RED_FLAG: "red-flag symptoms (urgent: always pages)",
+    FlagKind.REPLY_UNREAD: "a reply the service could not read (urgent: always pages)",
     FlagKind.NOT_REACHED: "a question that did not reach the patient",
     FlagKind.PHOTO: "a photo the patient sent",
     FlagKind.WORSENING: "worse on a relief check",
@@ -46,7 +49,9 @@ def index():
     return _page({}, 200)
 
 
-def _page(errors: dict[str, str], status: int, form: dict | None = None):
+def _page(errors: dict[str, str], status: int, forms: dict[str, dict] | None = None):
+    """The page; `forms`: what was typed into the form that was refused ("default" or
+    "shift"), shown again with its errors (the other form keeps its usual values)."""
     at = now()
     with sessions()() as session:
         rows = list_rota(session, at)
@@ -55,9 +60,16 @@ def _page(errors: dict[str, str], status: int, form: dict | None = None):
         current = on_call(shifts(session), at)
         chosen = paged_kinds(session)
     names = {m.id: m.name for m in members}
+    default_row = next((r for r in rows if r.is_default), None)
+    forms = dict(forms or {})
+    forms.setdefault("default", {  # the current default, preselected
+        "on_call": default_row.on_call.name if default_row else "",
+        "backup": default_row.backup.name if default_row and default_row.backup else ""})
     return render_template(
-        "rota.html", rows=rows, members=members, errors=errors, form=form or {},
-        chosen=chosen, kinds=KIND_WORDS, deadline=settings().page_ack_minutes,
+        "rota.html", rows=rows, members=members, errors=errors,
+        default_form=forms["default"], shift_form=forms.get("shift", {}),
+        chosen=chosen, kinds=KIND_WORDS, always=ALWAYS_URGENT,
+        deadline=settings().page_ack_minutes,
         on_call_now=names.get(current.on_call) if current else None,
         backup_now=names.get(current.backup) if current and current.backup else None), status
 
@@ -76,7 +88,7 @@ def default():
                   now(), default=True)
     except ValidationError as exc:
         return _page({f"default_{k}": v for k, v in exc.errors.items()}, 422,
-                     request.form.to_dict())
+                     {"default": request.form.to_dict()})
     flash("The default on-call person is set.", "info")
     return redirect(url_for("rota.index"))
 
@@ -88,7 +100,7 @@ def add():
         set_shift(sessions(), _shift_form(), settings().clinic_timezone, current_user.actor, now())
     except ValidationError as exc:
         return _page({f"shift_{k}": v for k, v in exc.errors.items()}, 422,
-                     request.form.to_dict())
+                     {"shift": request.form.to_dict()})
     flash("Shift added.", "info")
     return redirect(url_for("rota.index"))
 

@@ -400,9 +400,10 @@ class _Fields(HTMLParser):
 
 def test_every_input_on_every_page_has_a_label(boss, sessions):
     enrollment_id = enrol(boss)
-    text_from(boss, "fever")
-    pages = ["/", "/enrol", f"/enrollments/{enrollment_id}", "/flags", "/import",
-             "/admin/audit", "/admin/tokens", "/admin/staff", "/password"]
+    flag_id = text_from(boss, "fever").flags[0]
+    pages = ["/", "/enrol", f"/enrollments/{enrollment_id}", "/flags", f"/flags/{flag_id}",
+             "/import", "/admin/audit", "/admin/tokens", "/admin/staff", "/admin/rota",
+             "/password"]
     for path in pages:
         parser = _Fields()
         parser.feed(page(boss.get(path)))
