@@ -74,34 +74,31 @@ def _page(errors: dict[str, str], status: int, forms: dict[str, dict] | None = N
         backup_now=names.get(current.backup) if current and current.backup else None), status
 
 
-def _shift_form() -> ShiftInput:
-    return ShiftInput(on_call=request.form.get("on_call", ""),
-                      backup=request.form.get("backup", ""),
-                      starts=request.form.get("starts", ""), ends=request.form.get("ends", ""))
-
-
 @bp.post("/default")
 @admin_only
 def default():
-    try:
-        set_shift(sessions(), _shift_form(), settings().clinic_timezone, current_user.actor,
-                  now(), default=True)
-    except ValidationError as exc:
-        return _page({f"default_{k}": v for k, v in exc.errors.items()}, 422,
-                     {"default": request.form.to_dict()})
-    flash("The default on-call person is set.", "info")
-    return redirect(url_for("rota.index"))
+    return _set("default", "The default on-call person is set.")
 
 
 @bp.post("/shifts")
 @admin_only
 def add():
+    return _set("shift", "Shift added.")
+
+
+def _set(which: str, done: str):
+    """Save the default or a shift; a refused form comes back with what was typed and
+    each error under its field."""
+    form = ShiftInput(on_call=request.form.get("on_call", ""),
+                      backup=request.form.get("backup", ""),
+                      starts=request.form.get("starts", ""), ends=request.form.get("ends", ""))
     try:
-        set_shift(sessions(), _shift_form(), settings().clinic_timezone, current_user.actor, now())
+        set_shift(sessions(), form, settings().clinic_timezone, current_user.actor, now(),
+                  default=which == "default")
     except ValidationError as exc:
-        return _page({f"shift_{k}": v for k, v in exc.errors.items()}, 422,
-                     {"shift": request.form.to_dict()})
-    flash("Shift added.", "info")
+        return _page({f"{which}_{k}": v for k, v in exc.errors.items()}, 422,
+                     {which: request.form.to_dict()})
+    flash(done, "info")
     return redirect(url_for("rota.index"))
 
 

@@ -90,19 +90,28 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def page(browser, live):
-    """One signed-in staff member's tab (a tablet-sized window), for the whole module."""
+@contextmanager
+def signed_in(browser, live: Live, name: str = "kim"):
+    """A tab (a tablet-sized window) of `name`, signed in through the sign-in form."""
     context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=live.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto("/login")
-    page.get_by_label("Name").fill("kim")
+    page.get_by_label("Name").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live.url}/")
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, live):
+    """One signed-in staff member's tab, for the whole module."""
+    with signed_in(browser, live) as tab:
+        yield tab
 
 
 def shot(page, name: str) -> Path:

@@ -17,7 +17,7 @@ from reminders.flags import raise_flag
 from reminders.models import Role
 from reminders.paging import page_due
 from reminders.transports.fake import FakeTransport
-from tests.browser.conftest import serve, shot
+from tests.browser.conftest import serve, shot, signed_in
 from tests.integration.helpers import NOW, dispatcher
 from tests.integration.staff import PASSWORD
 
@@ -33,19 +33,11 @@ def live(tmp_path_factory, settings, protocols):
 @pytest.fixture(scope="module")
 def admin(browser, live):
     """boss's tab, signed in through the sign-in form."""
-    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=live.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/login")
-    page.get_by_label("Name").fill("boss")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live.url}/")
-    yield page
-    context.close()
+    with signed_in(browser, live, "boss") as tab:
+        yield tab
 
 
-def test_an_admin_puts_a_nurse_on_call_and_she_acknowledges_the_page(admin, live, settings):
+def test_an_admin_puts_a_nurse_on_call_and_acknowledges_the_page_from_its_link(admin, live, settings):
     page = admin
     # kim's mobile, on the staff page: a landline is refused in her row, then her mobile
     page.get_by_role("link", name="Staff").click()
