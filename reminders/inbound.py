@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from reminders.core.protocol import DEFAULT_LANGUAGE, Protocol, ProtocolSet, ReplyKind
 from reminders.core.reading.findings import Finding, Reading, What
 from reminders.core.reading.parser import parse_reply
+from reminders.core.reading.plain_words import describe
 from reminders.core.reading.vocabulary import ReadingRules, Vocabulary
 from reminders.core.reply_retry import first_attempt_due
 from reminders.core.reply_window import window_open
@@ -37,7 +38,6 @@ from reminders.core.triage import (
     FlagRequest,
     Priority,
     Question,
-    describe,
     relief_percent,
     triage,
 )

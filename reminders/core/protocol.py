@@ -41,6 +41,7 @@ class ReplyKind(StrEnum):
     PAIN_SCORE = "pain_score"  # a 0–10 score
     RELIEF = "relief"  # better / same / worse, or a 0–10 score
     YES_NO = "yes_no"  # yes or no
+    FREE_TEXT = "free_text"  # anything: a person reads it (a staff text's answer; not a step's)
 
 
 def placeholders_in(text: str) -> list[tuple[str, str | None, str | None]]:
@@ -149,6 +150,9 @@ class Protocol:
 class ProtocolSet:
     protocols: Mapping[str, Protocol]
     warnings: tuple[str, ...] = ()
+    # Texts staff may send with one click ("We will call you today."), by id, in the
+    # file's order; the file's own, not any protocol's (core/saved_replies.py).
+    saved_replies: Mapping[str, Template] = field(default_factory=dict)
 
     def get(self, protocol_id: str) -> Protocol:
         return self.protocols[protocol_id]

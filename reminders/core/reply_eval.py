@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from reminders.core.protocol import Protocol, ReplyKind
 from reminders.core.reading.findings import Reading
 from reminders.core.reading.parser import parse_reply
-from reminders.core.triage import Decision, Question, describe, triage
+from reminders.core.reading.plain_words import describe
+from reminders.core.triage import Decision, Question, triage
 
 COLUMNS = ("step", "language", "baseline", "body", "required", "forbidden", "opt_out", "note")
 KINDS = ("red_flag", "no_improvement", "worsening", "needs_review")
