@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from reminders.audit import Actor, record
 from reminders.core.delivery_rules import send_window
 from reminders.core.errors import Conflict, NotFound, ValidationError
-from reminders.core.protocol import ProtocolSet, ReplyKind
+from reminders.core.protocol import STAFF_STEP_PREFIX, ProtocolSet, ReplyKind
 from reminders.core.saved_replies import staff_text_body
 from reminders.core.segments import count_segments
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
@@ -37,7 +37,6 @@ MAX_CHARACTERS = 320  # what a staff member may write (the clinic's name goes be
 EXPIRES_AFTER = timedelta(hours=24)  # not sent by then: stale, call the patient instead
 REPLY_WINDOW = timedelta(hours=24)  # an answer within this long of the sending is for its author
 POSITION = 1000  # after the protocol's texts due at the same instant (the first names the clinic)
-STEP_PREFIX = "staff-"
 
 
 @dataclass(frozen=True)
@@ -157,7 +156,7 @@ def _queue(svc: Services, session, enrollment_id: int, message: str | SavedReply
     held = send_at > now
     earlier = session.scalar(select(func.count()).where(
         OutboxMessage.enrollment_id == enrollment.id, OutboxMessage.sent_by.is_not(None)))
-    step = f"{STEP_PREFIX}{earlier + 1}"
+    step = f"{STAFF_STEP_PREFIX}{earlier + 1}"
     segments = count_segments(body)
     reason = (f"held until {send_at.astimezone(tz):%H:%M} patient time "
               f"({'08:00-21:00' if override else 'the clinic texting hours'})" if held else "")

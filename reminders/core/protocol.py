@@ -35,6 +35,13 @@ CONDITION_FACTS: Mapping[str, tuple[Any, ...]] = {
 # Step id the planner uses for the clinic introduction it prepends when the step that
 # normally introduces the clinic will not be sent (late enrolment, quiet hours).
 INTRO_STEP = "intro"
+# Step ids of the texts staff write (staff_texts.py): `staff-1`, `staff-2`, … per enrolment.
+# Reserved: no protocol step may take such an id.
+STAFF_STEP_PREFIX = "staff-"
+
+
+def is_staff_step(step: str) -> bool:
+    return step.startswith(STAFF_STEP_PREFIX)
 
 
 class ReplyKind(StrEnum):

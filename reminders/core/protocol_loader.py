@@ -21,6 +21,7 @@ from reminders.core.protocol import (
     CONDITION_FACTS,
     DEFAULT_LANGUAGE,
     INTRO_STEP,
+    STAFF_STEP_PREFIX,
     SUPPORTED_LANGUAGES,
     Expects,
     Improvement,
@@ -30,6 +31,7 @@ from reminders.core.protocol import (
     Step,
     Template,
     Timing,
+    is_staff_step,
     placeholders_in,
 )
 from reminders.core.saved_replies import load_saved_replies
@@ -203,9 +205,10 @@ def _step(check: Checker, raw: Any, path: str, order: int, languages: tuple[str,
         return None
     errors_before = len(check.errors)
     step_id = data.get("id")
-    if not isinstance(step_id, str) or not _SLUG.match(step_id) or step_id == INTRO_STEP:
+    if (not isinstance(step_id, str) or not _SLUG.match(step_id) or step_id == INTRO_STEP
+            or is_staff_step(step_id)):
         check.error(f"{path}.id", f"{step_id!r} is not a step id (lower-case letters, digits, "
-                    f"dashes; {INTRO_STEP!r} is reserved)")
+                    f"dashes; {INTRO_STEP!r} and {STAFF_STEP_PREFIX}… are reserved)")
     timing = _timing(check, data.get("at"), f"{path}.at", quiet, duration)
     expires = check.parsed(parse_duration, data.get("expires"), f"{path}.expires")
     if expires is not None and expires.total_seconds() <= 0:

@@ -246,3 +246,10 @@ def test_a_protocol_step_cannot_expect_free_text(schedules_data, settings):
     errors = _errors(_broken(schedules_data, lambda p: p["steps"][7].update(
         expects={"reply": "free_text", "window": "1d"})), settings)
     assert errors[0].startswith(f"{P}.steps[7].expects.reply: 'free_text' is not one of")
+
+
+def test_staff_step_ids_are_reserved(schedules_data, settings):
+    errors = _errors(_broken(schedules_data, lambda p: p["steps"][8].update(id="staff-1")),
+                     settings)
+    assert errors == [f"{P}.steps[8].id: 'staff-1' is not a step id (lower-case letters, "
+                      "digits, dashes; 'intro' and staff-… are reserved)"]
