@@ -14,7 +14,7 @@ from reminders.core.statuses import FlagStatus
 from reminders.flags import acknowledge, list_flags, resolve
 from reminders.models import Flag
 from reminders.reply_labels import StaffReading, record_reading
-from reminders.web.current import now, refusal, sessions, settings
+from reminders.web.current import now, refusal, services, sessions, settings
 from reminders.web.patients import send_staff_text, texting_options
 
 bp = Blueprint("flag_queue", __name__, url_prefix="/flags")
@@ -26,13 +26,16 @@ def index():
     at, current = now(), settings()
     with sessions()() as session:
         flags = list_flags(session, include_resolved=show_resolved)
+        texting = {f.id: (options, services().snapshots.get(
+                       session, f.enrollment.protocol_digest).quiet_hours)
+                   for f in flags if f.enrollment is not None
+                   and f.status != FlagStatus.RESOLVED
+                   and (options := texting_options(f.enrollment, f.enrollment.patient))
+                   is not None}
     due = {f.id: due_by(f.created_at, f.priority, current.clinic_hours, current.ack_deadlines)
            for f in flags}
     late = {f.id for f in flags if overdue(f.status == FlagStatus.OPEN, f.created_at, f.priority,
                                            at, current.clinic_hours, current.ack_deadlines)}
-    texting = {f.id: options for f in flags if f.enrollment is not None
-               and f.status != FlagStatus.RESOLVED
-               and (options := texting_options(f.enrollment, f.enrollment.patient)) is not None}
     return render_template("flags.html", flags=flags, now=at, show_resolved=show_resolved,
                            due=due, late=late, texting=texting)
 
