@@ -7,6 +7,7 @@ from alembic import context
 from dotenv import find_dotenv, load_dotenv
 
 from reminders.db import make_engine
+from reminders.migrate import sqlite_keys_deferred
 from reminders.models import Base
 from reminders.settings import Settings
 
@@ -30,6 +31,6 @@ if connection is not None:
 else:
     load_dotenv(find_dotenv(usecwd=True))
     engine = make_engine(Settings.from_env(os.environ).database_url)
-    with engine.connect() as conn:
+    with engine.connect() as conn, sqlite_keys_deferred(conn):
         _run(conn)
     engine.dispose()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
+from reminders.core.delivery_rules import send_window
 from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
 from reminders.core.validation import normalise_phone
@@ -94,7 +95,8 @@ def resend(svc: Services, enrollment_id: int, message_id: int, actor: Actor,
         if patient.opted_out_at is not None:
             raise Conflict({"message_id": "the patient has opted out of texts"})
         protocol = svc.snapshots.get(session, enrollment.protocol_digest)
-        send_at = protocol.quiet_hours.next_opening(now, ZoneInfo(patient.timezone))
+        window = send_window(protocol.quiet_hours, quiet_override=row.quiet_override)
+        send_at = window.next_opening(now, ZoneInfo(patient.timezone))
         if send_at >= row.expires_at:
             raise Conflict({"message_id": "its advice is out of date by the time it "
                             "could be sent (quiet hours); call the patient instead"})

@@ -207,7 +207,8 @@ class Dispatcher:
         decision = before_send(SendContext(
             enrollment_active=state.enrollment_active, opted_out=state.opted_out,
             consent_recorded=state.consent_recorded, expires_at=claim.expires_at,
-            timezone=zone(claim.timezone), quiet_hours=self._quiet(claim.protocol_digest)), now)
+            timezone=zone(claim.timezone), quiet_hours=self._quiet(claim.protocol_digest),
+            quiet_override=claim.quiet_override), now)
         if isinstance(decision, Cancel):
             counts.add("cancelled")
             lane.outcomes.add(claim, now, status=MessageStatus.CANCELLED, reason=decision.reason)

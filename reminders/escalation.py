@@ -1,12 +1,14 @@
 """The no-response sweep: silence on an escalating question (the day-10 check) after its
 reply window has closed becomes a "no response" flag; the question that never reached the
 patient (undelivered or failed) is not silence: it becomes "not reached: call the
-patient" at once, if its refusal has not raised that already. Run by the worker's
+patient" at once, if its refusal has not raised that already. So does a staff text that
+never reached the patient, for its author. Run by the worker's
 scheduler.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, or_, select
@@ -16,7 +18,7 @@ from reminders.core.reach import refusal_flag
 from reminders.core.reply_window import window_open
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
-from reminders.flags import raise_flag
+from reminders.flags import raise_flag, text_label
 from reminders.models import Enrollment, Flag, OutboxMessage, Patient, Reply
 from reminders.protocol_files import ProtocolCache
 
@@ -84,12 +86,13 @@ def flag_not_reached(sessions: sessionmaker[Session], now: datetime, cache: Prot
                    Patient.opted_out_at.is_(None), ~covered)).all()
         for row, digest, patient_id in candidates:
             step = next((s for s in cache.get(session, digest).steps if s.id == row.step), None)
-            if step is None or not step.escalates:
-                continue
-            request = refusal_flag(None, row.step, expects_reply=row.expects is not None,
-                                   escalates=True)
+            escalates = step is not None and step.escalates
+            if not escalates and row.sent_by is None:
+                continue  # a staff text is a question its author is waiting on: flag it too
+            request = refusal_flag(None, text_label(row), expects_reply=row.expects is not None,
+                                   escalates=escalates)
             assert request is not None
-            raise_flag(session.connection(), request, now, enrollment_id=row.enrollment_id,
-                       patient_id=patient_id, message_id=row.id)
+            raise_flag(session.connection(), replace(request, assigned_to=row.sent_by), now,
+                       enrollment_id=row.enrollment_id, patient_id=patient_id, message_id=row.id)
             raised += 1
     return raised

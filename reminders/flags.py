@@ -4,11 +4,17 @@ open → acknowledged → resolved (who, when, and an outcome note).
 One open flag per kind and enrolment: a later cause of the same kind (a second reply to
 review, another red-flag text) joins the open flag instead of piling up beside it. A flag
 someone has acknowledged is theirs; a new cause then opens a new flag, so it is seen.
+
+A flag may be addressed to a staff member (`assigned_to`): the patient answered their
+text, or their text did not reach the patient. Everyone still sees it in the queue. A
+cause for someone joining an open flag for anyone makes it theirs (they are in touch with
+the patient now; its reason keeps every cause); the first staff member named keeps it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, case, insert, select, update
@@ -34,7 +40,7 @@ _PRIORITY_ORDER = case({p.value: i for i, p in enumerate(Priority)}, value=Flag.
 # Built once (the webhook's hot path): see inbound.py.
 _LOCK_ENROLLMENT = (select(Enrollment.id).where(Enrollment.id == bindparam("enrollment_id"))
                     .with_for_update())
-_OPEN_FLAG = select(Flag.id, Flag.priority, Flag.reason).where(
+_OPEN_FLAG = select(Flag.id, Flag.priority, Flag.reason, Flag.assigned_to).where(
     Flag.kind == bindparam("kind"), Flag.status == FlagStatus.OPEN)
 _OPEN_FOR_ENROLLMENT = _OPEN_FLAG.where(Flag.enrollment_id == bindparam("enrollment_id"))
 _OPEN_FOR_PHONE = _OPEN_FLAG.where(Flag.enrollment_id.is_(None), Flag.phone == bindparam("phone"))
@@ -64,7 +70,7 @@ def raise_flag(conn: Connection, request: FlagRequest, now: datetime, *,
             kind=request.kind, priority=request.priority, status=FlagStatus.OPEN,
             reason=request.reason, enrollment_id=enrollment_id, patient_id=patient_id,
             phone=phone, message_id=message_id, reply_id=reply_id, created_at=now,
-            updated_at=now)).scalar_one()
+            updated_at=now, assigned_to=request.assigned_to)).scalar_one()
     else:
         flag_id = flag.id
         changes: dict[str, object] = {"updated_at": now}
@@ -72,6 +78,8 @@ def raise_flag(conn: Connection, request: FlagRequest, now: datetime, *,
             changes["priority"] = request.priority  # a more urgent cause raises the flag
         if request.reason not in flag.reason:
             changes["reason"] = f"{flag.reason}; {request.reason}"
+        if flag.assigned_to is None and request.assigned_to is not None:
+            changes["assigned_to"] = request.assigned_to
         conn.execute(_CHANGE_FLAG, {"flag_id": flag_id, **changes})
     if reply_id is not None:
         conn.execute(_LINK, {"flag_id": flag_id, "reply_id": reply_id})
@@ -192,12 +200,19 @@ def flag_refusal(session: Session, message_id: int, refusal: Refusal, error: str
         opt_out(session, enrollment.patient.phone, now, "patient opted out (reported by the provider)")
     step = next((s for s in _PROTOCOLS.get(session, enrollment.protocol_digest).steps
                  if s.id == row.step), None)
-    request = refusal_flag(refusal, row.step, expects_reply=row.expects is not None,
+    request = refusal_flag(refusal, text_label(row), expects_reply=row.expects is not None,
                            escalates=step is not None and step.escalates, error=error)
     if request is None:
         return None
+    if row.sent_by is not None and request.kind != FlagKind.OPTED_OUT:
+        request = replace(request, assigned_to=row.sent_by)  # their text did not reach
     return raise_flag(session.connection(), request, now, enrollment_id=enrollment.id,
                       patient_id=enrollment.patient_id, message_id=row.id)
+
+
+def text_label(row: OutboxMessage) -> str:
+    """A text as staff name it: its step, or whose text it was ("kim's text")."""
+    return f"{row.sent_by}'s text" if row.sent_by is not None else row.step
 
 
 def flag_refusals(sessions: sessionmaker[Session], refused: Iterable[Refused],

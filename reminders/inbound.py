@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from reminders.core.protocol import DEFAULT_LANGUAGE, Protocol, ProtocolSet, ReplyKind
 from reminders.core.reading.findings import Finding, Reading, What
 from reminders.core.reading.parser import parse_reply
+from reminders.core.reading.plain_words import describe
 from reminders.core.reading.vocabulary import ReadingRules, Vocabulary
 from reminders.core.reply_retry import first_attempt_due
 from reminders.core.reply_window import window_open
@@ -37,7 +38,6 @@ from reminders.core.triage import (
     FlagRequest,
     Priority,
     Question,
-    describe,
     relief_percent,
     triage,
 )
@@ -83,7 +83,8 @@ _FIND = (select(Patient.id.label("patient_id"), Patient.phone, Patient.first_nam
          .order_by((Enrollment.status == EnrollmentStatus.ACTIVE).desc(), Enrollment.id.desc())
          .limit(1).with_for_update(of=Patient))
 _ASKED = (select(OutboxMessage.id, OutboxMessage.step, OutboxMessage.expects,
-                 OutboxMessage.sent_at, OutboxMessage.reply_window_seconds)
+                 OutboxMessage.sent_at, OutboxMessage.reply_window_seconds,
+                 OutboxMessage.sent_by)
           .where(OutboxMessage.enrollment_id == bindparam("enrollment_id"),
                  OutboxMessage.expects.is_not(None),
                  OutboxMessage.status.in_((MessageStatus.SENT, MessageStatus.DELIVERED)),
@@ -94,7 +95,8 @@ _DIAGNOSTIC = update(Enrollment).where(Enrollment.id == bindparam("enrollment_id
 
 def open_question(conn: Connection, enrollment_id: int, now: datetime):
     """The latest text of the enrolment that expects a reply and whose window is open:
-    a row with its id, step, expects, sent_at and reply_window_seconds, or None."""
+    a row with its id, step, expects, sent_at, reply_window_seconds and sent_by (the staff
+    member who wrote it, or None for a protocol text), or None."""
     for row in conn.execute(_ASKED, {"enrollment_id": enrollment_id, "now": now}):
         if window_open(row.sent_at, row.reply_window_seconds, now):
             return row
@@ -262,8 +264,10 @@ class Inbox:
         vocabulary = (self.current.get(found.protocol_id) or protocol).vocabulary
         reading = _override(parse_reply(received.body, vocabulary),
                             received.raw).with_pictures(received.pictures)
-        question_row = (open_question(conn, found.id, now)
-                        if found.status == EnrollmentStatus.ACTIVE else None)
+        # A completed enrolment's last question may still be open (a staff text on the
+        # last day): its answer still goes to whoever asked.
+        question_row = (open_question(conn, found.id, now) if found.status in (
+            EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED) else None)
         question = _question(protocol, question_row)
         decision = triage(reading, question, protocol.improvement, found.baseline_pain,
                           vocabulary.symptoms, received.pictures)
@@ -339,7 +343,8 @@ def _question(protocol: Protocol, row) -> Question | None:
         escalates = protocol.step(row.step).escalates
     except KeyError:
         escalates = False
-    return Question(step=row.step, expects=ReplyKind(row.expects), escalates=escalates)
+    return Question(step=row.step, expects=ReplyKind(row.expects), escalates=escalates,
+                    asked_by=row.sent_by)
 
 
 def _diagnostic_response(baseline: int | None, protocol: Protocol, score: int) -> dict:

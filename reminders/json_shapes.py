@@ -33,7 +33,9 @@ def message_json(row: OutboxMessage, tz: ZoneInfo) -> dict:
             "expires_at": iso(row.expires_at), "reason": row.reason, "language": row.language,
             "text": row.body, "segments": row.segments, "encoding": row.encoding,
             "provider_sid": row.provider_sid, "attempts": row.attempts,
-            "sent_at": iso(row.sent_at), "last_error": row.last_error}
+            "sent_at": iso(row.sent_at), "last_error": row.last_error,
+            # a staff text: who wrote it, the flag it answers, outside the quiet hours or not
+            "sent_by": row.sent_by, "flag_id": row.flag_id, "quiet_override": row.quiet_override}
 
 
 def enrollment_json(enrollment: Enrollment, *, messages: bool = True) -> dict:
@@ -90,4 +92,4 @@ def flag_json(flag: Flag) -> dict:
             "updated_at": iso(flag.updated_at),
             "acknowledged_by": flag.acknowledged_by, "acknowledged_at": iso(flag.acknowledged_at),
             "resolved_by": flag.resolved_by, "resolved_at": iso(flag.resolved_at),
-            "resolution_note": flag.resolution_note}
+            "resolution_note": flag.resolution_note, "assigned_to": flag.assigned_to}

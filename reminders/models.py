@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -133,6 +134,15 @@ class OutboxMessage(Base):
     provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    # A text a staff member wrote (staff_texts.py): who, the flag it answers, and whether
+    # they let it go outside the protocol's quiet hours (never outside 08:00-21:00). NULL,
+    # NULL, false for a protocol text. The FK is added after both tables exist: flags
+    # point at outbox rows too.
+    sent_by: Mapped[str | None] = mapped_column(String(128))
+    flag_id: Mapped[int | None] = mapped_column(
+        ForeignKey("flags.id", use_alter=True, name="fk_outbox_flag_id"))
+    quiet_override: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -305,6 +315,9 @@ class Flag(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(128))
     resolved_at: Mapped[datetime | None]
     resolution_note: Mapped[str | None] = mapped_column(Text)
+    # The staff member it is addressed to (the patient answered their text); NULL: anyone.
+    # Everyone still sees it in the queue.
+    assigned_to: Mapped[str | None] = mapped_column(String(128))
 
     enrollment: Mapped[Enrollment | None] = relationship()
     reply: Mapped[Reply | None] = relationship(foreign_keys=[reply_id])

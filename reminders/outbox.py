@@ -51,6 +51,7 @@ class Claim:
     expires_at: datetime
     timezone: str
     protocol_digest: str | None  # None: a page to a staff member (no patient, no protocol)
+    quiet_override: bool = False  # a staff text that may go outside the protocol's quiet hours
 
     @property
     def to_staff(self) -> bool:
@@ -128,13 +129,14 @@ def claim_due(sessions: sessionmaker[Session], owner: str, now: datetime, limit:
         rows = session.execute(
             select(OutboxMessage.id, RECIPIENT, OutboxMessage.body, OutboxMessage.segments,
                    OutboxMessage.expires_at, func.coalesce(Patient.timezone, literal("UTC")),
-                   Enrollment.protocol_digest)
+                   Enrollment.protocol_digest, OutboxMessage.quiet_override)
             .outerjoin(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
             .outerjoin(Patient, Enrollment.patient_id == Patient.id)
             .where(OutboxMessage.id.in_(list(attempts)))
             .order_by(OutboxMessage.send_at, OutboxMessage.position, OutboxMessage.id)).all()
         return [Claim(id=r[0], attempts=attempts[r[0]], to=r[1], body=r[2], segments=r[3],
-                      expires_at=r[4], timezone=r[5], protocol_digest=r[6]) for r in rows]
+                      expires_at=r[4], timezone=r[5], protocol_digest=r[6],
+                      quiet_override=r[7]) for r in rows]
 
 
 # Built once: these run once or twice for every text sent.

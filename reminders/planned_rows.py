@@ -19,6 +19,12 @@ MAY_HAVE_REACHED = (MessageStatus.LEASED, MessageStatus.SENT, MessageStatus.DELI
                     MessageStatus.UNDELIVERED, MessageStatus.UNKNOWN)
 
 
+def plan_rows(enrollment: Enrollment) -> dict[str, OutboxMessage]:
+    """The enrolment's protocol texts by step. A staff text (staff_texts.py) is not part of
+    the plan: a re-plan neither moves nor cancels it."""
+    return {m.step: m for m in enrollment.messages if m.sent_by is None}
+
+
 def facts_of(enrollment: Enrollment, patient: Patient) -> Facts:
     return Facts(injected_at=enrollment.injected_at, timezone=zone(patient.timezone),
                  language=patient.language, side=enrollment.side,

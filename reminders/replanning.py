@@ -19,7 +19,14 @@ from reminders.core.statuses import REPLANNABLE, EnrollmentStatus, MessageStatus
 from reminders.core.validation import check_injection_time, parse_instant
 from reminders.enrollments import active_enrollment
 from reminders.models import Enrollment, OutboxMessage, Patient
-from reminders.planned_rows import MAY_HAVE_REACHED, facts_of, plan_context, rewrite, row_values
+from reminders.planned_rows import (
+    MAY_HAVE_REACHED,
+    facts_of,
+    plan_context,
+    plan_rows,
+    rewrite,
+    row_values,
+)
 from reminders.protocol_files import ProtocolCache
 from reminders.services import Services
 from reminders.settings import Settings
@@ -73,7 +80,7 @@ def _corrected_plan(svc: Services, session: Session, enrollment_id: int,
         check_injection_time(new_time, protocol, now)
     except ValueError as exc:
         raise ValidationError({"injected_at": str(exc)}) from None
-    rows = {m.step: m for m in enrollment.messages}
+    rows = plan_rows(enrollment)
     introduced = any(m.status in MAY_HAVE_REACHED for m in rows.values())
     facts = replace(facts_of(enrollment, patient), injected_at=new_time)
     texts = plan(protocol, facts, now, plan_context(svc.settings, patient.first_name),
@@ -130,7 +137,7 @@ def resume_after_opt_in(session: Session, patient: Patient, settings: Settings,
                                                        EnrollmentStatus.COMPLETED):
         return 0  # cancelled or superseded by staff: START does not undo that
     protocol = snapshots.get(session, enrollment.protocol_digest)
-    rows = {m.step: m for m in enrollment.messages}
+    rows = plan_rows(enrollment)
     introduced = any(m.status in MAY_HAVE_REACHED for m in rows.values())
     resumed = 0
     for text in plan(protocol, facts_of(enrollment, patient), now,

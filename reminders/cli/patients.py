@@ -1,9 +1,10 @@
 """Commands about patients and their enrolments: enrol, import, list, show, reschedule,
-cancel."""
+cancel, and a staff member's text to the patient."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,10 +19,11 @@ from reminders.core.statuses import EnrollmentStatus
 from reminders.core.validation import EnrollmentInput
 from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import CONSENT_TAKER, cancel, enroll
-from reminders.json_shapes import enrollment_json, shown_enrollment_json
-from reminders.models import Enrollment
+from reminders.json_shapes import enrollment_json, message_json, shown_enrollment_json
+from reminders.models import Enrollment, OutboxMessage
 from reminders.replanning import reschedule
 from reminders.services import Services
+from reminders.staff_texts import staff_message, text_patient
 
 
 def _enrollment_input(args) -> EnrollmentInput:
@@ -103,6 +105,17 @@ def cmd_cancel(args) -> None:
             show_enrollment(args, svc, args.id)
 
 
+def cmd_text_patient(args) -> None:
+    with services(settings()) as svc:
+        queued = text_patient(svc, args.id, staff_message(args.body, args.saved),
+                              Actor(args.by, "cli"), utcnow(), flag_id=args.flag,
+                              outside_quieter_window=args.override_quiet)
+        with svc.sessions() as session:
+            row = session.get_one(OutboxMessage, queued.message_id)
+            data = {**message_json(row, ZoneInfo(queued.timezone)), "held": queued.held}
+    emit(args, data, queued.summary())
+
+
 def facts_flags(parser, *, injected_required: bool) -> None:
     """The flags that describe a patient's course (shared by enroll, plan and simulate)."""
     parser.add_argument("--protocol", default="hip-joint-injection", help="protocol id")
@@ -136,6 +149,17 @@ def register(command) -> None:
     p.add_argument("id", type=int)
     p.add_argument("--injected-at", required=True, metavar="ISO8601")
     p.add_argument("--by", default=default_user(), help="who corrects it")
+    p = command("text-patient", cmd_text_patient,
+                "text the patient (a saved reply or your own words) through the outbox")
+    p.add_argument("id", type=int, metavar="ENROLLMENT_ID")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--body", metavar="TEXT", help="your own words (the clinic's name goes first)")
+    what.add_argument("--saved", metavar="ID", help="a saved reply of the schedules file, in the "
+                      "patient's language")
+    p.add_argument("--flag", type=int, metavar="N", help="the flag this text answers")
+    p.add_argument("--override-quiet", action="store_true",
+                   help="may go outside the protocol's quiet hours (never outside 08:00-21:00)")
+    p.add_argument("--by", default=default_user(), help="who writes it (their answer goes to them)")
     p = command("cancel", cmd_cancel, "cancel an enrolment and its pending texts")
     p.add_argument("id", type=int)
     p.add_argument("--by", default=default_user(), help="who cancels")

@@ -77,8 +77,11 @@ def cmd_check_schedules(args) -> int:
     for warning in protocols.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     rows = text.schedule_rows(protocols, current.placeholders)
-    emit(args, {"file": str(path), "warnings": list(protocols.warnings), "steps": rows},
-         text.render_schedule(rows) + f"\n{path}: OK ({len(rows)} texts checked)")
+    saved = list(protocols.saved_replies)
+    emit(args, {"file": str(path), "warnings": list(protocols.warnings), "steps": rows,
+                "saved_replies": saved},
+         text.render_schedule(rows) + f"\nsaved replies: {', '.join(saved) or 'none'}"
+         f"\n{path}: OK ({len(rows)} texts checked)")
     return 0
 
 

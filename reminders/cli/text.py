@@ -87,7 +87,8 @@ def render_enrollment(data: dict) -> str:
             head += f": {diagnostic['relief_percent']}% relief ({met} the protocol's threshold)"
     parts = [head, table(
         ["id", "local time", "step", "status", "segments", "reason / error"],
-        [[m["id"], _local(m["local_send_at"], tz), m["step"], m["status"],
+        [[m["id"], _local(m["local_send_at"], tz),
+          m["step"] + (f" (by {m['sent_by']})" if m.get("sent_by") else ""), m["status"],
           f"{m['segments']} {m['encoding']}", m["last_error"] or m["reason"]]
          for m in data["messages"]])]
     if data.get("replies"):
@@ -127,7 +128,8 @@ def render_flags(flags: list[dict]) -> str:
         return "no flags"
     rows = []
     for f in flags:
-        who = f["resolved_by"] or f["acknowledged_by"] or ""
+        who = f["resolved_by"] or f["acknowledged_by"] or (
+            f"for {f['assigned_to']}" if f.get("assigned_to") else "")
         rows.append([f["id"], f["priority"], f["kind"], f["status"], who,
                      f["enrollment_id"] or (f["phone"] and mask_phone(f["phone"])) or "-",
                      f["created_at"][:16].replace("T", " "), _clip(f["reason"], 50),

@@ -1,10 +1,16 @@
-"""What to do with a claimed text right before sending, and after a failed try (pure)."""
+"""What to do with a claimed text right before sending, and after a failed try (pure).
+
+The window a text may go out in has two parts. The protocol's quiet hours (default
+09:00-20:00 local) hold every text; a staff member may let their own text go outside them
+(`quiet_override`). The outer limit, 08:00-21:00 in the patient's zone (the US TCPA), holds
+every text whatever the protocol or a staff member says: nothing can override it.
+"""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from reminders.core.localtime import QuietHours
@@ -12,6 +18,17 @@ from reminders.core.localtime import QuietHours
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 5
+
+# No text before 08:00 or from 21:00 in the patient's zone (brief §3, §8): never overridable.
+OUTER_LIMIT = QuietHours(time(8, 0), time(21, 0))
+
+
+def send_window(quiet_hours: QuietHours, *, quiet_override: bool = False) -> QuietHours:
+    """The local window a text may go out in: the protocol's quiet hours, or the outer limit
+    alone where staff chose to override them for their text. Never wider than the outer
+    limit (a protocol's window is checked to lie inside it; this holds even if one did not)."""
+    window = OUTER_LIMIT if quiet_override else quiet_hours
+    return QuietHours(max(window.start, OUTER_LIMIT.start), min(window.end, OUTER_LIMIT.end))
 
 
 @dataclass(frozen=True)
@@ -23,7 +40,8 @@ class SendContext:
     consent_recorded: bool
     expires_at: datetime
     timezone: ZoneInfo
-    quiet_hours: QuietHours | None  # None: a page to staff, whom quiet hours do not cover
+    quiet_hours: QuietHours | None  # the protocol's; None: a page to staff (no quiet hours)
+    quiet_override: bool = False  # a staff text that may go outside them (not outside OUTER_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -57,10 +75,15 @@ def before_send(ctx: SendContext, now: datetime) -> Send | Cancel | Expire | Def
         return Cancel("no consent on record")
     if now >= ctx.expires_at:
         return Expire("expired before it could be sent")
-    if ctx.quiet_hours is not None and not ctx.quiet_hours.contains(now, ctx.timezone):
-        opening = ctx.quiet_hours.next_opening(now, ctx.timezone)
+    window = (None if ctx.quiet_hours is None
+              else send_window(ctx.quiet_hours, quiet_override=ctx.quiet_override))
+    if window is not None and not window.contains(now, ctx.timezone):
+        opening = window.next_opening(now, ctx.timezone)
         if opening >= ctx.expires_at:
             return Expire("quiet hours: the next opening is past its expiry")
+        if ctx.quiet_override:
+            return Defer(opening, f"outside {OUTER_LIMIT.start:%H:%M}-{OUTER_LIMIT.end:%H:%M} "
+                         f"patient time: held until {OUTER_LIMIT.start:%H:%M}")
         return Defer(opening, "quiet hours: held until the window opens")
     return Send()
 

@@ -35,12 +35,20 @@ CONDITION_FACTS: Mapping[str, tuple[Any, ...]] = {
 # Step id the planner uses for the clinic introduction it prepends when the step that
 # normally introduces the clinic will not be sent (late enrolment, quiet hours).
 INTRO_STEP = "intro"
+# Step ids of the texts staff write (staff_texts.py): `staff-1`, `staff-2`, … per enrolment.
+# Reserved: no protocol step may take such an id.
+STAFF_STEP_PREFIX = "staff-"
+
+
+def is_staff_step(step: str) -> bool:
+    return step.startswith(STAFF_STEP_PREFIX)
 
 
 class ReplyKind(StrEnum):
     PAIN_SCORE = "pain_score"  # a 0–10 score
     RELIEF = "relief"  # better / same / worse, or a 0–10 score
     YES_NO = "yes_no"  # yes or no
+    FREE_TEXT = "free_text"  # anything: a person reads it (a staff text's answer; not a step's)
 
 
 def placeholders_in(text: str) -> list[tuple[str, str | None, str | None]]:
@@ -149,6 +157,9 @@ class Protocol:
 class ProtocolSet:
     protocols: Mapping[str, Protocol]
     warnings: tuple[str, ...] = ()
+    # Texts staff may send with one click ("We will call you today."), by id, in the
+    # file's order; the file's own, not any protocol's (core/saved_replies.py).
+    saved_replies: Mapping[str, Template] = field(default_factory=dict)
 
     def get(self, protocol_id: str) -> Protocol:
         return self.protocols[protocol_id]

@@ -15,11 +15,13 @@ from datetime import timedelta
 from typing import Any
 
 from reminders.core.checker import Checker
+from reminders.core.delivery_rules import OUTER_LIMIT
 from reminders.core.localtime import QuietHours, parse_clock, parse_duration
 from reminders.core.protocol import (
     CONDITION_FACTS,
     DEFAULT_LANGUAGE,
     INTRO_STEP,
+    STAFF_STEP_PREFIX,
     SUPPORTED_LANGUAGES,
     Expects,
     Improvement,
@@ -29,11 +31,13 @@ from reminders.core.protocol import (
     Step,
     Template,
     Timing,
+    is_staff_step,
     placeholders_in,
 )
+from reminders.core.saved_replies import load_saved_replies
 from reminders.core.symptom_loader import load_symptoms
 
-TCPA_EARLIEST, TCPA_LATEST = "08:00", "21:00"
+TCPA_EARLIEST, TCPA_LATEST = f"{OUTER_LIMIT.start:%H:%M}", f"{OUTER_LIMIT.end:%H:%M}"
 ANSWER_KINDS = ("help", "red_flag", "no_improvement", "fallback")
 # The answer when a reply could not be read: required in the file, absent from snapshots
 # stored before it existed (only the file's is ever sent).
@@ -61,7 +65,7 @@ def load_protocols(data: Any, budget_context: Mapping[str, str] | None) -> Proto
     passed it when it was first loaded).
     """
     check = Checker(budget_context)
-    root = check.mapping(data, "(file)", {"protocols"}, {"version"})
+    root = check.mapping(data, "(file)", {"protocols"}, {"version", "saved_replies"})
     protocols: dict[str, Protocol] = {}
     raw_protocols = root.get("protocols")
     if "protocols" in root and (not isinstance(raw_protocols, Mapping) or not raw_protocols):
@@ -75,9 +79,10 @@ def load_protocols(data: Any, budget_context: Mapping[str, str] | None) -> Proto
             protocol = _protocol(check, pid, raw, path)
             if protocol is not None:
                 protocols[pid] = protocol
+    saved = load_saved_replies(check, root["saved_replies"]) if "saved_replies" in root else {}
     if check.errors:
         raise ProtocolError(check.errors)
-    return ProtocolSet(protocols=protocols, warnings=tuple(check.warnings))
+    return ProtocolSet(protocols=protocols, warnings=tuple(check.warnings), saved_replies=saved)
 
 
 def _protocol(check: Checker, pid: str, raw: Any, path: str) -> Protocol | None:
@@ -200,9 +205,10 @@ def _step(check: Checker, raw: Any, path: str, order: int, languages: tuple[str,
         return None
     errors_before = len(check.errors)
     step_id = data.get("id")
-    if not isinstance(step_id, str) or not _SLUG.match(step_id) or step_id == INTRO_STEP:
+    if (not isinstance(step_id, str) or not _SLUG.match(step_id) or step_id == INTRO_STEP
+            or is_staff_step(step_id)):
         check.error(f"{path}.id", f"{step_id!r} is not a step id (lower-case letters, digits, "
-                    f"dashes; {INTRO_STEP!r} is reserved)")
+                    f"dashes; {INTRO_STEP!r} and {STAFF_STEP_PREFIX}… are reserved)")
     timing = _timing(check, data.get("at"), f"{path}.at", quiet, duration)
     expires = check.parsed(parse_duration, data.get("expires"), f"{path}.expires")
     if expires is not None and expires.total_seconds() <= 0:
@@ -267,7 +273,7 @@ def _expects(check: Checker, value: Any, path: str) -> Expects | None:
     data = check.mapping(value, path, {"reply", "window"}, set())
     if not data:
         return None
-    kinds = [k.value for k in ReplyKind]
+    kinds = [k.value for k in ReplyKind if k != ReplyKind.FREE_TEXT]  # staff texts' only
     if data.get("reply") not in kinds:
         check.error(f"{path}.reply", f"{data.get('reply')!r} is not one of {kinds}")
     window = check.parsed(parse_duration, data.get("window"), f"{path}.window")

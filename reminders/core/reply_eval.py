@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from reminders.core.protocol import Protocol, ReplyKind
+from reminders.core.protocol import Protocol, ReplyKind, is_staff_step
 from reminders.core.reading.findings import Reading
 from reminders.core.reading.parser import parse_reply
-from reminders.core.triage import Decision, Question, describe, triage
+from reminders.core.reading.plain_words import describe
+from reminders.core.triage import Decision, Question, triage
 
 COLUMNS = ("step", "language", "baseline", "body", "required", "forbidden", "opt_out", "note")
 KINDS = ("red_flag", "no_improvement", "worsening", "needs_review")
@@ -145,6 +146,8 @@ class Report:
 def question_for(protocol: Protocol, step: str | None) -> Question | None:
     if step is None:
         return None
+    if is_staff_step(step):  # an answer to a staff member's text
+        return Question(step=step, expects=ReplyKind.FREE_TEXT, escalates=False, asked_by="staff")
     s = protocol.step(step)
     expects = s.expects.reply if s.expects else ReplyKind.RELIEF
     return Question(step=step, expects=expects, escalates=s.escalates)

@@ -19,6 +19,11 @@ Every finding is acted on (the brief §3, Replies and Escalation):
   question go to a person: at high priority on the day-10 check, normal otherwise.
 - A picture (MMS) raises "photo received: look at it" (high). A picture with no words is
   not "not understood": the picture is what the patient said; words with it are read as usual.
+- An answer to a staff member's text (free text) goes to that staff member: a review flag
+  "answer to kim's text" addressed to them, whatever it says, carrying every other reason
+  for a person to read it (a question, a call request, a concern). What is more urgent
+  is not folded in: a red flag is still its own urgent flag with its answer, a photo its
+  own flag, and an opt-out still opts out.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from enum import StrEnum
 
 from reminders.core.improvement import improved
 from reminders.core.protocol import Improvement, ReplyKind
-from reminders.core.reading.findings import Assertion, Finding, Reading, Unclear, What
+from reminders.core.reading.findings import Assertion, Reading, Unclear, What
+from reminders.core.reading.plain_words import UNCLEAR_WORDS
 from reminders.core.reading.vocabulary import Symptom
 
 
@@ -61,6 +67,7 @@ class FlagRequest:
     kind: FlagKind
     priority: Priority
     reason: str
+    assigned_to: str | None = None  # the staff member it is for (anyone: None)
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,7 @@ class Question:
     step: str
     expects: ReplyKind
     escalates: bool  # the day-10 check
+    asked_by: str | None = None  # the staff member who wrote it (a staff text)
 
 
 @dataclass(frozen=True)
@@ -88,13 +96,6 @@ def relief_percent(baseline: int | None, score: int | None) -> float | None:
     return round((baseline - score) * 100 / baseline, 1)
 
 
-_UNCLEAR_WORDS = {
-    Unclear.RANGE: "a range, not one score", Unclear.SCORES_DIFFER: "two different scores",
-    Unclear.DECIMAL: "a score with a decimal", Unclear.PERCENT: "a percentage",
-    Unclear.OFF_SCALE: "a number off the 0-10 scale",
-    Unclear.RELIEF_CONFLICT: "better and not better at once",
-    Unclear.NOT_UNDERSTOOD: "not understood",
-}
 
 
 class _Flags:
@@ -112,8 +113,10 @@ class _Flags:
     def __contains__(self, kind: FlagKind) -> bool:
         return kind in self._by_kind
 
-    def requests(self) -> tuple[FlagRequest, ...]:
-        return tuple(FlagRequest(kind, priority, "; ".join(reasons))
+    def requests(self, reviewer: str | None = None) -> tuple[FlagRequest, ...]:
+        """The requests; the review flag addressed to `reviewer`, if one is named."""
+        return tuple(FlagRequest(kind, priority, "; ".join(reasons),
+                                 reviewer if kind == FlagKind.NEEDS_REVIEW else None)
                      for kind, (priority, reasons) in self._by_kind.items())
 
 
@@ -127,6 +130,10 @@ def triage(reading: Reading, question: Question | None, threshold: Improvement,
                   else f"{pictures} photos received: look at them")
     photo_only = bool(pictures) and not reading.findings
     review = Priority.HIGH if question and question.escalates else Priority.NORMAL
+    free = question is not None and question.expects == ReplyKind.FREE_TEXT
+    if free:  # first, so its reason leads the flag it shares with the others
+        assert question is not None
+        flags.add(FlagKind.NEEDS_REVIEW, review, f"answer to {_whose(question)}")
     requests = reading.requests
     consent = None
     if "opt_out" in requests:
@@ -147,12 +154,12 @@ def triage(reading: Reading, question: Question | None, threshold: Improvement,
         answer_found, no_improvement = _answer(reading, question, threshold, baseline, flags,
                                                review)
     for finding in reading.of(What.UNCLEAR):
-        if finding.value == Unclear.NOT_UNDERSTOOD and (requests or red):
-            continue
+        if finding.value == Unclear.NOT_UNDERSTOOD and (requests or red or free):
+            continue  # (free text is not meant to be understood here: a person reads it)
         if (finding.value == Unclear.RELIEF_CONFLICT and question is not None
                 and question.expects == ReplyKind.PAIN_SCORE and reading.score is not None):
             continue  # the pain check asked for a number, and got one
-        flags.add(FlagKind.NEEDS_REVIEW, review, f"{_UNCLEAR_WORDS[Unclear(finding.value)]}: "
+        flags.add(FlagKind.NEEDS_REVIEW, review, f"{UNCLEAR_WORDS[Unclear(finding.value)]}: "
                   f"'{finding.words}'")
     if reading.of(What.QUESTION):
         flags.add(FlagKind.NEEDS_REVIEW, review, "the patient asks a question")
@@ -175,7 +182,12 @@ def triage(reading: Reading, question: Question | None, threshold: Improvement,
 
     answer = ("red_flag" if red else "no_improvement" if no_improvement
               else "help" if "help" in requests else None)
-    return Decision(flags=flags.requests(), answer=answer, consent=consent)
+    return Decision(flags=flags.requests(question.asked_by if question else None),
+                    answer=answer, consent=consent)
+
+
+def _whose(question: Question) -> str:
+    return f"{question.asked_by}'s text" if question.asked_by else question.step
 
 
 def _symptoms(reading: Reading, question: Question | None, symptoms: Mapping[str, Symptom],
@@ -198,6 +210,8 @@ def _symptoms(reading: Reading, question: Question | None, symptoms: Mapping[str
 def _answer(reading: Reading, question: Question, threshold: Improvement,
             baseline: int | None, flags: _Flags, review: Priority) -> tuple[bool, bool]:
     """Flags from the answer to the open question: (an answer was found, no improvement)."""
+    if question.expects == ReplyKind.FREE_TEXT:
+        return True, False  # whatever it says (its review flag is raised already)
     if question.expects == ReplyKind.YES_NO:
         return reading.answer is not None, False
     score = reading.score
@@ -263,36 +277,3 @@ def _disagrees(directions: set[str], score: int, baseline: int, threshold: Impro
     if "worse" in directions and score <= baseline:
         return f"says worse but the score {score} is not above the baseline {baseline}"
     return None
-
-
-def describe(finding: Finding, labels: Mapping[str, str] | None = None) -> str:
-    """A finding in a nurse's words: "fever: said no — 'no fever'"."""
-    labels = labels or {}
-    quoted = f" — '{finding.words}'" if finding.words else ""
-    said = {"present": "reported", "possible": "maybe (read as reported)",
-            "negated": "said no", "resolved": "gone now", "hypothetical": "asked about, not reported",
-            "other_person": "someone else's"}[finding.assertion.value]
-    what = finding.what
-    if what == What.SYMPTOM:
-        label = labels.get(finding.value, finding.value.replace("_", " "))
-        if finding.detail.get("temperature"):
-            return f"{label}: temperature {finding.detail['value']} °{finding.detail['unit']}{quoted}"
-        return f"{label}: {said}{quoted}"
-    if what == What.REQUEST:
-        name = {"opt_out": "asked to stop the texts", "opt_in": "asked for the texts again",
-                "help": "asked for help", "call": "asked for a call"}[finding.value]
-        return (name if finding.assertion.value == "present" else f"{name}: {said}") + quoted
-    if what == What.SCORE:
-        earlier = " (earlier)" if finding.detail.get("previous") else ""
-        return f"pain score {finding.value}{earlier}{quoted}"
-    if what == What.NUMBER:
-        value = finding.detail.get("value", "")
-        unit = f" °{finding.detail['unit']}" if finding.detail.get("unit") else ""
-        return f"{value}{unit}: {finding.value.replace('_', ' ')}, not a score{quoted}"
-    if what == What.RELIEF:
-        return f"{finding.value.replace('_', ' ')}{quoted}"
-    if what == What.ANSWER:
-        return f"answered {finding.value}{quoted}"
-    if what == What.QUESTION:
-        return f"a question{quoted}"
-    return f"unclear: {_UNCLEAR_WORDS.get(Unclear(finding.value), finding.value)}{quoted}"

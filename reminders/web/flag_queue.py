@@ -1,10 +1,12 @@
 """The flag queue: open and acknowledged flags, most urgent and oldest first; staff
-acknowledge a flag (they are on it) and resolve it with an outcome note."""
+acknowledge a flag (they are on it), text the patient from it, and resolve it with an
+outcome note. A flag addressed to someone (the patient answered their text) says for whom."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from reminders.core.deadlines import due_by, overdue
 from reminders.core.errors import NotFound, ValidationError
@@ -13,7 +15,8 @@ from reminders.flag_history import histories
 from reminders.flags import acknowledge, list_flags, resolve
 from reminders.models import Flag
 from reminders.reply_labels import StaffReading, record_reading
-from reminders.web.current import now, refusal, sessions, settings
+from reminders.web.current import now, refusal, services, sessions, settings
+from reminders.web.patients import send_staff_text, texting_options
 
 bp = Blueprint("flag_queue", __name__, url_prefix="/flags")
 
@@ -35,6 +38,12 @@ def _queue(*, show_resolved: bool, only: int | None):
     with sessions()() as session:
         flags = list_flags(session, include_resolved=show_resolved, flag_id=only)
         history = histories(session, flags)
+        texting = {f.id: (options, services().snapshots.get(
+                       session, f.enrollment.protocol_digest).quiet_hours)
+                   for f in flags if f.enrollment is not None
+                   and f.status != FlagStatus.RESOLVED
+                   and (options := texting_options(f.enrollment, f.enrollment.patient))
+                   is not None}
     if only is not None and not flags:
         abort(404)
     due = {f.id: due_by(f.created_at, f.priority, current.clinic_hours, current.ack_deadlines)
@@ -42,7 +51,7 @@ def _queue(*, show_resolved: bool, only: int | None):
     late = {f.id for f in flags if overdue(f.status == FlagStatus.OPEN, f.created_at, f.priority,
                                            at, current.clinic_hours, current.ack_deadlines)}
     return render_template("flags.html", flags=flags, now=at, show_resolved=show_resolved,
-                           due=due, late=late, history=history, only=only)
+                           due=due, late=late, history=history, only=only, texting=texting)
 
 
 def _work(flag_id: int, action, done: str):
@@ -63,6 +72,17 @@ def _work(flag_id: int, action, done: str):
 def ack(flag_id: int):
     return _work(flag_id, lambda: acknowledge(sessions(), flag_id, current_user.actor, now()),
                  f"Flag {flag_id} is yours.")
+
+
+@bp.post("/<id:flag_id>/text")
+def text(flag_id: int):
+    """Text the flag's patient; the text records the flag it answers."""
+    with sessions()() as session:
+        enrollment_id = session.scalar(select(Flag.enrollment_id).where(Flag.id == flag_id))
+    if enrollment_id is None:  # no such flag, or a sender who is no patient of ours
+        abort(404)
+    send_staff_text(enrollment_id, flag_id)
+    return redirect(url_for("flag_queue.index") + f"#flag-{flag_id}")
 
 
 @bp.post("/<id:flag_id>/resolve")

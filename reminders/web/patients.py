@@ -1,6 +1,7 @@
 """The patients page (who is enrolled, how each is doing) and one patient's page: the
-timeline (with the pictures patients sent), the pain chart and the actions staff take on
-the record."""
+timeline (with the pictures patients sent and the texts staff wrote, each with its
+answers), the pain chart and the actions staff take on the record, texting the patient
+among them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from reminders.audit import record
 from reminders.core.errors import NotFound, ValidationError
+from reminders.core.statuses import EnrollmentStatus
 from reminders.core.trajectory import trajectory
 from reminders.corrections import add_note, change_phone, mark_opted_out, resend
 from reminders.enrollment_view import EnrollmentView, load_enrollment_view
@@ -20,6 +22,7 @@ from reminders.models import Enrollment, Reply, ReplyMedia
 from reminders.replanning import preview_reschedule, reschedule
 from reminders.reply_labels import parse_reading, record_reading
 from reminders.roster import FILTERS, day_number, search
+from reminders.staff_texts import saved_reply_options, staff_message, text_patient
 from reminders.transports.base import MediaRefused
 from reminders.web.current import media, now, refusal, services
 
@@ -74,7 +77,51 @@ def detail(enrollment_id: int):
         "patient.html", e=enrollment, p=view.patient, tz=tz, timeline=_timeline(view), chart=chart,
         day=day_number(enrollment.injected_at, at, tz), protocol=protocol, others=others,
         local_injected=enrollment.injected_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
-        reading_flags=READING_FLAGS, open_reading=request.args.get("read", type=int))
+        reading_flags=READING_FLAGS, open_reading=request.args.get("read", type=int),
+        answers=_answers(view), texting=texting_options(enrollment, view.patient))
+
+
+def _answers(view: EnrollmentView) -> dict[int, list[Reply]]:
+    """The replies matched to each staff text, shown under it."""
+    staff = {m.id for m in view.messages if m.sent_by is not None}
+    answers: dict[int, list[Reply]] = {}
+    for reply in view.replies:
+        if reply.question_id in staff:
+            answers.setdefault(reply.question_id, []).append(reply)
+    return answers
+
+
+def texting_options(enrollment: Enrollment, patient) -> list[tuple[str, str]] | None:
+    """The saved replies in the patient's language, or None when no text can go to them
+    (the service refuses it too; this only spares staff the form)."""
+    if enrollment.status != EnrollmentStatus.ACTIVE or patient.opted_out_at is not None:
+        return None
+    return saved_reply_options(services().protocols, services().settings, patient.language,
+                               patient.first_name)
+
+
+def send_staff_text(enrollment_id: int, flag_id: int | None = None):
+    """Queue the form's text; what will happen (or why not) as the flash message. Returns
+    the queued text's id, or None when it was refused (nothing written)."""
+    form = request.form
+    try:
+        queued = text_patient(services(), enrollment_id,
+                              staff_message(form.get("body"), form.get("saved")),
+                              current_user.actor, now(), flag_id=flag_id,
+                              outside_quieter_window=form.get("quiet_override") == "yes")
+    except ValidationError as exc:
+        flash(refusal("Not sent: ", exc.errors), "error")
+        return None
+    except NotFound:
+        abort(404)
+    flash(queued.summary(), "info")
+    return queued.message_id
+
+
+@bp.post("/enrollments/<id:enrollment_id>/texts")
+def text(enrollment_id: int):
+    message_id = send_staff_text(enrollment_id)
+    return _back(enrollment_id, f"#text-{message_id}" if message_id else "#text-patient")
 
 
 @bp.get("/enrollments/<id:enrollment_id>/replies/<id:reply_id>/pictures/<int:position>")

@@ -179,3 +179,77 @@ def test_the_fallback_answer_says_we_received_it_and_whom_to_call_in_both_langua
         used, text = hip.answers["fallback"].render(lang, settings.placeholders)
         assert used == lang and words in text
         assert settings.after_hours_phone in text and "911" in text
+
+
+# --- saved replies (the file's, for staff texts) --------------------------------------
+
+SAVED = ["will-call-today", "please-call-clinic", "tried-to-call", "message-received",
+         "how-are-you"]
+
+
+def test_the_shipped_saved_replies_name_the_clinic_in_both_languages_within_budget(protocols,
+                                                                                   settings):
+    assert list(protocols.saved_replies) == SAVED
+    context = {**settings.placeholders, "first_name": "Maximiliana"}
+    for template in protocols.saved_replies.values():
+        for lang in ("en", "es"):
+            used, text = template.render(lang, context)
+            assert used == lang and text.startswith(settings.placeholders["clinic_name"] + ":")
+            assert count_segments(text).segments <= template.budget(lang), text
+    en = protocols.saved_replies["will-call-today"].render("en", context)[1]
+    es = protocols.saved_replies["will-call-today"].render("es", context)[1]
+    assert en.endswith("We will call you today.") and es.endswith("Le llamaremos hoy.")
+
+
+def _saved(schedules_data, mutate):
+    data = copy.deepcopy(schedules_data)
+    mutate(data["saved_replies"])
+    return data
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (lambda s: s["will-call-today"]["text"].update(en="We will call you today."),
+     "saved_replies.will-call-today.text.en: must name the clinic ({clinic_name})"),
+    (lambda s: s["will-call-today"]["text"].update(es="{clinic_name}: {surname}"),
+     "saved_replies.will-call-today.text.es: unknown placeholder {surname}"),
+    (lambda s: s["will-call-today"]["text"].pop("en"),
+     "saved_replies.will-call-today.text.en: English text is required"),
+    (lambda s: s["will-call-today"]["text"].update(en="{clinic_name}: " + "x" * 200),
+     "saved_replies.will-call-today.text.en: 2 segments"),
+    (lambda s: s.update({"Call Me": s["will-call-today"]}),
+     "saved_replies.Call Me: a saved reply's id is lower-case"),
+    (lambda s: s.clear(),
+     "saved_replies: must map each saved reply's id"),
+])
+def test_a_saved_reply_mistake_gives_one_message_naming_its_path(schedules_data, settings,
+                                                                 mutate, expected):
+    errors = _errors(_saved(schedules_data, mutate), settings)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(expected), errors
+
+
+def test_a_saved_reply_without_spanish_is_a_warning_and_goes_in_english(schedules_data,
+                                                                       settings):
+    data = _saved(schedules_data, lambda s: s["tried-to-call"]["text"].pop("es"))
+    protocols = load_protocols(data, settings.placeholders)
+    assert protocols.warnings == ("saved_replies.tried-to-call.text.es: missing; English is "
+                                  "sent instead",)
+    assert protocols.saved_replies["tried-to-call"].language_for("es") == "en"
+
+
+def test_a_file_without_saved_replies_still_loads(schedules_data, settings):
+    data = {k: v for k, v in copy.deepcopy(schedules_data).items() if k != "saved_replies"}
+    assert load_protocols(data, settings.placeholders).saved_replies == {}
+
+
+def test_a_protocol_step_cannot_expect_free_text(schedules_data, settings):
+    errors = _errors(_broken(schedules_data, lambda p: p["steps"][7].update(
+        expects={"reply": "free_text", "window": "1d"})), settings)
+    assert errors[0].startswith(f"{P}.steps[7].expects.reply: 'free_text' is not one of")
+
+
+def test_staff_step_ids_are_reserved(schedules_data, settings):
+    errors = _errors(_broken(schedules_data, lambda p: p["steps"][8].update(id="staff-1")),
+                     settings)
+    assert errors == [f"{P}.steps[8].id: 'staff-1' is not a step id (lower-case letters, "
+                      "digits, dashes; 'intro' and staff-… are reserved)"]

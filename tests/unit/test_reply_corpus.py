@@ -54,3 +54,10 @@ def test_the_figures_are_counted_from_the_outcomes(hip):
 def test_a_malformed_corpus_line_is_named_with_its_column(text, message):
     with pytest.raises(CorpusError, match=message):
         read_corpus(text)
+
+
+def test_an_answer_to_a_staff_text_in_a_labelled_corpus_goes_to_review(hip):
+    rows = read_corpus("step\tlanguage\tbaseline\tbody\trequired\tforbidden\topt_out\tnote\n"
+                       "staff-2\ten\t7\tok thanks\tneeds_review\t-\tno\t\n"
+                       "staff-1\tes\t7\ttengo fiebre\tred_flag,needs_review\t-\tno\t\n")
+    assert all(not o.misses for o in evaluate(hip, rows).outcomes)

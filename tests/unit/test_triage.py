@@ -6,11 +6,11 @@ import pytest
 from reminders.core.improvement import improved
 from reminders.core.protocol import Improvement, ReplyKind
 from reminders.core.reading.parser import parse_reply
+from reminders.core.reading.plain_words import describe
 from reminders.core.triage import (
     FlagKind,
     Priority,
     Question,
-    describe,
     relief_percent,
     triage,
 )
@@ -173,3 +173,53 @@ def test_an_empty_body_without_a_picture_is_still_not_understood():
     assert empty.unclear == ["not_understood"]
     assert empty.with_pictures(1).findings == ()
     assert parse_reply("zzkq", vocabulary).with_pictures(1).unclear == ["not_understood"]
+
+
+# --- an answer to a staff member's text (free text) -----------------------------------
+
+KIM = Question("staff-1", ReplyKind.FREE_TEXT, escalates=False, asked_by="kim")
+
+
+def review(decision):
+    return next(f for f in decision.flags if f.kind == NR)
+
+
+@pytest.mark.parametrize("body", ["ok thanks", "yes", "asdf qwerty", "ok 👍", "4", "better"])
+def test_any_answer_to_a_staff_text_goes_to_its_sender_for_review(body):
+    decision = decide(body, KIM)
+    assert kinds(decision) == ["needs_review"]
+    flag = review(decision)
+    assert flag.assigned_to == "kim" and flag.priority == Priority.NORMAL
+    assert flag.reason.startswith("answer to kim's text")
+    assert "not understood" not in flag.reason  # free text is for a person to read
+    assert decision.answer is None and decision.consent is None
+
+
+def test_a_red_flag_in_an_answer_to_a_staff_text_is_still_urgent_and_answered():
+    decision = decide("I have a fever and chills", KIM)
+    assert kinds(decision) == ["needs_review", "red_flag"]
+    assert priority(decision, RF) == Priority.URGENT
+    assert decision.answer == "red_flag"
+    red = next(f for f in decision.flags if f.kind == RF)
+    assert red.assigned_to is None  # whoever is on duty, not only the sender
+    assert review(decision).assigned_to == "kim"
+
+
+def test_stop_in_answer_to_a_staff_text_still_opts_out():
+    decision = decide("STOP", KIM)
+    assert decision.consent == "opt_out"
+    assert OP in {f.kind for f in decision.flags}
+    assert review(decision).assigned_to == "kim"
+
+
+def test_what_else_a_person_must_read_joins_the_senders_review_at_its_priority():
+    decision = decide("can you call me? when is my next appointment", KIM)
+    assert kinds(decision) == ["needs_review"]
+    flag = review(decision)
+    assert flag.priority == Priority.HIGH and flag.assigned_to == "kim"
+    assert flag.reason.startswith("answer to kim's text; ")
+    assert "asks for a call" in flag.reason
+
+
+def test_a_protocol_question_review_is_for_anyone():
+    assert all(f.assigned_to is None for f in decide("what?", RELIEF3).flags)
