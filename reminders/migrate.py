@@ -39,14 +39,15 @@ def sqlite_keys_deferred(connection: Connection) -> Iterator[None]:
     tables' rows point at it fails with foreign keys on, and the pragma cannot change
     inside a transaction. So: off before the migration's transaction, checked at its end
     (`check_foreign_keys`), on again after (SQLite's own procedure for a table rebuild)."""
-    sqlite = connection.dialect.name == "sqlite"
-    if sqlite:
-        connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+    raw = connection.connection.driver_connection  # the sqlite3 connection, no transaction
+    if connection.dialect.name != "sqlite" or raw is None:
+        yield
+        return
+    raw.execute("PRAGMA foreign_keys = OFF")
     try:
         yield
     finally:
-        if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
 def check_foreign_keys(connection: Connection) -> None:
