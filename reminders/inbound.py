@@ -6,9 +6,10 @@ phone sends is lost: a failure later on leaves it stored and unprocessed, the pa
 sent the protocol's fallback answer (we received it; if urgent, call the after-hours
 number or 911), and the reply sweep (reply_sweep.py) reads it again. The
 second transaction matches the sender (E.164) to a patient and their active enrolment,
-finds the open question (the latest text that expects a reply and whose reply window is
-open), parses and triages the reply (pure), and records the consent change, the flags,
-the diagnostic response and the answer, all or nothing.
+finds the open question (the latest text that expects a reply and whose reply window was
+open when the reply came, however late it is read), parses and triages the reply (pure),
+and records the consent change, the flags, the diagnostic response and the answer, all or
+nothing.
 
 Long on purpose: storing, reading and answering a reply is one path whose order is the
 point (stored first, read once, answered at most once); split, it would be read across
@@ -71,7 +72,7 @@ _PICTURES = (select(func.count()).where(ReplyMedia.reply_id == Reply.id)
 _CLAIM = (update(Reply).where(Reply.id == bindparam("reply_id"), Reply.processed_at.is_(None))
           .values(processed_at=bindparam("now"))
           .returning(Reply.id, Reply.from_number, Reply.body, Reply.raw, Reply.response_kind,
-                     _PICTURES.label("pictures")))
+                     Reply.received_at, _PICTURES.label("pictures")))
 _RECORD = update(Reply).where(Reply.id == bindparam("reply_id"))
 _FIND = (select(Patient.id.label("patient_id"), Patient.phone, Patient.first_name,
                 Patient.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
@@ -244,7 +245,8 @@ class Inbox:
         vocabulary = (self.current.get(found.protocol_id) or protocol).vocabulary
         reading = _override(parse_reply(received.body, vocabulary),
                             received.raw).with_pictures(received.pictures)
-        question_row = (open_question(conn, found.id, now)
+        # the question open when it was sent, however late it is read (the sweep)
+        question_row = (open_question(conn, found.id, received.received_at)
                         if found.status == EnrollmentStatus.ACTIVE else None)
         question = _question(protocol, question_row)
         decision = triage(reading, question, protocol.improvement, found.baseline_pain,
