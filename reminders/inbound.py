@@ -12,7 +12,7 @@ and records the consent change, the flags, the diagnostic response and the answe
 nothing.
 
 Long on purpose: storing, reading and answering a reply is one path whose order is the
-point (stored first, read once, answered at most once); split, it would be read across
+point (stored first, read once, answered once); split, it would be read across
 files that each hold half of that promise.
 """
 
@@ -123,7 +123,7 @@ class Inbox:
         for an answer (a text recovered after the service was down), so none is made or
         recorded; flags are raised all the same."""
         # A repeated MessageSid is processed only if its first delivery never got that far.
-        reply_id = self._store(message, now)
+        reply_id, fresh = self._store(message, now)
         try:
             outcome = self._process(reply_id, now, answering=answering)
         except Exception as exc:  # stored already: the sweep reads it again
@@ -135,7 +135,17 @@ class Inbox:
             record_failure(self.sessions, reply_id, exc, self.settings.reply_max_attempts,
                            now, answer=answer)
             return Outcome(reply_id, answer=answer)
-        return outcome if outcome is not None else Outcome(reply_id)  # done before: no answer
+        outcome = outcome or Outcome(reply_id)  # None: read before
+        if answering and not fresh and outcome.answer is None:
+            # Twilio posts a text again only when our answer to its first post did not
+            # reach it (a timeout, a dropped connection): the patient never got the answer
+            # recorded then (a red flag's, the fallback), so it goes now, once.
+            outcome = replace(outcome, answer=self._recorded_answer(reply_id))
+        return outcome
+
+    def _recorded_answer(self, reply_id: int) -> str | None:
+        with self.sessions() as session:
+            return session.scalar(select(Reply.response_text).where(Reply.id == reply_id))
 
     def read_again(self, reply_id: int, now: datetime) -> bool:
         """Read a stored reply for the sweep; False when it had been read already. Nothing
@@ -167,9 +177,10 @@ class Inbox:
 
     # --- step 1: keep it -----------------------------------------------------------------
 
-    def _store(self, message: Inbound, now: datetime) -> int:
-        """The reply's id. A MessageSid seen before is the same message (the unique
-        index says so: no look-up first, as almost every message is new)."""
+    def _store(self, message: Inbound, now: datetime) -> tuple[int, bool]:
+        """The reply's id, and whether it is new. A MessageSid seen before is the same
+        message (the unique index says so: no look-up first, as almost every message is
+        new)."""
         try:
             with self.sessions.begin() as session:
                 reply_id = session.connection().execute(_STORE, dict(
@@ -180,12 +191,12 @@ class Inbox:
                 session.add_all(ReplyMedia(reply_id=reply_id, position=n, url=m.url,
                                            content_type=m.content_type)
                                 for n, m in enumerate(message.media))
-                return reply_id
+                return reply_id, True
         except IntegrityError:  # seen before (a retry), or delivered twice at once
             existing = message.sid and self._existing(message.sid)
             if not existing:
                 raise
-            return existing
+            return existing, False
 
     def _existing(self, sid: str) -> int | None:
         with self.sessions() as session:
