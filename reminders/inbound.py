@@ -6,12 +6,13 @@ phone sends is lost: a failure later on leaves it stored and unprocessed, the pa
 sent the protocol's fallback answer (we received it; if urgent, call the after-hours
 number or 911), and the reply sweep (reply_sweep.py) reads it again. The
 second transaction matches the sender (E.164) to a patient and their active enrolment,
-finds the open question (the latest text that expects a reply and whose reply window is
-open), parses and triages the reply (pure), and records the consent change, the flags,
-the diagnostic response and the answer, all or nothing.
+finds the open question (the latest text that expects a reply and whose reply window was
+open when the reply came, however late it is read), parses and triages the reply (pure),
+and records the consent change, the flags, the diagnostic response and the answer, all or
+nothing.
 
 Long on purpose: storing, reading and answering a reply is one path whose order is the
-point (stored first, read once, answered at most once); split, it would be read across
+point (stored first, read once, answered once); split, it would be read across
 files that each hold half of that promise.
 """
 
@@ -72,7 +73,7 @@ _PICTURES = (select(func.count()).where(ReplyMedia.reply_id == Reply.id)
 _CLAIM = (update(Reply).where(Reply.id == bindparam("reply_id"), Reply.processed_at.is_(None))
           .values(processed_at=bindparam("now"))
           .returning(Reply.id, Reply.from_number, Reply.body, Reply.raw, Reply.response_kind,
-                     _PICTURES.label("pictures")))
+                     Reply.received_at, _PICTURES.label("pictures")))
 _RECORD = update(Reply).where(Reply.id == bindparam("reply_id"))
 _FIND = (select(Patient.id.label("patient_id"), Patient.phone, Patient.first_name,
                 Patient.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
@@ -125,7 +126,7 @@ class Inbox:
         for an answer (a text recovered after the service was down), so none is made or
         recorded; flags are raised all the same."""
         # A repeated MessageSid is processed only if its first delivery never got that far.
-        reply_id = self._store(message, now)
+        reply_id, fresh = self._store(message, now)
         try:
             outcome = self._process(reply_id, now, answering=answering)
         except Exception as exc:  # stored already: the sweep reads it again
@@ -137,7 +138,17 @@ class Inbox:
             record_failure(self.sessions, reply_id, exc, self.settings.reply_max_attempts,
                            now, answer=answer)
             return Outcome(reply_id, answer=answer)
-        return outcome if outcome is not None else Outcome(reply_id)  # done before: no answer
+        outcome = outcome or Outcome(reply_id)  # None: read before
+        if answering and not fresh and outcome.answer is None:
+            # Twilio posts a text again only when our answer to its first post did not
+            # reach it (a timeout, a dropped connection): the patient never got the answer
+            # recorded then (a red flag's, the fallback), so it goes now, once.
+            outcome = replace(outcome, answer=self._recorded_answer(reply_id))
+        return outcome
+
+    def _recorded_answer(self, reply_id: int) -> str | None:
+        with self.sessions() as session:
+            return session.scalar(select(Reply.response_text).where(Reply.id == reply_id))
 
     def read_again(self, reply_id: int, now: datetime) -> bool:
         """Read a stored reply for the sweep; False when it had been read already. Nothing
@@ -169,9 +180,10 @@ class Inbox:
 
     # --- step 1: keep it -----------------------------------------------------------------
 
-    def _store(self, message: Inbound, now: datetime) -> int:
-        """The reply's id. A MessageSid seen before is the same message (the unique
-        index says so: no look-up first, as almost every message is new)."""
+    def _store(self, message: Inbound, now: datetime) -> tuple[int, bool]:
+        """The reply's id, and whether it is new. A MessageSid seen before is the same
+        message (the unique index says so: no look-up first, as almost every message is
+        new)."""
         try:
             with self.sessions.begin() as session:
                 reply_id = session.connection().execute(_STORE, dict(
@@ -182,12 +194,12 @@ class Inbox:
                 session.add_all(ReplyMedia(reply_id=reply_id, position=n, url=m.url,
                                            content_type=m.content_type)
                                 for n, m in enumerate(message.media))
-                return reply_id
+                return reply_id, True
         except IntegrityError:  # seen before (a retry), or delivered twice at once
             existing = message.sid and self._existing(message.sid)
             if not existing:
                 raise
-            return existing
+            return existing, False
 
     def _existing(self, sid: str) -> int | None:
         with self.sessions() as session:
@@ -264,9 +276,10 @@ class Inbox:
         vocabulary = (self.current.get(found.protocol_id) or protocol).vocabulary
         reading = _override(parse_reply(received.body, vocabulary),
                             received.raw).with_pictures(received.pictures)
-        # A completed enrolment's last question may still be open (a staff text on the
-        # last day): its answer still goes to whoever asked.
-        question_row = (open_question(conn, found.id, now) if found.status in (
+        # The question open when it was sent, however late it is read (the sweep). A
+        # completed enrolment's last question may still be open (a staff text on the last
+        # day): its answer still goes to whoever asked.
+        question_row = (open_question(conn, found.id, received.received_at) if found.status in (
             EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED) else None)
         question = _question(protocol, question_row)
         decision = triage(reading, question, protocol.improvement, found.baseline_pain,

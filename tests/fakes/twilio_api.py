@@ -2,6 +2,9 @@
 
 It checks Basic auth and the form fields Twilio checks, answers with Twilio-shaped JSON,
 keeps what it accepted, lists it like `GET Messages.json`, fires signed status callbacks,
+posts a patient's text to the webhook as Twilio does (once, within Twilio's timeout, and
+again on request as a connection override's retry would) and keeps what each POST got
+back: the status and the TwiML answer Twilio would text the patient,
 serves the pictures of received messages at their media URLs (behind the same Basic auth,
 directly or through a redirect to its "CDN", with or without a Content-Length), and
 misbehaves on demand: latency, 429s, 5xx, a timeout after accepting, a connection
@@ -11,6 +14,7 @@ dropped after accepting.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import re
 import socket
@@ -20,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import xml.etree.ElementTree as ET
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +50,8 @@ SLOW_ACCEPT = "slow"  # created, then the answer comes after the client's timeou
 DROP_AFTER_ACCEPT = "drop"  # created, then the connection is closed without an answer
 INVALID_NUMBER = "21211"  # refused for good
 OPTED_OUT = "21610"  # refused for good: the recipient replied STOP
+
+WEBHOOK_TIMEOUT = 15.0  # seconds Twilio waits for a webhook's answer before giving up
 
 
 @dataclass
@@ -96,6 +103,18 @@ class Incoming:
         }
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One POST of a received text to the webhook, as Twilio's debugger shows it: the
+    HTTP status (None: no answer at all, the server refused, dropped the connection or was
+    slower than Twilio's timeout) and the TwiML <Message> texts of a 200 answer, which are
+    what Twilio then sends back to the patient."""
+
+    sid: str
+    status: int | None
+    answers: tuple[str, ...] = ()
+
+
 @dataclass
 class Medium:
     content_type: str
@@ -113,6 +132,7 @@ class FakeTwilio:
     requests: int = 0
     media: dict[str, Medium] = field(default_factory=dict)  # MediaSid → what is kept
     media_requests: int = 0  # GETs of a media URL or of the "CDN"
+    deliveries: list[Delivery] = field(default_factory=list)  # webhook POSTs of received texts
     _faults: deque = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -132,23 +152,44 @@ class FakeTwilio:
         return _post_signed(message.status_callback, params)
 
     def text_from_patient(self, sender: str, to: str, body: str, *, webhook: str | None = None,
-                          at: datetime | None = None) -> int | None:
+                          at: datetime | None = None,
+                          timeout: float = WEBHOOK_TIMEOUT) -> int | None:
         """A patient texts our number: Twilio keeps the message, then POSTs the signed
-        webhook once (no retry). Returns the status the receiver answered, or None when it
-        could not be reached (the service was down)."""
+        webhook once (no retry) and waits `timeout` seconds for the answer. Returns the
+        status the receiver answered, or None when it could not be reached (the service was
+        down) or did not answer in time."""
         message = Incoming(sid="SM" + uuid.uuid4().hex, sender=sender, to=to, body=body,
                            date_sent=(at or datetime.now(UTC)).replace(microsecond=0))
         with self._lock:
             self.incoming.append(message)
         if webhook is None:
             return None
+        return self._deliver(message, webhook, timeout)
+
+    def redeliver(self, sid: str, webhook: str, *, timeout: float = WEBHOOK_TIMEOUT) -> int | None:
+        """POST a received text to the webhook again, as Twilio does when the webhook URL
+        carries connection overrides asking for retries (`#rc=1&rp=ct,rt`) and the first
+        POST got no answer: the same MessageSid, the same signed form."""
+        message = next(m for m in self.incoming if m.sid == sid)
+        return self._deliver(message, webhook, timeout)
+
+    def answers_to(self, sid: str) -> list[str]:
+        """The texts Twilio sent back to the patient for this message (every delivery's)."""
+        with self._lock:
+            return [a for d in self.deliveries if d.sid == sid for a in d.answers]
+
+    def _deliver(self, message: Incoming, webhook: str, timeout: float) -> int | None:
         params = {"MessageSid": message.sid, "SmsSid": message.sid, "AccountSid": ACCOUNT_SID,
-                  "From": sender, "To": to, "Body": body, "NumMedia": "0",
-                  "ApiVersion": "2010-04-01"}
+                  "From": message.sender, "To": message.to, "Body": message.body,
+                  "NumMedia": "0", "ApiVersion": "2010-04-01"}
         try:
-            return _post_signed(webhook, params)
-        except OSError:  # refused or unreachable: Twilio logs it and moves on
-            return None
+            status, body = _post(webhook, params, timeout)
+        except (OSError, http.client.HTTPException):  # refused, dropped or too slow: Twilio
+            status, body = None, b""  # logs it and moves on
+        answers = _twiml_messages(body) if status == 200 else ()
+        with self._lock:
+            self.deliveries.append(Delivery(message.sid, status, answers))
+        return status
 
     def add_media(self, base_url: str, content_type: str, data: bytes, *,
                   with_length: bool = True, via_cdn: bool = False,
@@ -182,14 +223,27 @@ class FakeTwilio:
 
 def _post_signed(url: str, params: dict[str, str]) -> int:
     """POST `params` to `url` signed as Twilio signs its webhooks; the HTTP status."""
+    return _post(url, params, timeout=10)[0]
+
+
+def _post(url: str, params: dict[str, str], timeout: float) -> tuple[int, bytes]:
+    """POST `params` to `url` signed as Twilio signs its webhooks: the status and body."""
     signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
     request = urllib.request.Request(url, data=urlencode(params).encode(),
                                      headers={"X-Twilio-Signature": signature})
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status, answer.read()
     except urllib.error.HTTPError as exc:
-        return exc.code
+        with exc:
+            return exc.code, b""
+
+
+def _twiml_messages(body: bytes) -> tuple[str, ...]:
+    """The texts of a TwiML answer's <Message> verbs (what Twilio sends back)."""
+    if not body.strip():
+        return ()
+    return tuple("".join(m.itertext()) for m in ET.fromstring(body).iter("Message"))
 
 
 def _sent(message: Accepted | Incoming) -> datetime:

@@ -31,4 +31,4 @@ def failing(engine, prefix: str, times: int = 1):
 def store_only(inbox, body: str, at, sid: str = "SMstored", sender: str = PATIENT) -> int:
     """What a webhook that died right after storing leaves: the reply, unread."""
     params = {"MessageSid": sid, "From": sender, "To": "+13125550199", "Body": body}
-    return inbox._store(from_form(params, urlencode(params).encode()), at)
+    return inbox._store(from_form(params, urlencode(params).encode()), at)[0]

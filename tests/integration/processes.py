@@ -72,15 +72,17 @@ class Workers:
     def __init__(self):
         self.procs: list[subprocess.Popen] = []
 
-    def start(self, cwd, env: dict[str, str], *args: str, capture: bool = True) -> subprocess.Popen:
+    def start(self, cwd, env: dict[str, str], *args: str, capture: bool = True,
+              script: Path = WORKER) -> subprocess.Popen:
         """`capture`: pipes for `Output` to read. Otherwise the output goes to a file in
-        `cwd`: an unread pipe fills up and blocks the worker on its next log line."""
+        `cwd`: an unread pipe fills up and blocks the worker on its next log line.
+        `script`: what to run instead of worker.py (a wrapper that runs it)."""
         if capture:
             out = err = subprocess.PIPE
         else:
             out = open(Path(cwd) / f"worker-{len(self.procs)}.log", "w")  # noqa: SIM115
             err = subprocess.STDOUT
-        proc = subprocess.Popen([sys.executable, str(WORKER), *(args or ("--no-web",))],
+        proc = subprocess.Popen([sys.executable, str(script), *(args or ("--no-web",))],
                                 cwd=cwd, env=env, stdout=out, stderr=err, text=True)
         if not capture:
             out.close()  # the child has its own handle

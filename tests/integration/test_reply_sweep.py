@@ -88,6 +88,20 @@ def test_a_reply_stored_by_a_process_that_died_is_read_by_the_sweep(sessions, pa
     assert stored.response_kind is None  # nothing was answered, and the sweep answers nothing
 
 
+def test_a_reply_read_late_answers_the_question_open_when_it_was_sent(engine, sessions,
+                                                                      patient, inbox):
+    from tests.integration.helpers import rows
+    from tests.integration.texting import play_to
+
+    asked = play_to(engine, patient, "pain-check")  # its window: 2 h
+    store_only(inbox, "3", asked + timedelta(hours=1, minutes=59, seconds=30))
+    assert sweep_for(inbox, asked + timedelta(hours=2), minutes=2) == {"read": 1}
+    stored = the_reply(sessions)
+    assert stored.processed_at >= asked + timedelta(hours=2)  # read after the window closed
+    assert (stored.score, stored.question_id) == (3, rows(sessions, patient)["pain-check"].id)
+    assert flags(sessions) == []  # not "no question open"
+
+
 def test_a_reply_stored_before_the_sweep_existed_is_read_at_once(sessions, patient, inbox):
     reply_id = store_only(inbox, "3", AT)
     with sessions.begin() as session:  # as migration 0009 leaves an old unread reply
