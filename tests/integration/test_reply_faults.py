@@ -1,6 +1,6 @@
 """The acceptance fault matrix of issue 12, "No silent failure between a patient and the
 clinic": every fault below, on SQLite and on PostgreSQL, and afterwards every reply is
-stored and read exactly once, every red flag is raised, nothing is answered twice.
+stored and read exactly once, every red flag is raised and paged, nothing is answered twice.
 
 One scenario for every case. Ana is enrolled (baseline pain 8) and was sent the pain
 check at 18:00 UTC; its reply window closes at 20:00. She answers in its last minute, three
@@ -17,8 +17,8 @@ Twilio; (c) the web process is killed (SIGKILL) between storing a text and readi
 (d) the database is locked for 30 s, with the service's own lock waits and with waits
 shorter than the lock; (e) the service is down for ten minutes. Each case injects its
 fault, checks that it bit (the state it leaves before recovery), lets the ticks run for
-half an hour and ends in `assert_every_reply_heard`. Paging of red flags is a feature
-being built beside this one: its assertion belongs in that function.
+half an hour (with the dispatch tick, which pages the person on call, nora, about the red
+flag) and ends in `assert_every_reply_heard`.
 """
 
 from __future__ import annotations
@@ -37,10 +37,12 @@ from sqlalchemy import event, func, select
 from werkzeug.serving import make_server
 
 from reminders.backfill import Backfiller
-from reminders.core.statuses import FlagStatus
+from reminders.core.statuses import FlagStatus, MessageStatus
 from reminders.core.triage import FlagKind, Priority
 from reminders.db import make_engine, session_factory
-from reminders.models import Enrollment, Flag, Reply, flag_replies
+from reminders.dispatcher import Dispatcher
+from reminders.models import Enrollment, Flag, PageRound, Reply, flag_replies
+from reminders.paging import page_due
 from reminders.reply_sweep import sweep_replies
 from reminders.transports.twilio_sms import TwilioTransport
 from reminders.web import create_app
@@ -48,6 +50,7 @@ from tests.conftest import PG_SCHEMA, POSTGRES_URL
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio, FakeTwilioServer
 from tests.integration.helpers import NOW
 from tests.integration.injected import failing
+from tests.integration.oncall import MOBILES
 from tests.integration.processes import Output, Workers, free_port, worker_env
 from tests.integration.texting import PATIENT, answers, play_to, rows
 
@@ -203,6 +206,9 @@ class Scene:
                 total["not_listed"] = total.get("not_listed", 0) + counts.failed
             for key, n in sweep_replies(inbox, self.settings.reply_max_attempts, at).items():
                 total[key] = total.get(key, 0) + n
+            # the dispatch tick: page rounds due, then every due text (pages included)
+            page_due(self.sessions, self.settings, at)
+            Dispatcher(self.engine, provider, clock=lambda t=at: t).run_once()
             at += SWEEP
         return total
 
@@ -422,7 +428,8 @@ FAULTS: dict[str, Callable[[Scene], dict[str, Answer]]] = {
 
 def assert_every_reply_heard(scene: Scene, answered: dict[str, Answer]) -> None:
     """Every text Ana sent, as the provider holds it, is stored once (by MessageSid) and
-    read once; each red flag is an urgent flag of her enrolment linked to its reply, once;
+    read once; each red flag is an urgent flag of her enrolment linked to its reply, once,
+    that paged the person on call;
     her score answers the pain check; nothing else was flagged (no "a reply could not be
     read": no case here gives up); and no text was answered twice: `answered` says, for
     each, what the service recorded as its answer and whether that reached her phone, and
@@ -457,6 +464,16 @@ def assert_every_reply_heard(scene: Scene, answered: dict[str, Answer]) -> None:
             assert kind is None, f"{body!r} recovered late, and answered"
     kinds = sorted(f.kind.value for f in flags.values())
     assert kinds == ["red_flag"], kinds  # one flag: later red flags join the open one
+    # ... and it paged the person on call, through the provider, once
+    (red,) = flags.values()
+    with scene.sessions() as session:
+        first = session.scalars(select(PageRound).where(PageRound.flag_id == red.id)
+                                .order_by(PageRound.round)).first()
+        assert first is not None, "the red flag paged nobody"
+        (page,) = first.pages
+        assert (page.staff.name, page.text.status) == ("nora", MessageStatus.SENT)
+    to_nora = [m.body for m in scene.fake.accepted if m.to == MOBILES["nora"]]
+    assert to_nora and f"flag {red.id} " in to_nora[0], to_nora
     assert enrollment.anaesthetic_pain == 3 and enrollment.diagnostic_relief_met is True
 
 
@@ -479,7 +496,7 @@ def service_sessions(fault: str, engine, sessions) -> Iterator[object]:
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-def test_every_reply_is_heard_whatever_fails(fault, engine, sessions, patient, settings,
+def test_every_reply_is_heard_whatever_fails(fault, engine, sessions, patient, team, settings,
                                              protocols, hip, twilio, db_url, tmp_path):
     clock = [NOW]
     asked = play_to(engine, patient, "pain-check")
