@@ -48,9 +48,13 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
 
     def dispatch_tick() -> None:
         # pages first: a round written now goes out in this very pass
-        paged = page_due(sessions, inbox.settings, utcnow())
-        if paged.rounds:
-            log.info("paging: %s rounds, %s texts", paged.rounds, paged.texts)
+        try:
+            paged = page_due(sessions, inbox.settings, utcnow())
+        except Exception:  # never stop patients' texts: the next tick pages again
+            log.exception("paging failed; tried again at the next tick")
+        else:
+            if paged.rounds:
+                log.info("paging: %s rounds, %s texts", paged.rounds, paged.texts)
         counts = dispatcher.run_once()
         if any(counts.as_dict().values()):
             log.info("dispatch: %s", " ".join(f"{k}={v}" for k, v in counts.as_dict().items() if v))
