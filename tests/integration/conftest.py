@@ -1,6 +1,14 @@
 import pytest
 
 from tests.conftest import PG_SCHEMA, POSTGRES_URL
+from tests.fakes.twilio_api import FakeTwilioServer
+
+
+@pytest.fixture
+def twilio():
+    """The loopback fake of Twilio's API, for one test."""
+    with FakeTwilioServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -11,17 +11,11 @@ from reminders.inbound import Inbox
 from reminders.models import Flag, Reply
 from reminders.transports.base import TransportError
 from reminders.transports.twilio_sms import TwilioTransport
-from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioServer, Incoming
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, Incoming
 from tests.integration.helpers import NOW, rows
 from tests.integration.texting import PATIENT, STRANGER, kinds, play_to, replies
 
 OURS = "+13125550199"
-
-
-@pytest.fixture
-def twilio():
-    with FakeTwilioServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -18,19 +18,13 @@ from reminders.models import Flag
 from reminders.paging import page_due
 from reminders.transports.twilio_sms import TwilioTransport
 from reminders.web import create_app
-from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioServer
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN
 from tests.integration.helpers import dispatcher
 from tests.integration.oncall import MOBILES, NIGHT, urgent
 from tests.integration.processes import free_port
 from tests.integration.staff import SECRET, Staff
 
 OURS = "+13125550199"
-
-
-@pytest.fixture
-def twilio():
-    with FakeTwilioServer() as server:
-        yield server
 
 
 @pytest.fixture

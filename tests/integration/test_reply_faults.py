@@ -479,12 +479,6 @@ def assert_every_reply_heard(scene: Scene, answered: dict[str, Answer]) -> None:
 
 # --- the matrix ---------------------------------------------------------------------------
 
-@pytest.fixture
-def twilio():
-    with FakeTwilioServer() as server:
-        yield server
-
-
 @contextmanager
 def service_sessions(fault: str, engine, sessions) -> Iterator[object]:
     """The service's sessions: the test's, but for the case whose lock waits are short."""

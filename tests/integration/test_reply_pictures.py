@@ -22,12 +22,6 @@ JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40 + b"\xff\xd9"  # ~10 KB
 
 
 @pytest.fixture
-def twilio():
-    with FakeTwilioServer() as server:
-        yield server
-
-
-@pytest.fixture
 def staff_app(sessions, settings, protocols, twilio):
     """The staff pages of a service that has the account's credentials and whose API base
     URL is the loopback fake (a second web process beside the webhook's)."""
