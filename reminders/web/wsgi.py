@@ -15,10 +15,13 @@ import os
 from dotenv import find_dotenv, load_dotenv
 from flask import Flask
 
+from reminders.log_setup import configure_logging
 from reminders.settings import Settings
 from reminders.web import create_app
 
 
 def create_app_from_env() -> Flask:
     load_dotenv(find_dotenv(usecwd=True))
-    return create_app(Settings.from_env(os.environ))
+    settings = Settings.from_env(os.environ)
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO"), settings.log_format)
+    return create_app(settings)
