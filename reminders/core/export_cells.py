@@ -7,6 +7,8 @@ cell gets a leading `'` (OWASP's advice: shown as text, the quote hidden by most
 spreadsheets). Two kinds of cell keep their sign: a value that is wholly an E.164 phone
 number (the patient's number, stored that way) and a number the export itself wrote (an
 `int` or `float` from the code, never a string a person typed: a patient's "-1" is text).
+
+Short on purpose: one rule every export shares, kept apart so no export can skip it.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ line, a traceback's locals). Anything shaped like a phone number keeps its last 
 and its punctuation; every other digit becomes `*`. A false positive (a long id, a
 timestamp in nanoseconds) costs a less readable line, a false negative a leak, so the
 shapes are generous.
+
+Short on purpose: one pattern and its mask, shared by every log handler.
 """
 
 from __future__ import annotations
