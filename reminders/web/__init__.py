@@ -59,7 +59,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         "media": make_media(settings),  # patients' pictures, fetched for staff (or None)
         "clock": utcnow,  # tests replace it with a fixed clock
     }
-    from reminders.web import api, auth, health, pages, twilio_hooks
+    from reminders.web import api, auth, headers, health, pages, twilio_hooks
     from reminders.web.current import IdConverter
 
     app.url_map.converters["id"] = IdConverter
@@ -70,4 +70,5 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     auth.csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing for a forged form to ride on
     app.register_error_handler(HTTPException, api.http_error)
     pages.init_app(app)
+    headers.init_app(app)
     return app
