@@ -60,15 +60,17 @@ class Queued:
     def local_send_at(self) -> datetime:
         return self.send_at.astimezone(ZoneInfo(self.timezone))
 
-    def summary(self) -> str:
-        """What will happen, in a sentence for the staff member who sent it."""
+    def summary(self, named: bool = True) -> str:
+        """What will happen, in a sentence for the staff member who sent it. Not `named`:
+        "the patient" instead of the name (a flash message rides in the session cookie)."""
+        who = self.first_name if named else "the patient"
         if not self.held:
-            return (f"Sending now: the text to {self.first_name} goes out within a minute. "
+            return (f"Sending now: the text to {who} goes out within a minute. "
                     "Their answer comes to you.")
         local = self.local_send_at()
         hour = f"{local:%I:%M}".lstrip("0") + (" a.m." if local.hour < 12 else " p.m.")
         return (f"Held until {hour} patient time ({local:%a %d %b}): it is outside texting "
-                f"hours for {self.first_name}. It goes then; their answer comes to you.")
+                f"hours for {who}. It goes then; their answer comes to you.")
 
 
 def staff_message(body: str | None, saved: str | None) -> str | SavedReply:
