@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.audit import Actor, record
+from reminders.core import limits
 from reminders.core.errors import ValidationError
 from reminders.models import ApiToken, LoginAttempt, Role, StaffMember
 
@@ -63,8 +64,8 @@ def check_name(name: str, field: str = "name") -> str:
 def check_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
         raise ValidationError({"password": f"must be at least {MIN_PASSWORD} characters"})
-    if len(password) > 256:
-        raise ValidationError({"password": "must be at most 256 characters"})
+    if len(password) > limits.PASSWORD:
+        raise ValidationError({"password": f"must be at most {limits.PASSWORD} characters"})
     return password
 
 

@@ -19,12 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
+from reminders.core import limits
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.reply_eval import COLUMNS, KINDS, escape
 from reminders.models import Enrollment, Flag, Reply, ReplyCorrection, flag_replies
 
 RELIEF = ("better", "same", "worse", "no_effect")
-MAX_NOTE = 2000
+MAX_NOTE = limits.NOTE
 _PHONE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 PHONE_STAND_IN, NAME_STAND_IN = "555-0100", "Alex"
