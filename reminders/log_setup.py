@@ -1,8 +1,8 @@
 """Logging for the entry points: one handler on the root logger, phone numbers masked.
 
 `configure_logging` replaces `logging.basicConfig`: text (the default) or one JSON object
-per line (`LOG_FORMAT=json`, for a log shipper). Every record passes `PhoneMaskFilter`
-on the way out, message, arguments and traceback alike (see reminders/core/redact.py).
+per line (`LOG_FORMAT=json`, for a log shipper). Every line is masked on the way out,
+message, arguments and traceback alike (see reminders/core/redact.py).
 Libraries that log patients' numbers at INFO are held at WARNING: the twilio client logs
 each request's `To` and its query (a reconciliation lists messages by recipient).
 """
@@ -22,7 +22,6 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # One line per tick or per request drowns the useful lines; the twilio client's INFO lines
 # carry phone numbers and query strings.
 QUIET_LOGGERS = ("apscheduler", "alembic", "waitress.queue", "twilio", "twilio.http_client")
-_PLAIN = logging.Formatter()
 HANDLER_NAME = "reminders"
 
 
@@ -38,31 +37,29 @@ class _CurrentStderr(logging.StreamHandler):
         pass
 
 
-class PhoneMaskFilter(logging.Filter):
-    """Masks phone-shaped text in a record's message, arguments and traceback, in place."""
+class MaskingFormatter(logging.Formatter):
+    """The usual text line (message, arguments, traceback) with phone-shaped text masked.
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_phones(record.getMessage())
-        record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = _PLAIN.formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = mask_phones(record.exc_text)
-        if record.stack_info:
-            record.stack_info = mask_phones(record.stack_info)
-        return True
+    Masks at formatting, not in a filter that rewrites the record: the record is shared
+    with every other handler (a test's capture, a library's), which should see it as made."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_phones(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, exception."""
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, exception;
+    each masked before encoding (an escaped line break would hide a number's start)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        exception = record.exc_text or (self.formatException(record.exc_info)
-                                        if record.exc_info else None)
+        exception = self.formatException(record.exc_info) if record.exc_info else None
+        if record.stack_info:
+            exception = (exception + "\n" if exception else "") + record.stack_info
         return json.dumps({
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname, "logger": record.name, "message": record.getMessage(),
-            "exception": exception,
+            "level": record.levelname, "logger": record.name,
+            "message": mask_phones(record.getMessage()),
+            "exception": mask_phones(exception) if exception else None,
         }, ensure_ascii=False)
 
 
@@ -77,8 +74,7 @@ def configure_logging(level: str | int = "INFO", fmt: str = "text",
     handler: logging.Handler = (logging.StreamHandler(stream) if stream is not None
                                 else _CurrentStderr())
     handler.set_name(HANDLER_NAME)  # ours, to replace on a second call
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
-    handler.addFilter(PhoneMaskFilter())
+    handler.setFormatter(JsonFormatter() if fmt == "json" else MaskingFormatter(TEXT_FORMAT))
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
         root.removeHandler(old)
