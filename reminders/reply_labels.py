@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from reminders.audit import Actor, record
 from reminders.core import limits
 from reminders.core.errors import NotFound, ValidationError
+from reminders.core.export_cells import export_cell
 from reminders.core.reply_eval import COLUMNS, KINDS, escape
 from reminders.models import Enrollment, Flag, Reply, ReplyCorrection, flag_replies
 
@@ -157,7 +158,8 @@ def export_labelled(sessions: sessionmaker[Session], actor: Actor, now: datetime
         rows = labelled_rows(session)
         record(session, actor, "exported", now, detail=f"labelled replies ({len(rows)})")
     header = "# Replies read by staff (reminders export-replies): docs/reply-corpus.md\n"
-    lines = ["\t".join(COLUMNS)] + ["\t".join(row) for row in rows]
+    # a spreadsheet opens a .tsv too: cells it would run are quoted (read_corpus unquotes)
+    lines = ["\t".join(COLUMNS)] + ["\t".join(export_cell(c) for c in row) for row in rows]
     return header + "\n".join(lines) + "\n", len(rows)
 
 

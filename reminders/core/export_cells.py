@@ -33,6 +33,14 @@ def is_formula(text: str) -> bool:
     return False
 
 
+def needs_quote(text: str) -> bool:
+    """A formula, or text that would read back as one once a quote is taken off: `'=1`
+    is written `''=1`, so `read_cell` gives back exactly what was exported."""
+    while text.startswith("'"):
+        text = text[1:]
+    return is_formula(text) and not _E164.fullmatch(text)
+
+
 def export_cell(value: object) -> str:
     """The text of one exported cell: `None` is empty, a formula is quoted (see above)."""
     if value is None:
@@ -42,4 +50,9 @@ def export_cell(value: object) -> str:
     text = str(value)
     if _E164.fullmatch(text):
         return text
-    return "'" + text if is_formula(text) else text
+    return "'" + text if needs_quote(text) else text
+
+
+def read_cell(cell: str) -> str:
+    """What `export_cell` was given, from what it wrote (for a file read back in)."""
+    return cell[1:] if cell.startswith("'") and needs_quote(cell[1:]) else cell

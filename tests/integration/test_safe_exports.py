@@ -8,9 +8,11 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
+from reminders.core.export_cells import is_formula
+from reminders.core.reply_eval import read_corpus
 from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.inbound_message import from_form
-from reminders.models import Flag
+from reminders.models import Flag, Reply
 from tests.integration.helpers import NOW, dispatcher, form
 
 PHONES = ["+13125550101", "+13125550102", "+13125550103", "+13125550104"]
@@ -58,3 +60,28 @@ def test_formulas_a_patient_texts_are_quoted_in_every_export(svc, engine, sessio
     assert row["enrollment_id"] == str(ids[0])
     assert row["consent_by"] == "'-Nurse Kim"  # staff text too
     assert row["baseline_pain"] == "8"
+
+
+def test_the_labelled_replies_export_quotes_formulas_and_reads_back_as_sent(svc, engine,
+                                                                           sessions, kim):
+    ids = [enroll(svc, form(phone=phone, baseline_pain=8), CONSENT_TAKER, NOW)
+           for phone in PHONES]
+    for day in range(7):
+        dispatcher(engine, NOW + timedelta(days=day, minutes=5)).run_once()
+    for phone, body in zip(PHONES, ATTACKS, strict=True):
+        _text(kim, phone, body, NOW + timedelta(days=6, hours=1))
+    with sessions() as session:
+        replies = {r.body: (r.id, r.enrollment_id) for r in session.scalars(select(Reply))}
+    for body in ATTACKS:
+        reply_id, enrollment_id = replies[body]
+        kim.get(f"/enrollments/{enrollment_id}")
+        assert kim.post(f"/enrollments/{enrollment_id}/replies/{reply_id}/reading",
+                        {"agrees": "no", "flags": ["needs_review"],
+                         "note": "@staff: odd"}).status_code == 302
+    response = kim.get("/reports/replies.tsv")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    text = response.get_data(as_text=True)
+    cells = [c for line in text.splitlines()[2:] for c in line.split("\t")]
+    assert not [c for c in cells if is_formula(c)]  # nothing a spreadsheet would run
+    assert sorted(r.body for r in read_corpus(text)) == sorted(ATTACKS)  # read back as sent
+    assert len(ids) == len(ATTACKS)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminders.core.export_cells import FORMULA_STARTS, export_cell, is_formula
+from reminders.core.export_cells import FORMULA_STARTS, export_cell, is_formula, read_cell
 
 ATTACKS = ['-1+HYPERLINK("http://x")', "+1-cmd|' /C calc'!A0", "＝1+1", "@SUM(1)",
            "=HYPERLINK(\"x\")", "\t=1", "\r=1", "\n=1", "  =1+1", "\u3000＋1", "\u200b=1",
@@ -45,3 +45,14 @@ def test_a_formula_sign_after_any_blanks_is_quoted(sign, blanks, rest):
 @given(st.integers() | st.floats(allow_nan=False))
 def test_numbers_the_export_wrote_keep_their_sign(number):
     assert export_cell(number) == str(number)
+
+
+@given(st.text())
+def test_a_cell_reads_back_as_exactly_what_was_exported(text):
+    assert read_cell(export_cell(text)) == text
+
+
+@pytest.mark.parametrize(("text", "cell"), [("'=1", "''=1"), ("'nada' = 0", "'nada' = 0"),
+                                            ("-", "'-"), ("'", "'")])
+def test_a_leading_quote_of_the_patients_own_survives_the_round_trip(text, cell):
+    assert export_cell(text) == cell and read_cell(cell) == text
