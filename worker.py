@@ -1,8 +1,9 @@
 """Run the service: scheduler and web app in one process (`make run` calls this).
 
 `--no-web` runs only the scheduler (extra workers), `--web-only` only the web app (behind
-its own process manager). Refuses to start on an invalid schedules file, a bad setting or
-an out-of-date database. SIGTERM / SIGINT finish the batch in flight, then exit 0.
+its own process manager). Refuses to start on an invalid schedules file, a bad setting, a
+database that cannot be reached or written, or an out-of-date database. SIGTERM / SIGINT
+finish the batch in flight, then exit 0.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from dotenv import find_dotenv, load_dotenv
 from waitress.server import create_server
 
 from reminders.core.protocol_loader import ProtocolError
-from reminders.db import make_engine, session_factory
+from reminders.database_check import DatabaseUnavailable, open_database
+from reminders.db import session_factory
 from reminders.inbound import Inbox
 from reminders.migrate import is_current
 from reminders.protocol_files import read_schedules
@@ -66,7 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         for message in exc.errors:
             log.error("refusing to start: %s", message)
         return 2
-    engine = make_engine(settings.database_url)
+    try:
+        engine = open_database(settings.database_url)
+    except DatabaseUnavailable as exc:
+        log.error("refusing to start: DATABASE_URL: %s", exc)
+        return 2
     if not is_current(engine):
         log.error("refusing to start: the database schema is not up to date; "
                   "run `reminders init-db` (or `make run`)")

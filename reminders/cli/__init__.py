@@ -17,6 +17,7 @@ from reminders.cli import flags, paging, patients, replies, setup, texting
 from reminders.cli.common import EXIT_FAILURE, EXIT_INPUT, UsageError
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.protocol_loader import ProtocolError
+from reminders.database_check import DatabaseUnavailable
 from reminders.settings import SettingsError
 
 
@@ -53,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {message}", file=sys.stderr)
     except (SettingsError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+    except DatabaseUnavailable as exc:  # one line, as worker.py says it
+        print(f"refusing to start: DATABASE_URL: {exc}", file=sys.stderr)
     except NotFound as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
