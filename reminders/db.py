@@ -113,8 +113,8 @@ def checkpoint_wal(engine: Engine) -> tuple[int, int, int]:
     try:  # the DBAPI connection: a checkpoint cannot run inside our BEGIN IMMEDIATE
         cursor = raw.cursor()
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        row = cursor.fetchone()
+        busy, pages, done = cursor.fetchone() or (1, -1, -1)  # always one row, says SQLite
         cursor.close()
     finally:
         raw.close()
-    return row[0], row[1], row[2]
+    return busy, pages, done

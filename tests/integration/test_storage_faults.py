@@ -10,14 +10,18 @@ with `default_transaction_read_only`.
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from reminders.db import WAL_SIZE_LIMIT_BYTES, checkpoint_wal, make_engine
+from reminders.db import WAL_SIZE_LIMIT_BYTES, make_engine, session_factory
+from reminders.inbound import Inbox
 from reminders.migrate import upgrade
+from reminders.scheduler import build_scheduler
 from reminders.web import create_app
+from reminders.wiring import make_dispatcher, make_transport
 from tests.conftest import PG_SCHEMA, POSTGRES_URL
 from tests.integration.helpers import NOW
 from tests.integration.processes import WORKER, worker_env
@@ -40,8 +44,6 @@ def read_only_engine(engine):
 
 def test_healthz_answers_503_with_the_reason_when_the_database_is_read_only(
         engine, read_only_engine, settings, protocols):
-    from reminders.db import session_factory
-
     app = create_app(settings, session_factory(read_only_engine), protocols)
     app.extensions["reminders"]["clock"] = lambda: NOW
     response = app.test_client().get("/healthz")
@@ -63,9 +65,26 @@ def test_every_sqlite_connection_limits_the_wal_size(tmp_path):
     engine.dispose()
 
 
-def test_the_checkpoint_truncates_a_wal_that_a_long_reader_let_grow(tmp_path):
+def _worker_scheduler(engine, settings, protocols):
+    transport = make_transport(settings)
+    return build_scheduler(make_dispatcher(settings, engine, transport), engine, transport,
+                           1.0, Inbox(session_factory(engine), protocols, settings))
+
+
+def test_the_worker_checkpoints_sqlite_every_five_minutes_and_postgresql_never(
+        engine, settings, protocols):
+    job = _worker_scheduler(engine, settings, protocols).get_job("wal-checkpoint")
+    if engine.dialect.name == "sqlite":
+        assert job.trigger.interval == timedelta(minutes=5)
+    else:
+        assert job is None
+
+
+def test_the_checkpoint_truncates_a_wal_that_a_long_reader_let_grow(
+        tmp_path, settings, protocols):
     path = tmp_path / "w.db"
     engine = make_engine(f"sqlite:///{path}")
+    checkpoint = _worker_scheduler(engine, settings, protocols).get_job("wal-checkpoint").func
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE notes (body TEXT)"))
     # another program's open read transaction (the service's own all take the write lock)
@@ -78,8 +97,7 @@ def test_the_checkpoint_truncates_a_wal_that_a_long_reader_let_grow(tmp_path):
     wal = Path(f"{path}-wal")
     assert wal.stat().st_size > 1_000_000  # the WAL did grow while the reader stayed
     reader.close()
-    busy, _, _ = checkpoint_wal(engine)
-    assert busy == 0
+    checkpoint()  # the worker's job
     assert wal.stat().st_size == 0
     with engine.connect() as conn:  # nothing was lost on the way
         assert conn.execute(text("SELECT count(*) FROM notes")).scalar() == 200
