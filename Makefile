@@ -21,7 +21,9 @@ contract-tools:
 	  test -x $(PRISM) || npm ci --prefix tests/contract --no-audit --no-fund --silent; \
 	else echo "npm not found: contract tests will be skipped"; fi
 
+# A SECRET_KEY in .env (made once, never replaced) keeps staff signed in across restarts.
 run: $(STAMP)
+	$(VENV)/bin/reminders ensure-secret-key
 	$(VENV)/bin/reminders init-db --first-admin
 	$(PY) worker.py
 

@@ -154,6 +154,10 @@ class Settings:
             if not (values.get("twilio_messaging_service_sid") or values.get("twilio_from_number")):
                 raise SettingsError("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER: one "
                                     "is required with SMS_TRANSPORT=twilio")
+            if not values.get("secret_key"):  # else every restart signs every staff member out
+                raise SettingsError("SECRET_KEY: required with SMS_TRANSPORT=twilio (staff "
+                                    "sessions must outlive a restart); `reminders "
+                                    "ensure-secret-key` writes one to .env")
         try:
             zone(str(values.get("clinic_timezone", cls.clinic_timezone)))
         except ValueError as exc:

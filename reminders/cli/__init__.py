@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from dotenv import find_dotenv, load_dotenv
 
-from reminders.cli import flags, paging, patients, replies, setup, texting
+from reminders.cli import flags, operations, paging, patients, replies, setup, texting
 from reminders.cli.common import EXIT_FAILURE, EXIT_INPUT, UsageError
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.protocol_loader import ProtocolError
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print JSON")
         return p
 
-    for group in (setup, patients, texting, flags, replies, paging):
+    for group in (setup, patients, texting, flags, replies, paging, operations):
         group.register(command)
     return parser
 
