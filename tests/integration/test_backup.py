@@ -5,6 +5,7 @@ pointed to pg_dump. And `reminders ensure-secret-key` (what `make run` calls).""
 import os
 import sqlite3
 import stat
+import subprocess
 import threading
 
 from sqlalchemy import text
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from reminders.cli import main
 from reminders.db import make_engine
 from reminders.migrate import upgrade
+from reminders.settings import PROJECT_ROOT
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -137,3 +139,12 @@ def test_ensure_secret_key_leaves_a_key_from_the_environment_alone(tmp_path, mon
     code, out, _ = run(capsys, "ensure-secret-key")
     assert (code, out.strip()) == (0, "SECRET_KEY is already set: kept")
     assert not (tmp_path / ".env").exists()
+
+
+def test_make_run_keeps_a_secret_key_before_it_starts_anything():
+    """`make run` calls ensure-secret-key before init-db and the worker read .env."""
+    result = subprocess.run(["make", "-n", "run"], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, timeout=60)
+    commands = [line.split()[0:2] for line in result.stdout.splitlines() if line.strip()]
+    assert commands[-3:] == [[".venv/bin/reminders", "ensure-secret-key"],
+                             [".venv/bin/reminders", "init-db"], [".venv/bin/python", "worker.py"]]
