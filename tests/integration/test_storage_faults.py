@@ -126,7 +126,9 @@ UNUSABLE = {
 }
 ENTRY_POINTS = {"worker.py": [sys.executable, str(WORKER), "--no-web"],
                 "reminders list": [sys.executable, "-m", "reminders", "list"],
-                "reminders init-db": [sys.executable, "-m", "reminders", "init-db"]}
+                "reminders init-db": [sys.executable, "-m", "reminders", "init-db"],
+                "wsgi entry point": [sys.executable, "-c", "from reminders.web.wsgi import "
+                                     "create_app_from_env; create_app_from_env()"]}
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
