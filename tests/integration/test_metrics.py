@@ -2,8 +2,10 @@
 histograms and the provider error counter move with webhooks and sends, and only an
 allowed address or the metrics token gets in. Parsed with prometheus_client's parser."""
 
+import signal
+import urllib.request
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -12,11 +14,14 @@ from twilio.request_validator import RequestValidator
 
 from reminders.core.statuses import FlagStatus, MessageStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
+from reminders.db import make_engine, session_factory
 from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.flags import raise_flag
 from reminders.inbound import Inbox
 from reminders.metrics import Metrics
+from reminders.migrate import upgrade
 from reminders.models import Flag, OutboxMessage
+from reminders.services import Services
 from reminders.settings import Settings
 from reminders.transports.base import DeliveryUnknown, Refusal, TransportError
 from reminders.transports.fake import FakeTransport
@@ -24,6 +29,7 @@ from reminders.web import create_app
 from reminders.wiring import make_dispatcher
 from tests.integration.helpers import NOW, form, rows
 from tests.integration.injected import failing, store_only
+from tests.integration.processes import Output, Workers, free_port, midday_zone, worker_env
 from tests.integration.texting import BASE, TOKEN
 
 METRICS_TOKEN = "scrape-token-" + "m" * 24
@@ -185,6 +191,36 @@ def test_the_worker_s_sends_show_on_its_web_app(sessions, settings, protocols, e
     assert errors == {("refused", "invalid_number", "send"): 1,
                       ("transient", "", "send"): 1,
                       ("outcome_unknown", "", "send"): 1}
+
+
+def test_worker_py_shows_the_sends_it_made_on_its_own_metrics(tmp_path, protocols, settings):
+    """The real process: worker.py hands its Metrics to the web app and the dispatcher."""
+    url = f"sqlite:///{tmp_path / 'svc.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    svc = Services(sessions=session_factory(engine), protocols=protocols, settings=settings)
+    now = datetime.now(UTC)
+    enroll(svc, form(injected_at=now - timedelta(minutes=5), timezone=midday_zone()),
+           CONSENT_TAKER, now)
+    engine.dispose()
+    port = free_port()
+    workers = Workers()
+    try:
+        proc = workers.start(tmp_path, worker_env(url), "--port", str(port))
+        output = Output(proc)
+        assert output.wait_for("out", "Hi Ana"), output.text
+        assert output.wait_for("err", f"web app on http://127.0.0.1:{port}"), output.text
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
+            text = answer.read().decode()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        output.join()
+    finally:
+        workers.kill_all()
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for family in text_string_to_metric_families(text) for s in family.samples}
+    assert value(samples, "reminders_send_duration_seconds_count", outcome="sent") >= 1
+    assert value(samples, "reminders_texts", status="sent") >= 1
 
 
 # --- who may scrape -------------------------------------------------------------------------
