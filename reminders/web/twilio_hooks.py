@@ -5,8 +5,6 @@ the way to try replies locally)."""
 
 from __future__ import annotations
 
-from time import perf_counter
-
 from flask import Blueprint, Response, abort, request
 
 from reminders.callbacks import record_status
@@ -14,7 +12,7 @@ from reminders.inbound_message import from_form
 from reminders.transports.twilio_codes import status_report
 from reminders.transports.twilio_sms import signature_is_valid, twiml_reply
 from reminders.web.current import inbox, now, sessions, settings
-from reminders.web.metrics import metrics
+from reminders.web.metrics import metrics, timed
 
 bp = Blueprint("twilio_hooks", __name__, url_prefix="/twilio")
 MAX_BODY = 64 * 1024  # Twilio's forms are a few hundred bytes
@@ -40,31 +38,25 @@ def _signed_form() -> dict[str, str]:
 
 
 @bp.post("/status")
+@timed("status")
 def status():
     """A delivery status. Its ErrorCode becomes a Refusal here, before anything else sees it."""
-    started = perf_counter()
     form = _signed_form()
-    try:
-        raw_id = request.args.get("outbox", "")
-        outbox_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
-        report = status_report(form)
-        done = record_status(sessions(), report, outbox_id, now())
-        if report is not None and report.refusal is not None and done != "duplicate":
-            metrics().carrier_refused(report.refusal)  # Twilio's retries are not counted again
-        return "", 204
-    finally:  # the time Twilio waited, for signed requests only (not a stranger's probes)
-        metrics().webhook_seconds.labels("status").observe(perf_counter() - started)
+    raw_id = request.args.get("outbox", "")
+    outbox_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
+    report = status_report(form)
+    done = record_status(sessions(), report, outbox_id, now())
+    if report and report.refusal and done != "duplicate":  # Twilio's repeats count once
+        metrics().carrier_refused(report.refusal)
+    return "", 204
 
 
 @bp.post("/inbound")
+@timed("inbound")
 def inbound():
     """A text from a phone. Answered with TwiML: a message only when we mean to reply
     (HELP, a red flag, no improvement); an empty response otherwise."""
-    started = perf_counter()
     raw = request.get_data(cache=True)  # before the form is parsed: kept byte for byte
     form = _signed_form()
-    try:
-        outcome = inbox().receive(from_form(form, raw), now())
-        return Response(twiml_reply(outcome.answer), mimetype="text/xml")
-    finally:
-        metrics().webhook_seconds.labels("inbound").observe(perf_counter() - started)
+    outcome = inbox().receive(from_form(form, raw), now())
+    return Response(twiml_reply(outcome.answer), mimetype="text/xml")
