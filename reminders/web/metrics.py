@@ -21,7 +21,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_address
 from time import perf_counter
 
 from flask import Blueprint, Response, current_app, request
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.exposition import choose_encoder
 
 from reminders.metrics import Metrics
 from reminders.web.current import settings
@@ -79,6 +79,7 @@ def scrape():
                and address_allowed(request.remote_addr, config.metrics_allow))
     if not (allowed or _token_matches(config.metrics_token)):
         return Response(status=403)
-    body = generate_latest(metrics().registry)
-    return Response(body, mimetype=None, content_type=CONTENT_TYPE_LATEST,
+    # the format the scraper asks for (Prometheus prefers OpenMetrics), else the classic text
+    encode, content_type = choose_encoder(request.headers.get("Accept", ""))
+    return Response(encode(metrics().registry), content_type=content_type,
                     headers={"Cache-Control": "no-store"})

@@ -8,6 +8,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client.openmetrics.parser import (
+    text_string_to_metric_families as openmetrics_families,
+)
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 from twilio.request_validator import RequestValidator
@@ -109,6 +112,17 @@ def test_the_database_gauges_equal_the_rows(app, sessions, protocols, settings, 
             for p in Priority} == {"urgent": 2, "high": 1, "normal": 0, "info": 0}
     assert {p.value: value(samples, "reminders_oldest_open_flag_seconds", priority=p.value)
             for p in Priority} == {"urgent": 600, "high": 1800, "normal": 0, "info": 0}
+
+
+def test_a_scraper_asking_for_openmetrics_gets_it(app):
+    response = app.test_client().get("/metrics", headers={
+        "Accept": "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/openmetrics-text"
+    families = {family.name: family for family in
+                openmetrics_families(response.get_data(as_text=True))}
+    assert families["reminders_database_up"].samples[0].value == 1
+    assert families["reminders_provider_errors"].type == "counter"
 
 
 def test_an_empty_service_reports_zeros_not_missing_series(app):
