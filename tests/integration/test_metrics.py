@@ -160,6 +160,9 @@ def test_a_signed_inbound_webhook_is_timed_and_a_forged_one_is_not(app, patient)
     assert value(samples, "reminders_webhook_duration_seconds_count", hook="inbound") == 1
     assert value(samples, "reminders_webhook_duration_seconds_bucket", hook="inbound",
                  le="+Inf") == 1
+    text = client.get("/metrics").get_data(as_text=True)  # no patient data in any label
+    for patient_data in ("5550101", "Ana", params["MessageSid"]):
+        assert patient_data not in text
 
 
 def test_a_carrier_refusal_is_counted_once_by_reason(app, engine, sessions, patient):
