@@ -1,8 +1,8 @@
-# Two entry points: `make run` and `make test`. Each builds .venv from a lock file with hashes
-# (requirements/README.md) when it is missing or when pyproject.toml or the lock changed, so
-# both work on a fresh clone. `make run` installs the runtime lock only; `make test` the
-# development lock (runtime + the `dev` extra). One .venv holds either; going from test to
-# run keeps the development tools installed, which is harmless.
+# Two entry points: `make run` and `make test`. Each builds .venv from a lock file with
+# hashes (README, Dependencies and locks) when it is missing or when pyproject.toml or the
+# lock changed, so both work on a fresh clone. `make run` installs the runtime lock only;
+# `make test` the development lock (runtime + the `dev` extra). One .venv holds either; going
+# from test to run keeps the development tools installed, which is harmless.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -1,6 +1,6 @@
 """`make check-lock` against a copy of the project: it passes on the committed locks and fails,
 naming the lock, when pyproject.toml excludes a pinned version. It resolves with uv against
-PyPI (as `make test` does); requirements/README.md says how the locks are made."""
+PyPI (as `make test` does); README's Dependencies and locks says how the locks are made."""
 
 import os
 import re
