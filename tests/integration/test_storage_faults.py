@@ -141,3 +141,15 @@ def test_an_unusable_database_is_one_refusing_to_start_line_and_exit_2(tmp_path,
     assert len(lines) == 1, result.stderr  # no traceback
     assert "refusing to start: DATABASE_URL: " in lines[0]
     assert expected.format(tmp=tmp_path) in lines[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("entry", ["worker.py", "reminders list"])
+def test_a_read_only_postgresql_is_refused_at_start(postgres_engine, tmp_path, entry):
+    url = (f"{POSTGRES_URL}?options=-csearch_path%3D{PG_SCHEMA}"
+           "%20-cdefault_transaction_read_only%3Don")
+    result = _run(ENTRY_POINTS[entry], tmp_path, url)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "refusing to start: DATABASE_URL: the database is read-only" in lines[0]
