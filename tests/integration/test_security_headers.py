@@ -10,7 +10,7 @@ from reminders.web.headers import CONTENT_SECURITY_POLICY
 from tests.integration.helpers import NOW
 from tests.integration.texting import play_to
 
-PUBLIC = {"/login", "/healthz", "/api/v1/openapi.json"}
+PUBLIC = {"/login", "/healthz", "/api/v1/openapi.json", "/metrics"}
 
 
 def _course(engine, sessions, patient, phone) -> dict[str, int]:
@@ -49,8 +49,9 @@ def test_every_page_has_the_security_headers_and_is_not_stored(engine, sessions,
         assert headers["Referrer-Policy"] == "same-origin", path
     picture = next(p for p in paths if "/pictures/" in p)  # the reply has no picture
     api = {p: 401 for p in paths if p.startswith("/api/")}  # a bearer token's, not a session's
+    # /metrics: from allowed addresses only (the test client's is not one)
     assert {p: s for p, s in statuses.items() if s != 200} == {picture: 404, "/login": 302,
-                                                                 **api}
+                                                                 "/metrics": 403, **api}
 
 
 @pytest.mark.parametrize("path", sorted(PUBLIC))
