@@ -59,11 +59,12 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         "media": make_media(settings),  # patients' pictures, fetched for staff (or None)
         "clock": utcnow,  # tests replace it with a fixed clock
     }
-    from reminders.web import api, auth, health, pages, twilio_hooks
+    from reminders.web import api, auth, health, input_guard, pages, twilio_hooks
     from reminders.web.current import IdConverter
 
     app.url_map.converters["id"] = IdConverter
     auth.init_app(app)
+    input_guard.init_app(app)  # after the access guard and CSRF
     for blueprint in (health.bp, twilio_hooks.bp, auth.bp, api.bp, *pages.blueprints):
         app.register_blueprint(blueprint)
     auth.csrf.exempt(twilio_hooks.bp)  # signed by Twilio instead
