@@ -60,6 +60,8 @@ def problems() -> dict[str, str]:
 
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
+            if request.endpoint == "auth.login" and name == "next" and source is request.args:
+                continue  # a redirect target, checked as one: a bad one leads home
             check(name, value, lines=name in MULTI_LINE, limit=MAX_VALUE)
     for name, upload in request.files.items(multi=True):
         check(name, upload.filename or "", lines=False, limit=255)
@@ -72,7 +74,8 @@ def _check():
     found = problems()
     if not found:
         return None
-    if request.endpoint == "auth.login":
+    if request.endpoint == "auth.login" and request.method == "POST" and (
+            {"name", "password"} & set(found)):
         # no account's name holds such characters: the answer any wrong name gets
         return render_template("login.html", error="Wrong name or password.", name=""), 401
     if request.blueprint == "api" or request.path.startswith("/api/"):
