@@ -33,6 +33,15 @@ LABELS = {
     "on_call": "On call", "backup": "Backup", "file": "CSV file", "next": "Next page",
     "account": "Account", "mobile_for": "Account", "revoke": "Token",
 }
+# Where a form words a field its own way.
+FORM_LABELS = {
+    "flag_queue.done": {"note": "Outcome"},
+    "admin.staff": {"name": "Sign-in name"},
+    "admin.tokens": {"name": "Name of the system that will use it"},
+    "patients.phone": {"phone": "New mobile number"},
+    "auth.password": {"password": "New password"},
+    "enrol.submit": {"timezone": "Patient's time zone"},
+}
 _SKIPPED = frozenset({"twilio_hooks.inbound", "twilio_hooks.status", "static"})
 
 
@@ -41,8 +50,10 @@ def init_app(app: Flask) -> None:
     app.before_request(_check)
 
 
-def _label(name: str) -> str:
-    return LABELS.get(name) or name[:MAX_NAME].replace("_", " ").capitalize() or "A field"
+def label(endpoint: str | None, name: str) -> str:
+    """The words the page shows beside field `name` of `endpoint`'s form."""
+    return (FORM_LABELS.get(endpoint or "", {}).get(name) or LABELS.get(name)
+            or name[:MAX_NAME].replace("_", " ").capitalize() or "A field")
 
 
 def problems() -> dict[str, str]:
@@ -85,7 +96,7 @@ def _check():
         response.status_code = 422
         return response
     message = " ".join(
-        f"{'A field' if reason.startswith('its name') else _label(name)}: {reason}."
+        f"{'A field' if reason.startswith('its name') else label(request.endpoint, name)}: {reason}."
         for name, reason in found.items())
     return render_template("error.html", title="Not saved",
                            message=message + " Nothing was saved."), 400

@@ -25,7 +25,7 @@ from reminders.audit import Actor
 from reminders.core.field_text import unstorable
 from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import Base, DeliveryEvent, OutboxMessage, Reply
-from reminders.web.input_guard import LABELS, MAX_VALUE, MULTI_LINE
+from reminders.web.input_guard import MAX_VALUE, MULTI_LINE, label
 from tests.integration.helpers import NOW, dispatcher, form
 from tests.integration.staff import PASSWORD, Staff, make_app
 
@@ -85,7 +85,7 @@ class Site:
     """The pages and forms of the app as an administrator sees them."""
 
     def __init__(self, boss, app):
-        self.boss = boss
+        self.boss, self.app = boss, app
         self.gets: list[str] = []
         self.posts: dict[str, set[str]] = {}
         for rule in app.url_map.iter_rules():
@@ -127,9 +127,10 @@ def site(sessions, settings, protocols, svc, engine, web):
     return Site(boss, app)
 
 
-def named(response, name: str) -> bool:
-    text = html.unescape(response.get_data(as_text=True))
-    return (LABELS.get(name) or name.replace("_", " ").capitalize()) in text
+def named(site, method, url, response, name: str) -> bool:
+    """The page names the field as its form does."""
+    endpoint, _ = site.app.url_map.bind("localhost").match(url, method)
+    return f"{label(endpoint, name)}: " in html.unescape(response.get_data(as_text=True))
 
 
 def check_page(site, sessions, method, url, pairs):
@@ -159,7 +160,7 @@ def check_page(site, sessions, method, url, pairs):
     else:
         assert response.status_code == 400, (method, url, refused, response.status)
         for name in refused:
-            assert named(response, name), (url, name, response.get_data(as_text=True)[-600:])
+            assert named(site, method, url, response, name), (url, name, response.get_data(as_text=True)[-600:])
         assert "Nothing was saved" in response.get_data(as_text=True)
     assert total_rows(sessions) == before, (method, url, refused)
 
@@ -442,3 +443,18 @@ def test_an_odd_error_code_is_recorded_as_no_code(twilio, sessions, code):
     with sessions() as session:
         event = session.scalars(select(DeliveryEvent)).one()
     assert event.error_code is None
+
+
+@pytest.mark.parametrize(("url", "field", "value", "message"), [
+    ("/flags/1/resolve", "note", "done\x00", "Outcome: contains a control character."),
+    ("/enrollments/1/notes", "note", "x" * (MAX_VALUE + 1),
+     f"Note: is longer than {MAX_VALUE:,} characters."),
+    ("/admin/staff", "name", "kim\r\nboss", "Sign-in name: contains a line break."),
+    ("/enrol", "first_name", "Ana\x1b", "First name: contains a control character."),
+])
+def test_a_refusal_names_the_field_as_the_form_does(site, sessions, url, field, value, message):
+    before = total_rows(sessions)
+    response = site.boss.post(url, {field: value})
+    assert response.status_code == 400
+    assert f"{message} Nothing was saved." in html.unescape(response.get_data(as_text=True))
+    assert total_rows(sessions) == before
