@@ -18,6 +18,7 @@ from reminders.core.field_text import unstorable
 
 MAX_VALUE = 20_000  # far above any real field (a note is bounded lower by its own check)
 MAX_NAME = 64
+MAX_REPORTED = 20  # a form of 10,000 bad fields gets a page of 20 reasons, not 10,000
 # Fields where a line break belongs: free text staff type into a text area.
 MULTI_LINE = frozenset({"note", "body", "message", "detail"})
 # The words the forms show beside a field; other fields are named as they are sent.
@@ -63,10 +64,11 @@ def problems() -> dict[str, str]:
     def check(name: str, value: str, *, lines: bool, limit: int) -> None:
         reason = unstorable(name, lines=False, max_length=MAX_NAME)
         if reason:
-            found[name[:MAX_NAME]] = "its name " + reason
+            if len(found) < MAX_REPORTED:
+                found[name[:MAX_NAME]] = "its name " + reason
             return
         reason = unstorable(value, lines=lines, max_length=limit)
-        if reason and name not in found:
+        if reason and name not in found and len(found) < MAX_REPORTED:
             found[name] = reason
 
     for source in (request.args, request.form):
