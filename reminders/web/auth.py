@@ -2,7 +2,8 @@
 every form, and the one guard that turns every other request away.
 
 Only these endpoints answer without a session or a token: the sign-in page, /healthz,
-the Twilio webhooks (they check Twilio's signature instead) and the static assets (CSS,
+the Twilio webhooks (they check Twilio's signature instead), /metrics (it checks the
+scraper's address or its own token: web/metrics.py) and the static assets (CSS,
 JavaScript: no patient data). Everything else, including routes added later, is closed
 by default.
 """
@@ -35,7 +36,7 @@ from reminders.models import Role, StaffMember
 from reminders.web.current import now, sessions
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "health.healthz", "twilio_hooks.inbound",
-                              "twilio_hooks.status", "static"})
+                              "twilio_hooks.status", "metrics.scrape", "static"})
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
