@@ -11,7 +11,6 @@ by default.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -32,6 +31,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from reminders.accounts import LoginRefused, Throttled, authenticate, set_password, token_owner
 from reminders.audit import Actor
 from reminders.core.errors import ValidationError
+from reminders.core.field_text import local_path
 from reminders.models import Role, StaffMember
 from reminders.web.current import now, sessions
 
@@ -145,12 +145,7 @@ def _csrf_refused(error: CSRFError):
 
 def _local_path(target: str | None) -> str | None:
     """Only a path on this site may be a redirect target after sign-in."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target.rstrip("?") or None
+    return local_path(target)
 
 
 @bp.route("/login", methods=["GET", "POST"])
