@@ -54,8 +54,8 @@ def test_a_resolution_note_over_2000_characters_is_refused_and_one_of_2000_is_ke
     ("notes", {"note": LONG_NOTE}, Note, "note: is longer than 2000 characters"),
     ("texts", {"body": "x" * (limits.STAFF_TEXT + 1)}, OutboxMessage,
      "body: is 321 characters; at most 320"),
-    ("texts", {"saved": "x" * 100_000}, OutboxMessage, "saved: must be at most 64 characters"),
-    ("reschedule", {"injected_at": "2" * 100_000}, OutboxMessage,
+    ("texts", {"saved": "x" * 65}, OutboxMessage, "saved: must be at most 64 characters"),
+    ("reschedule", {"injected_at": "2" * 65}, OutboxMessage,
      "injected at: must be at most 64 characters"),
 ])
 def test_an_over_long_patient_page_field_is_refused_naming_it(sessions, patient, kim, path, form,
@@ -69,9 +69,9 @@ def test_an_over_long_patient_page_field_is_refused_naming_it(sessions, patient,
 
 def test_an_over_long_rota_name_is_refused_under_its_field(sessions, boss):
     boss.get("/admin/rota")
-    response = boss.post("/admin/rota/default", {"on_call": "k" * 100_000})
+    response = boss.post("/admin/rota/default", {"on_call": "k" * 65})
     assert response.status_code == 422
-    assert "must be at most 64 characters (this is 100000)" in response.get_data(as_text=True)
+    assert "must be at most 64 characters (this is 65)" in response.get_data(as_text=True)
     assert _count(sessions, RotaShift) == 0
 
 
@@ -91,7 +91,7 @@ def test_an_over_long_first_name_on_the_enrol_form_is_refused(sessions, kim):
 
 @pytest.mark.parametrize(("field", "value"), [
     ("first_name", "A" * 64), ("phone", "5" * 33), ("consent_by", "K" * 129),
-    ("timezone", "America/" + "x" * 100_000), ("injected_at", "2" * 65), ("protocol", "p" * 65),
+    ("timezone", "America/" + "x" * 60), ("injected_at", "2" * 65), ("protocol", "p" * 65),
 ])
 def test_an_over_long_api_field_is_refused_naming_it_and_nothing_is_written(api, sessions,  # noqa: F811
                                                                               field, value):
