@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reminders.clock import utcnow
 from reminders.core.protocol import ProtocolSet
@@ -70,4 +71,11 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     auth.csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing for a forged form to ride on
     app.register_error_handler(HTTPException, api.http_error)
     pages.init_app(app)
+    if settings.trusted_proxies:
+        # Behind nginx or Caddy every request comes from the proxy: believe the last
+        # `trusted_proxies` X-Forwarded-For/-Proto/-Host entries (each proxy appends one),
+        # so the sign-in throttle counts the client's address. Never more: a client
+        # writes the earlier entries itself.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

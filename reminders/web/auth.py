@@ -1,15 +1,22 @@
 """Who may see what: staff sessions (Flask-Login), bearer tokens for the API, CSRF on
 every form, and the one guard that turns every other request away.
 
-Only these endpoints answer without a session or a token: the sign-in page, /healthz,
+Only these endpoints answer without a session or a token: the sign-in page (and its
+second step, the authenticator code), /healthz,
 the Twilio webhooks (they check Twilio's signature instead) and the static assets (CSS,
 JavaScript: no patient data). Everything else, including routes added later, is closed
 by default.
+
+A session holds the member's `session_version` from sign-in; the user loader compares it
+with the stored one on every request, so raising it (sign-out, password change or reset,
+deactivation, an admin removing the authenticator app) ends every session of the member,
+copied cookies included.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -28,13 +35,30 @@ from flask import (
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from reminders.accounts import LoginRefused, Throttled, authenticate, set_password, token_owner
+from reminders import login_throttle
+from reminders.accounts import (
+    LoginRefused,
+    Throttled,
+    authenticate,
+    end_sessions,
+    set_password,
+    token_owner,
+)
 from reminders.audit import Actor
 from reminders.core.errors import ValidationError
+from reminders.core.sign_in_throttle import whole_seconds
 from reminders.models import Role, StaffMember
-from reminders.web.current import now, sessions
+from reminders.second_factor import (
+    check_code,
+    disable,
+    enrol,
+    new_secret,
+    provisioning_uri,
+    qr_svg,
+)
+from reminders.web.current import now, sessions, settings
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "health.healthz", "twilio_hooks.inbound",
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.code", "health.healthz", "twilio_hooks.inbound",
                               "twilio_hooks.status", "static"})
 
 bp = Blueprint("auth", __name__)
@@ -50,6 +74,7 @@ class StaffUser(UserMixin):
     name: str
     role: Role
     must_change_password: bool
+    has_totp: bool
 
     @property
     def is_admin(self) -> bool:
@@ -66,9 +91,14 @@ def _load(user_id: str) -> StaffUser | None:
         return None
     with sessions()() as db:
         member = db.get(StaffMember, int(user_id))
-        if member is None or not member.active:
+        if member is None or not member.active or session.get("version") != member.session_version:
             return None
-        return StaffUser(member.id, member.name, member.role, member.must_change_password)
+        return _user(member)
+
+
+def _user(member: StaffMember) -> StaffUser:
+    return StaffUser(member.id, member.name, member.role, member.must_change_password,
+                     member.totp_secret is not None)
 
 
 def init_app(app: Flask) -> None:
@@ -103,6 +133,11 @@ def _guard():
     if current_user.must_change_password and request.endpoint not in ("auth.password",
                                                                       "auth.logout"):
         return redirect(url_for("auth.password"))
+    if (settings().require_admin_totp and current_user.is_admin and not current_user.has_totp
+            and request.endpoint not in ("auth.totp", "auth.logout", "auth.password")):
+        flash("Set up an authenticator app for your account before going on: this clinic "
+              "requires it for administrators.", "info")
+        return redirect(url_for("auth.totp"))
     return None
 
 
@@ -152,11 +187,29 @@ def _local_path(target: str | None) -> str | None:
     return target.rstrip("?") or None
 
 
+PENDING_SECONDS = 300  # the code step must follow the password within five minutes
+
+
+def _sign_in(member: StaffMember):
+    session.clear()  # a fresh session at sign-in: no fixation
+    login_user(_user(member))
+    session["version"] = member.session_version
+    session["seen"] = now().timestamp()
+    session.permanent = True
+    return redirect(_local_path(request.args.get("next")) or url_for("patients.index"))
+
+
+def _refused(exc: LoginRefused):
+    if isinstance(exc, Throttled):
+        return str(exc), 429, {"Retry-After": str(exc.seconds)}
+    return str(exc), 401, {}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("patients.index"))
-    error, status = None, 200
+    error, status, headers = None, 200, {}
     name = ""
     if request.method == "POST":
         name = request.form.get("name", "")
@@ -164,23 +217,86 @@ def login():
             member = authenticate(sessions(), name, request.form.get("password", ""),
                                   request.remote_addr or "unknown", now())
         except LoginRefused as exc:
-            error, status = str(exc), 429 if isinstance(exc, Throttled) else 401
+            error, status, headers = _refused(exc)
         else:
-            session.clear()  # a fresh session at sign-in: no fixation
-            login_user(StaffUser(member.id, member.name, member.role,
-                                 member.must_change_password))
-            session["seen"] = now().timestamp()
-            session.permanent = True
-            return redirect(_local_path(request.args.get("next")) or url_for("patients.index"))
-    return render_template("login.html", error=error, name=name), status
+            if member.totp_secret is None:
+                return _sign_in(member)
+            session.clear()
+            session["pending"] = [member.id, member.name, now().timestamp()]
+            return redirect(url_for("auth.code", next=_local_path(request.args.get("next"))))
+    return render_template("login.html", error=error, name=name), status, headers
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():
+    """The second step for a member with an authenticator app. Wrong codes count in the
+    sign-in throttle like wrong passwords (6 digits are few)."""
+    pending = session.get("pending")
+    if not pending or now().timestamp() - pending[2] > PENDING_SECONDS:
+        session.pop("pending", None)
+        flash("Please sign in with your name and password first.", "info")
+        return redirect(url_for("auth.login"))
+    staff_id, name = pending[0], pending[1]
+    error, status, headers = None, 200, {}
+    if request.method == "POST":
+        address = (request.remote_addr or "unknown")[:64]
+        delay = login_throttle.admit(sessions(), name, address, now())
+        if delay > timedelta(0):
+            error, status, headers = _refused(Throttled(
+                f"Too many failed sign-ins. Wait {whole_seconds(delay)} seconds and try again.",
+                whole_seconds(delay)))
+        elif check_code(sessions(), staff_id, request.form.get("code", ""), now()):
+            with sessions().begin() as db:
+                login_throttle.settle(db, name, address, True, now())
+                member = db.get(StaffMember, staff_id)
+            if member is not None and member.active:
+                return _sign_in(member)
+            error, status = "Wrong name or password.", 401
+        else:
+            error, status = "That is not the code your authenticator app shows now.", 401
+    return render_template("login_code.html", error=error), status, headers
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(sessions(), current_user.id)  # a copy of this cookie ends here too
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/totp", methods=["GET", "POST"])
+def totp():
+    """Set up (or turn off) an authenticator app for one's own account."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "disable":
+                disable(sessions(), current_user.id, request.form.get("code", ""), now())
+                flash("Your authenticator app is turned off: you sign in with your "
+                      "password alone.", "info")
+                return redirect(url_for("auth.totp"))
+            secret = session.get("totp_enrol")
+            if not secret:
+                raise ValidationError({"code": "the set-up expired; start again"})
+            enrol(sessions(), current_user.id, secret, request.form.get("code", ""), now())
+        except ValidationError as exc:
+            errors = exc.errors
+        else:
+            session.pop("totp_enrol", None)
+            flash("Your authenticator app is set up: sign-in now asks for its code.", "info")
+            return redirect(url_for("patients.index"))
+    secret = uri = svg = None
+    if not current_user.has_totp:
+        # kept in the (signed, HttpOnly) session only until confirmed; shown on this page
+        secret = session.get("totp_enrol") or new_secret()
+        session["totp_enrol"] = secret
+        uri = provisioning_uri(secret, current_user.name, settings().clinic_name)
+        svg = qr_svg(uri)
+    return render_template("account_totp.html", errors=errors, secret=secret, qr=svg), (
+        422 if errors else 200)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -192,11 +308,12 @@ def password():
             errors["confirm"] = "does not match the new password"
         else:
             try:
-                set_password(sessions(), current_user.id,
-                             request.form.get("current_password", ""), new, now())
+                version = set_password(sessions(), current_user.id,
+                                       request.form.get("current_password", ""), new, now())
             except ValidationError as exc:
                 errors = exc.errors
             else:
+                session["version"] = version  # this session goes on; every other one ends
                 flash("Your password is changed.", "info")
                 return redirect(url_for("patients.index"))
     return render_template("password.html", errors=errors), (422 if errors else 200)
