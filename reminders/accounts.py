@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from reminders import login_throttle
 from reminders.audit import Actor, record
 from reminders.core.errors import ValidationError
-from reminders.core.sign_in_throttle import whole_seconds
+from reminders.core.sign_in_throttle import refusal, whole_seconds
 from reminders.models import ApiToken, LoginAttempt, Role, StaffMember
 
 MIN_PASSWORD = 10
@@ -106,8 +106,7 @@ def authenticate(sessions: sessionmaker[Session], name: str, password: str, addr
     address = (address or "unknown")[:64]
     delay = login_throttle.admit(sessions, name, address, now)
     if delay > timedelta(0):
-        raise Throttled(f"Too many failed sign-ins. Wait {whole_seconds(delay)} seconds "
-                        "and try again.", whole_seconds(delay))
+        raise Throttled(refusal(delay), whole_seconds(delay))
     with sessions() as session:
         member = session.scalars(select(StaffMember).where(StaffMember.name == name)).first()
         stored = member.password_hash if member else _dummy_hash()

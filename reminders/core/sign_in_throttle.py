@@ -81,3 +81,10 @@ def wait(account: Counter, address: Counter, address_failed: bool,
 def whole_seconds(delay: timedelta) -> int:
     """A wait as whole seconds for people, rounded up (never "wait 0 seconds")."""
     return max(1, math.ceil(delay.total_seconds()))
+
+
+def refusal(delay: timedelta) -> str:
+    """What a refused attempt is told: how long to wait, and nothing about any account."""
+    seconds = whole_seconds(delay)
+    return (f"Too many failed sign-ins. Wait {seconds} second{'s' if seconds != 1 else ''} "
+            "and try again.")

@@ -46,7 +46,7 @@ from reminders.accounts import (
 )
 from reminders.audit import Actor
 from reminders.core.errors import ValidationError
-from reminders.core.sign_in_throttle import whole_seconds
+from reminders.core.sign_in_throttle import refusal, whole_seconds
 from reminders.models import Role, StaffMember
 from reminders.second_factor import (
     check_code,
@@ -242,9 +242,8 @@ def code():
         address = (request.remote_addr or "unknown")[:64]
         delay = login_throttle.admit(sessions(), name, address, now())
         if delay > timedelta(0):
-            error, status, headers = _refused(Throttled(
-                f"Too many failed sign-ins. Wait {whole_seconds(delay)} seconds and try again.",
-                whole_seconds(delay)))
+            error, status, headers = _refused(Throttled(refusal(delay),
+                                                                 whole_seconds(delay)))
         elif check_code(sessions(), staff_id, request.form.get("code", ""), now()):
             with sessions().begin() as db:
                 login_throttle.settle(db, name, address, True, now())

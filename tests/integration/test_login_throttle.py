@@ -61,7 +61,7 @@ def test_the_delay_doubles_with_each_failure_and_a_refusal_does_not_push_it_out(
     for _ in range(3):
         guesser.login("kim", "wrong password!")
     clock[0] = NOW + timedelta(seconds=1)
-    assert b"Wait 1 seconds" in guesser.login("kim", "wrong password!").data  # not counted
+    assert b"Wait 1 second and" in guesser.login("kim", "wrong password!").data  # not counted
     clock[0] = NOW + timedelta(seconds=2)
     assert guesser.login("kim", "wrong password!").status_code == 401  # the 4th failure
     refused = guesser.login("kim", "wrong password!")
