@@ -60,7 +60,14 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         "media": make_media(settings),  # patients' pictures, fetched for staff (or None)
         "clock": utcnow,  # tests replace it with a fixed clock
     }
-    from reminders.web import api, auth, health, pages, twilio_hooks
+    from reminders.web import (
+        api,
+        auth,
+        health,
+        pages,
+        second_factor_pages,  # noqa: F401 (its routes join auth.bp)
+        twilio_hooks,
+    )
     from reminders.web.current import IdConverter
 
     app.url_map.converters["id"] = IdConverter

@@ -16,7 +16,6 @@ copied cookies included.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -35,7 +34,6 @@ from flask import (
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from reminders import login_throttle
 from reminders.accounts import (
     LoginRefused,
     Throttled,
@@ -46,16 +44,7 @@ from reminders.accounts import (
 )
 from reminders.audit import Actor
 from reminders.core.errors import ValidationError
-from reminders.core.sign_in_throttle import refusal, whole_seconds
 from reminders.models import Role, StaffMember
-from reminders.second_factor import (
-    check_code,
-    disable,
-    enrol,
-    new_secret,
-    provisioning_uri,
-    qr_svg,
-)
 from reminders.web.current import now, sessions, settings
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.code", "health.healthz", "twilio_hooks.inbound",
@@ -190,7 +179,7 @@ def _local_path(target: str | None) -> str | None:
 PENDING_SECONDS = 300  # the code step must follow the password within five minutes
 
 
-def _sign_in(member: StaffMember):
+def sign_in(member: StaffMember):
     session.clear()  # a fresh session at sign-in: no fixation
     login_user(_user(member))
     session["version"] = member.session_version
@@ -199,7 +188,7 @@ def _sign_in(member: StaffMember):
     return redirect(_local_path(request.args.get("next")) or url_for("patients.index"))
 
 
-def _refused(exc: LoginRefused):
+def refused(exc: LoginRefused):
     if isinstance(exc, Throttled):
         return str(exc), 429, {"Retry-After": str(exc.seconds)}
     return str(exc), 401, {}
@@ -217,43 +206,14 @@ def login():
             member = authenticate(sessions(), name, request.form.get("password", ""),
                                   request.remote_addr or "unknown", now())
         except LoginRefused as exc:
-            error, status, headers = _refused(exc)
+            error, status, headers = refused(exc)
         else:
             if member.totp_secret is None:
-                return _sign_in(member)
+                return sign_in(member)
             session.clear()
             session["pending"] = [member.id, member.name, now().timestamp()]
             return redirect(url_for("auth.code", next=_local_path(request.args.get("next"))))
     return render_template("login.html", error=error, name=name), status, headers
-
-
-@bp.route("/login/code", methods=["GET", "POST"])
-def code():
-    """The second step for a member with an authenticator app. Wrong codes count in the
-    sign-in throttle like wrong passwords (6 digits are few)."""
-    pending = session.get("pending")
-    if not pending or now().timestamp() - pending[2] > PENDING_SECONDS:
-        session.pop("pending", None)
-        flash("Please sign in with your name and password first.", "info")
-        return redirect(url_for("auth.login"))
-    staff_id, name = pending[0], pending[1]
-    error, status, headers = None, 200, {}
-    if request.method == "POST":
-        address = (request.remote_addr or "unknown")[:64]
-        delay = login_throttle.admit(sessions(), name, address, now())
-        if delay > timedelta(0):
-            error, status, headers = _refused(Throttled(refusal(delay),
-                                                                 whole_seconds(delay)))
-        elif check_code(sessions(), staff_id, request.form.get("code", ""), now()):
-            with sessions().begin() as db:
-                login_throttle.settle(db, name, address, True, now())
-                member = db.get(StaffMember, staff_id)
-            if member is not None and member.active:
-                return _sign_in(member)
-            error, status = "Wrong name or password.", 401
-        else:
-            error, status = "That is not the code your authenticator app shows now.", 401
-    return render_template("login_code.html", error=error), status, headers
 
 
 @bp.post("/logout")
@@ -264,38 +224,6 @@ def logout():
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
-
-
-@bp.route("/account/totp", methods=["GET", "POST"])
-def totp():
-    """Set up (or turn off) an authenticator app for one's own account."""
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            if request.form.get("action") == "disable":
-                disable(sessions(), current_user.id, request.form.get("code", ""), now())
-                flash("Your authenticator app is turned off: you sign in with your "
-                      "password alone.", "info")
-                return redirect(url_for("auth.totp"))
-            secret = session.get("totp_enrol")
-            if not secret:
-                raise ValidationError({"code": "the set-up expired; start again"})
-            enrol(sessions(), current_user.id, secret, request.form.get("code", ""), now())
-        except ValidationError as exc:
-            errors = exc.errors
-        else:
-            session.pop("totp_enrol", None)
-            flash("Your authenticator app is set up: sign-in now asks for its code.", "info")
-            return redirect(url_for("patients.index"))
-    secret = uri = svg = None
-    if not current_user.has_totp:
-        # kept in the (signed, HttpOnly) session only until confirmed; shown on this page
-        secret = session.get("totp_enrol") or new_secret()
-        session["totp_enrol"] = secret
-        uri = provisioning_uri(secret, current_user.name, settings().clinic_name)
-        svg = qr_svg(uri)
-    return render_template("account_totp.html", errors=errors, secret=secret, qr=svg), (
-        422 if errors else 200)
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -1,0 +1,86 @@
+"""The second factor's pages, on the sign-in blueprint: the code step after the password
+(/login/code) and setting up or turning off one's authenticator app (/account/totp)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from reminders import login_throttle
+from reminders.accounts import Throttled
+from reminders.core.errors import ValidationError
+from reminders.core.sign_in_throttle import refusal, whole_seconds
+from reminders.models import StaffMember
+from reminders.second_factor import (
+    check_code,
+    disable,
+    enrol,
+    new_secret,
+    provisioning_uri,
+    qr_svg,
+)
+from reminders.web.auth import PENDING_SECONDS, bp, refused, sign_in
+from reminders.web.current import now, sessions, settings
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():
+    """The second step for a member with an authenticator app. Wrong codes count in the
+    sign-in throttle like wrong passwords (6 digits are few)."""
+    pending = session.get("pending")
+    if not pending or now().timestamp() - pending[2] > PENDING_SECONDS:
+        session.pop("pending", None)
+        flash("Please sign in with your name and password first.", "info")
+        return redirect(url_for("auth.login"))
+    staff_id, name = pending[0], pending[1]
+    error, status, headers = None, 200, {}
+    if request.method == "POST":
+        address = (request.remote_addr or "unknown")[:64]
+        delay = login_throttle.admit(sessions(), name, address, now())
+        if delay > timedelta(0):
+            error, status, headers = refused(Throttled(refusal(delay),
+                                                                 whole_seconds(delay)))
+        elif check_code(sessions(), staff_id, request.form.get("code", ""), now()):
+            with sessions().begin() as db:
+                login_throttle.settle(db, name, address, True, now())
+                member = db.get(StaffMember, staff_id)
+            if member is not None and member.active:
+                return sign_in(member)
+            error, status = "Wrong name or password.", 401
+        else:
+            error, status = "That is not the code your authenticator app shows now.", 401
+    return render_template("login_code.html", error=error), status, headers
+
+
+@bp.route("/account/totp", methods=["GET", "POST"])
+def totp():
+    """Set up (or turn off) an authenticator app for one's own account."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "disable":
+                disable(sessions(), current_user.id, request.form.get("code", ""), now())
+                flash("Your authenticator app is turned off: you sign in with your "
+                      "password alone.", "info")
+                return redirect(url_for("auth.totp"))
+            secret = session.get("totp_enrol")
+            if not secret:
+                raise ValidationError({"code": "the set-up expired; start again"})
+            enrol(sessions(), current_user.id, secret, request.form.get("code", ""), now())
+        except ValidationError as exc:
+            errors = exc.errors
+        else:
+            session.pop("totp_enrol", None)
+            flash("Your authenticator app is set up: sign-in now asks for its code.", "info")
+            return redirect(url_for("patients.index"))
+    secret = uri = svg = None
+    if not current_user.has_totp:
+        # kept in the (signed, HttpOnly) session only until confirmed; shown on this page
+        secret = session.get("totp_enrol") or new_secret()
+        session["totp_enrol"] = secret
+        uri = provisioning_uri(secret, current_user.name, settings().clinic_name)
+        svg = qr_svg(uri)
+    return render_template("account_totp.html", errors=errors, secret=secret, qr=svg), (
+        422 if errors else 200)
