@@ -102,8 +102,12 @@ def authenticate(sessions: sessionmaker[Session], name: str, password: str, addr
     """The staff member, or LoginRefused. Every password checked is recorded; an attempt
     the throttle refuses (login_throttle.py) is not checked at all. For a member with a
     second factor the throttle's streak goes on until the code is right (second_factor)."""
-    name = normalise_name(name)[:64]
+    name = normalise_name(name)
+    if not _NAME.match(name):  # no account has such a name: refused with nothing to check
+        raise LoginRefused("Wrong name or password.")
     address = (address or "unknown")[:64]
+    if not (address.isascii() and address.isprintable()):
+        address = "unknown"
     delay = login_throttle.admit(sessions, name, address, now)
     if delay > timedelta(0):
         raise Throttled(refusal(delay), whole_seconds(delay))
@@ -124,7 +128,9 @@ def authenticate(sessions: sessionmaker[Session], name: str, password: str, addr
                 member.password_hash = _hasher.hash(password)
             if member.totp_secret is None:
                 member.last_login_at = now
-            return member
+    if ok and member is not None:
+        login_throttle.prune(sessions, now)
+        return member
     raise refused  # after the commit, so the attempt is recorded
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from reminders.models import LoginAttempt
+from reminders.models import LoginAttempt, LoginThrottle
 from tests.integration.helpers import NOW
 from tests.integration.staff import PASSWORD, Staff, make_app
 
@@ -148,3 +148,25 @@ def test_with_one_trusted_proxy_the_client_address_is_the_one_it_forwarded(
     other = proxied.post("/login", {"name": "kim", "password": PASSWORD},
                          headers={"X-Forwarded-For": "203.0.113.99"})
     assert other.status_code == 302
+
+
+def test_counters_untouched_for_a_day_are_pruned_at_a_later_sign_in(web, sessions):
+    app, clock = web
+    Staff(app, clock, address="10.0.0.66").login("made.up", "wrong password!")
+    clock[0] = NOW + timedelta(days=1, minutes=1)
+    assert Staff(app, clock, address="10.0.0.7").login("kim", PASSWORD).status_code == 302
+    with sessions() as session:
+        left = session.execute(select(LoginThrottle.kind, LoginThrottle.name,
+                                      LoginThrottle.address)).all()
+    assert sorted(left) == [("account", "kim", ""), ("address", "", "10.0.0.7")]
+
+
+def test_a_name_no_account_could_have_is_refused_without_touching_the_counters(web, sessions):
+    app, clock = web
+    staff = Staff(app, clock)
+    for name in ("kim\x00", "ki m", "x" * 200, "kïm"):
+        response = staff.login(name, PASSWORD)
+        assert response.status_code == 401 and b"Wrong name or password" in response.data
+    with sessions() as session:
+        assert session.scalar(select(func.count(LoginThrottle.id))) == 0
+    assert _checked(sessions) == 0
