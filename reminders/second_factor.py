@@ -9,6 +9,8 @@ cannot be replayed within its 30 seconds. The check and the store are one locked
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 from datetime import datetime
 
@@ -25,8 +27,13 @@ STEP_SECONDS = 30
 DRIFT_STEPS = 1  # a phone's clock a little off still works
 
 
-def new_secret() -> str:
-    return pyotp.random_base32()  # 160 bits, as RFC 4226 recommends
+def enrolment_secret(key: str, staff_id: int, nonce: str) -> str:
+    """The secret offered while a member sets up their app: derived from the app's
+    SECRET_KEY and a nonce kept in the session, so the session cookie (signed, not
+    encrypted) never carries the secret itself. 160 bits, as RFC 4226 recommends."""
+    digest = hmac.new(key.encode(), f"totp-enrol:{staff_id}:{nonce}".encode(),
+                      hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()
 
 
 def provisioning_uri(secret: str, name: str, issuer: str) -> str:

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from reminders import login_throttle
@@ -17,7 +18,7 @@ from reminders.second_factor import (
     check_code,
     disable,
     enrol,
-    new_secret,
+    enrolment_secret,
     provisioning_uri,
     qr_svg,
 )
@@ -65,10 +66,12 @@ def totp():
                 flash("Your authenticator app is turned off: you sign in with your "
                       "password alone.", "info")
                 return redirect(url_for("auth.totp"))
-            secret = session.get("totp_enrol")
-            if not secret:
+            if current_user.has_totp:  # a new app only after the old one is turned off
+                raise ValidationError({"code": "turn off your current app first"})
+            if not session.get("totp_enrol"):
                 raise ValidationError({"code": "the set-up expired; start again"})
-            enrol(sessions(), current_user.id, secret, request.form.get("code", ""), now())
+            enrol(sessions(), current_user.id, _offered_secret(), request.form.get("code", ""),
+                  now())
         except ValidationError as exc:
             errors = exc.errors
         else:
@@ -77,10 +80,14 @@ def totp():
             return redirect(url_for("patients.index"))
     secret = uri = svg = None
     if not current_user.has_totp:
-        # kept in the (signed, HttpOnly) session only until confirmed; shown on this page
-        secret = session.get("totp_enrol") or new_secret()
-        session["totp_enrol"] = secret
+        session.setdefault("totp_enrol", secrets.token_hex(16))  # the nonce, not the secret
+        secret = _offered_secret()
         uri = provisioning_uri(secret, current_user.name, settings().clinic_name)
         svg = qr_svg(uri)
     return render_template("account_totp.html", errors=errors, secret=secret, qr=svg), (
         422 if errors else 200)
+
+
+def _offered_secret() -> str:
+    return enrolment_secret(str(current_app.config["SECRET_KEY"]), current_user.id,
+                            session["totp_enrol"])

@@ -3,9 +3,11 @@ sign-in step, no replay of a code, wrong codes throttled, required for admins wh
 setting says so, and an admin's reset for a lost phone. Audited."""
 
 import re
+import zlib
 from datetime import timedelta
 
 import pyotp
+from itsdangerous import base64_decode
 from sqlalchemy import select
 
 from reminders.models import AuditEntry, StaffMember
@@ -134,3 +136,23 @@ def test_with_the_setting_an_admin_must_enrol_before_anything_else(
     assert kim.get("/").status_code == 200  # staff are not required to
     _enrol(boss)
     assert boss.get("/admin/staff").status_code == 200
+
+
+def test_the_secret_being_set_up_is_not_in_the_session_cookie(kim):
+    page = kim.get("/account/totp")
+    secret = _SECRET.search(page.get_data(as_text=True)).group(1)
+    cookie = kim.client.get_cookie("reminders_session").value
+    payload = base64_decode(cookie.lstrip(".").split(".")[0])  # readable by anyone
+    text = (zlib.decompress(payload) if cookie.startswith(".") else payload).decode()
+    assert "totp_enrol" in text and secret not in text
+    assert kim.get("/account/totp").get_data(as_text=True).count(secret) == 1  # stable
+
+
+def test_a_member_with_an_app_cannot_swap_it_without_turning_it_off(kim, sessions):
+    secret = _enrol(kim)
+    kim.get("/account/totp")
+    swap = kim.post("/account/totp", {"action": "enrol", "code": "123456"})
+    assert swap.status_code == 422 and b"turn off your current app first" in swap.data
+    with sessions() as session:
+        member = session.scalars(select(StaffMember).where(StaffMember.name == "kim")).one()
+        assert member.totp_secret == secret
