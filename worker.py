@@ -1,8 +1,9 @@
 """Run the service: scheduler and web app in one process (`make run` calls this).
 
 `--no-web` runs only the scheduler (extra workers), `--web-only` only the web app (behind
-its own process manager). Refuses to start on an invalid schedules file, a bad setting or
-an out-of-date database. SIGTERM / SIGINT finish the batch in flight, then exit 0.
+its own process manager). Refuses to start on an invalid schedules file, a bad setting, a
+database that cannot be reached or written, or an out-of-date database. SIGTERM / SIGINT
+finish the batch in flight, then exit 0.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from dotenv import find_dotenv, load_dotenv
 from waitress.server import create_server
 
 from reminders.core.protocol_loader import ProtocolError
-from reminders.db import make_engine, session_factory
+from reminders.database_check import DatabaseUnavailable, open_database
+from reminders.db import session_factory
 from reminders.inbound import Inbox
+from reminders.metrics import Metrics
 from reminders.migrate import is_current
 from reminders.protocol_files import read_schedules
 from reminders.scheduler import build_scheduler
@@ -66,17 +69,22 @@ def main(argv: list[str] | None = None) -> int:
         for message in exc.errors:
             log.error("refusing to start: %s", message)
         return 2
-    engine = make_engine(settings.database_url)
+    try:
+        engine = open_database(settings.database_url)
+    except DatabaseUnavailable as exc:
+        log.error("refusing to start: DATABASE_URL: %s", exc)
+        return 2
     if not is_current(engine):
         log.error("refusing to start: the database schema is not up to date; "
                   "run `reminders init-db` (or `make run`)")
         return 2
     sessions = session_factory(engine)
+    metrics = Metrics()  # one registry: the web app's /metrics shows this process's sends
     server = None
     if not args.no_web:
         host, port = args.host or settings.web_host, args.port or settings.web_port
-        server = create_server(create_app(settings, sessions, protocols), host=host, port=port,
-                               threads=WEB_THREADS)
+        server = create_server(create_app(settings, sessions, protocols, metrics),
+                               host=host, port=port, threads=WEB_THREADS)
         log.info("web app on http://%s:%s (Twilio calls %s)", host, port, settings.public_base_url)
     if args.web_only:
         assert server is not None  # --web-only and --no-web exclude each other
@@ -88,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if server is not None:  # webhooks are answered on waitress' own threads, never queued
         threading.Thread(target=server.run, name="web", daemon=True).start()
     stop = threading.Event()
-    dispatcher = make_dispatcher(settings, engine, transport, stop=stop)
+    dispatcher = make_dispatcher(settings, engine, transport, stop=stop, metrics=metrics)
     if transport.name == "twilio" and not settings.inbound_numbers:
         log.warning("INBOUND_NUMBERS is not set: texts sent while the service is down cannot "
                     "be recovered from Twilio")

@@ -50,7 +50,8 @@ def twilio_env(server, **extra) -> dict[str, str]:
     return dict(SMS_TRANSPORT="twilio", TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
                 TWILIO_FROM_NUMBER=FROM, TWILIO_API_BASE_URL=server.base_url,
                 CLINIC_NAME="Example Pain Clinic", CLINIC_PHONE="(312) 555-0100",
-                AFTER_HOURS_PHONE="(312) 555-0199", PUBLIC_BASE_URL="http://127.0.0.1:9", **extra)
+                AFTER_HOURS_PHONE="(312) 555-0199", PUBLIC_BASE_URL="http://127.0.0.1:9",
+                SECRET_KEY="bench-" + "k" * 32, **extra)
 
 
 def throughput(texts: int) -> None:

@@ -1,7 +1,7 @@
 """Engine and session set-up for SQLite (the default) and PostgreSQL.
 
-SQLite: WAL, foreign keys and a busy timeout on every connection, and every transaction
-starts with BEGIN IMMEDIATE. Taking the write lock up front costs little here (writers
+SQLite: WAL, foreign keys, a busy timeout and a WAL size limit on every connection, and
+every transaction starts with BEGIN IMMEDIATE. Taking the write lock up front costs little here (writers
 serialise on SQLite anyway) and removes the lock-upgrade failure a deferred transaction
 hits when two processes read and then both try to write.
 """
@@ -18,6 +18,9 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# After a checkpoint resets the WAL, SQLite truncates the file to this size. Without it the
+# file stays as large as its largest burst (it filled a volume once).
+WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024
 
 
 class UTCDateTime(TypeDecorator):
@@ -66,6 +69,7 @@ def make_engine(url: str, **kwargs) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -98,3 +102,19 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def checkpoint_wal(engine: Engine) -> tuple[int, int, int]:
+    """Copy the SQLite WAL into the database and truncate it to zero bytes (the worker
+    does this every few minutes). A long-lived reader can starve SQLite's own passive
+    checkpoints, and the WAL then grows with every write; TRUNCATE waits (busy timeout)
+    for readers instead. Returns SQLite's (busy, wal pages, pages checkpointed)."""
+    raw = engine.raw_connection()
+    try:  # the DBAPI connection: a checkpoint cannot run inside our BEGIN IMMEDIATE
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, pages, done = cursor.fetchone() or (1, -1, -1)  # always one row, says SQLite
+        cursor.close()
+    finally:
+        raw.close()
+    return busy, pages, done

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from time import perf_counter
 
 from sqlalchemy import Connection, Engine
 
@@ -36,6 +37,7 @@ from reminders.core.statuses import MessageStatus
 from reminders.db import session_factory
 from reminders.delivery_events import Refused
 from reminders.flags import flag_refusal, flag_refusals
+from reminders.metrics import Metrics
 from reminders.outbox import (
     Claim,
     OutcomeBuffer,
@@ -103,13 +105,15 @@ class Dispatcher:
     bounds this process's requests in flight, so a slow provider cannot tie up more.
 
     It takes the engine, not a sessionmaker: each sending lane holds a raw connection of
-    its own, and claims and flags go through sessions made from the same engine."""
+    its own, and claims and flags go through sessions made from the same engine.
+    `metrics`, when given, times each send and counts the provider's errors."""
 
     def __init__(self, engine: Engine, transport: Transport, *,
                  batch: int = 50, lease: timedelta = timedelta(minutes=5),
                  clock: Callable[[], datetime] = utcnow, owner: str | None = None,
                  rng: random.Random | None = None, stop: threading.Event | None = None,
-                 rate: SendRate | None = None, concurrency: int = 1):
+                 rate: SendRate | None = None, concurrency: int = 1,
+                 metrics: Metrics | None = None):
         self.engine = engine
         self.sessions = session_factory(engine)
         self.transport = transport
@@ -124,6 +128,7 @@ class Dispatcher:
         self.rng = rng or random.Random()
         self.stop = stop or threading.Event()
         self.protocols = ProtocolCache()
+        self.metrics = metrics
 
     def run_once(self) -> DispatchCounts:
         """One pass: expire stale rows, then claim and send batches until none are due.
@@ -227,25 +232,36 @@ class Dispatcher:
     def _send(self, lane: Lane, claim: Claim, now: datetime, counts: DispatchCounts) -> None:
         text = OutgoingText(message_id=claim.id, to=claim.to, body=claim.body,
                             segments=claim.segments, expires_at=claim.expires_at)
+        started = perf_counter()  # not self.clock: a simulated clock does not move
         try:
             result = self.transport.send(text)
         except TransportError as exc:
+            self._observe(started, exc)
             self._failed(lane, claim, exc, counts)
         except DeliveryUnknown as exc:
+            self._observe(started, exc)
             counts.add("unknown")
             log.warning("outbox #%s to %s: outcome unknown: %s", claim.id, mask_phone(claim.to), exc)
             lane.outcomes.add(claim, self.clock(), status=MessageStatus.UNKNOWN, last_error=str(exc))
         except Exception as exc:  # a transport bug: the request may have gone out
+            self._observe(started, exc)
             counts.add("unknown")
             log.exception("outbox #%s: transport %s raised", claim.id, self.transport.name)
             lane.outcomes.add(claim, self.clock(), status=MessageStatus.UNKNOWN,
                            last_error=f"{type(exc).__name__}: {exc}")
         else:
+            self._observe(started, None)
             counts.add("sent")
             log.info("outbox #%s sent to %s (%s segments) as %s", claim.id,
                      mask_phone(claim.to), claim.segments, result.provider_sid)
             lane.outcomes.add(claim, self.clock(), status=MessageStatus.SENT, sent_at=now,
                            provider_sid=result.provider_sid, last_error=None)
+
+    def _observe(self, started: float, exc: Exception | None) -> None:
+        """The send's time and, for an error, its class (when this process keeps metrics)."""
+        if self.metrics is not None:
+            outcome = "sent" if exc is None else self.metrics.send_failed(exc)
+            self.metrics.send_seconds.labels(outcome).observe(perf_counter() - started)
 
     def _refused(self, lane: Lane, claim: Claim, refusal: Refusal, error: str,
                  now: datetime) -> None:

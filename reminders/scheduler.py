@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from reminders.backfill import Backfiller
 from reminders.clock import utcnow
-from reminders.db import session_factory
+from reminders.db import checkpoint_wal, session_factory
 from reminders.dispatcher import Dispatcher
 from reminders.enrollments import complete_finished
 from reminders.escalation import flag_silence
@@ -34,6 +34,7 @@ BACKFILL_MINUTES = 5  # texts sent while the webhook was unreachable are read th
 ESCALATION_MINUTES = 5  # a silent day-10 check is flagged at most this late
 REPLY_SWEEP_SECONDS = 30  # a reply not read at once is tried again about this soon
 NOTICE_SECONDS = 15  # a page round reaches the paging tool about this late
+WAL_CHECKPOINT_MINUTES = 5  # SQLite: the WAL holds at most about this much writing
 
 
 def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport,
@@ -84,6 +85,11 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
     def notice_tick() -> None:
         notify_rounds(engine, inbox.settings, utcnow())
 
+    def checkpoint_tick() -> None:
+        busy, pages, _ = checkpoint_wal(engine)
+        if busy:  # a reader outlasted the busy timeout: the WAL keeps growing until next time
+            log.warning("WAL checkpoint could not finish (%s pages in the WAL)", pages)
+
     backfiller = Backfiller(inbox, transport, inbound_numbers, utcnow())
 
     def backfill_tick() -> None:
@@ -106,4 +112,7 @@ def build_scheduler(dispatcher: Dispatcher, engine: Engine, transport: Transport
                       next_run_time=utcnow())
     scheduler.add_job(reply_tick, "interval", seconds=REPLY_SWEEP_SECONDS, id="reply-sweep",
                       next_run_time=utcnow())
+    if engine.dialect.name == "sqlite":
+        scheduler.add_job(checkpoint_tick, "interval", minutes=WAL_CHECKPOINT_MINUTES,
+                          id="wal-checkpoint")
     return scheduler

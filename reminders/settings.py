@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from reminders.core.localtime import zone
 from reminders.core.triage import Priority
 
 TRANSPORTS = ("console", "twilio")
+LOOPBACK = (ip_network("127.0.0.1/32"), ip_network("::1/128"))
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -74,6 +76,8 @@ class Settings:
     page_ack_minutes: int = 15  # a page not acknowledged by then goes to the next in line
     page_webhook_url: str = ""  # also POST each page round as signed JSON here (optional)
     page_webhook_secret: str = field(default="", repr=False)  # the HMAC-SHA256 key
+    metrics_allow: tuple[IPv4Network | IPv6Network, ...] = LOOPBACK  # may scrape /metrics
+    metrics_token: str = field(default="", repr=False)  # or a scraper with this bearer token
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -105,13 +109,15 @@ class Settings:
                     "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE_URL",
                     "PUBLIC_BASE_URL", "CLINIC_NAME", "CLINIC_PHONE", "AFTER_HOURS_PHONE",
                     "CLINIC_TIMEZONE", "DEFAULT_REGION", "SCHEDULES_FILE", "SECRET_KEY",
-                    "WEB_HOST", "PAGE_WEBHOOK_URL", "PAGE_WEBHOOK_SECRET"):
+                    "WEB_HOST", "PAGE_WEBHOOK_URL", "PAGE_WEBHOOK_SECRET", "METRICS_TOKEN"):
             text(var, var.lower())
         numbers = [n.strip() for n in env.get("INBOUND_NUMBERS", "").split(",") if n.strip()]
         for raw in numbers:
             if not raw.startswith("+") or not raw[1:].isdigit() or not 8 <= len(raw) <= 16:
                 raise SettingsError(f"INBOUND_NUMBERS: {raw!r} is not an E.164 number "
                                     "(+ and the country code, e.g. +13125550100)")
+        if env.get("METRICS_ALLOW", "").strip():
+            values["metrics_allow"] = _networks(env["METRICS_ALLOW"])
         if numbers:
             values["inbound_numbers"] = tuple(numbers)
         elif values.get("twilio_from_number"):
@@ -162,8 +168,29 @@ class Settings:
             if not (values.get("twilio_messaging_service_sid") or values.get("twilio_from_number")):
                 raise SettingsError("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER: one "
                                     "is required with SMS_TRANSPORT=twilio")
+            if not values.get("secret_key"):  # else every restart signs every staff member out
+                raise SettingsError("SECRET_KEY: required with SMS_TRANSPORT=twilio (staff "
+                                    "sessions must outlive a restart); `reminders "
+                                    "ensure-secret-key` writes one to .env")
         try:
             zone(str(values.get("clinic_timezone", cls.clinic_timezone)))
         except ValueError as exc:
             raise SettingsError(f"CLINIC_TIMEZONE: {exc}") from None
         return cls(**values)
+
+
+def _networks(raw: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """METRICS_ALLOW: addresses and CIDR ranges, comma-separated; `none` for none (the
+    token alone then opens /metrics)."""
+    if raw.strip().lower() == "none":
+        return ()
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ip_network(item))
+        except ValueError as exc:
+            raise SettingsError(f"METRICS_ALLOW: {item!r} is not an address or a CIDR range "
+                                f"({exc})") from None
+    return tuple(networks)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from reminders.clock import utcnow
 from reminders.dispatcher import Dispatcher
+from reminders.metrics import Metrics
 from reminders.rate_limit import SendRate
 from reminders.settings import Settings
 from reminders.transports.base import MediaSource, Transport
@@ -63,10 +64,12 @@ def send_rate(settings: Settings, engine: Engine, transport: Transport) -> SendR
 
 def make_dispatcher(settings: Settings, engine: Engine, transport: Transport, *,
                     clock: Callable[[], datetime] = utcnow,
-                    stop: threading.Event | None = None) -> Dispatcher:
+                    stop: threading.Event | None = None,
+                    metrics: Metrics | None = None) -> Dispatcher:
     """The dispatcher as the settings describe it: batch, lease, pace and concurrency.
-    `clock` is the CLI's simulated `--now`; `stop` is the worker's shutdown signal."""
+    `clock` is the CLI's simulated `--now`; `stop` is the worker's shutdown signal;
+    `metrics` the worker's, shared with the web app it serves."""
     return Dispatcher(engine, transport, batch=settings.dispatch_batch,
                       lease=timedelta(seconds=settings.lease_seconds), clock=clock, stop=stop,
                       rate=send_rate(settings, engine, transport),
-                      concurrency=settings.send_concurrency)
+                      concurrency=settings.send_concurrency, metrics=metrics)

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 
 from dotenv import find_dotenv, load_dotenv
 
-from reminders.cli import flags, paging, patients, replies, setup, texting
+from reminders.cli import flags, operations, paging, patients, replies, setup, texting
 from reminders.cli.common import EXIT_FAILURE, EXIT_INPUT, UsageError
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.protocol_loader import ProtocolError
+from reminders.database_check import DatabaseUnavailable
 from reminders.settings import SettingsError
 
 
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print JSON")
         return p
 
-    for group in (setup, patients, texting, flags, replies, paging):
+    for group in (setup, patients, texting, flags, replies, paging, operations):
         group.register(command)
     return parser
 
@@ -53,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {message}", file=sys.stderr)
     except (SettingsError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+    except DatabaseUnavailable as exc:  # one line, as worker.py says it
+        print(f"refusing to start: DATABASE_URL: {exc}", file=sys.stderr)
     except NotFound as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE

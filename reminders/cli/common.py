@@ -14,7 +14,8 @@ from reminders.audit import Actor
 from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
 from reminders.core.validation import parse_instant
-from reminders.db import make_engine, session_factory
+from reminders.database_check import open_database
+from reminders.db import session_factory
 from reminders.protocol_files import read_schedules
 from reminders.services import Services
 from reminders.settings import Settings
@@ -37,8 +38,9 @@ def settings() -> Settings:
 
 @contextmanager
 def database(current: Settings) -> Iterator[Engine]:
-    """The engine DATABASE_URL names, disposed when the command is done with it."""
-    engine = make_engine(current.database_url)
+    """The engine DATABASE_URL names, disposed when the command is done with it. Raises
+    DatabaseUnavailable when it cannot be reached or written."""
+    engine = open_database(current.database_url)
     try:
         yield engine
     finally:

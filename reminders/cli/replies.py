@@ -12,7 +12,8 @@ from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
 from reminders.core.protocol import is_staff_step
 from reminders.core.reply_eval import CATEGORIES, CorpusError, evaluate, format_report, read_corpus
-from reminders.db import make_engine, session_factory
+from reminders.database_check import open_database
+from reminders.db import session_factory
 from reminders.protocol_files import read_schedules
 from reminders.reply_labels import export_labelled
 from reminders.settings import Settings
@@ -54,7 +55,7 @@ def cmd_eval_replies(args, current: Settings) -> int:
 
 
 def cmd_export_replies(args, current: Settings) -> int:
-    engine = make_engine(current.database_url)
+    engine = open_database(current.database_url)
     try:
         text, count = export_labelled(session_factory(engine), Actor(args.by, "cli"), utcnow())
     finally:

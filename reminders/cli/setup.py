@@ -11,7 +11,8 @@ from reminders.cli import text
 from reminders.cli.common import emit, operator, services, settings
 from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
-from reminders.db import make_engine, session_factory
+from reminders.database_check import open_database
+from reminders.db import session_factory
 from reminders.migrate import upgrade
 from reminders.models import Role
 from reminders.protocol_files import read_schedules
@@ -19,7 +20,7 @@ from reminders.protocol_files import read_schedules
 
 def cmd_init_db(args) -> None:
     current = settings()
-    engine = make_engine(current.database_url)
+    engine = open_database(current.database_url)
     try:
         upgrade(engine)
         print(f"database is up to date: {engine.url.render_as_string(hide_password=True)}")

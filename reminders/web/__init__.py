@@ -1,4 +1,4 @@
-"""The web app: staff pages, the JSON API, Twilio webhooks and the health check."""
+"""The web app: staff pages, the JSON API, Twilio webhooks, the health check and metrics."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from reminders.clock import utcnow
 from reminders.core.protocol import ProtocolSet
 from reminders.db import make_engine, session_factory
 from reminders.inbound import Inbox
+from reminders.metrics import Metrics
+from reminders.metrics_db import DatabaseGauges
 from reminders.protocol_files import read_schedules
 from reminders.services import Services
 from reminders.settings import Settings
@@ -25,8 +27,10 @@ MAX_UPLOAD = 8 * 1024 * 1024  # a day's procedure list is far smaller; 10,000 ro
 
 
 def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None,
-               protocols: ProtocolSet | None = None) -> Flask:
-    """App factory. `sessions` and `protocols` may be handed in (tests, worker.py)."""
+               protocols: ProtocolSet | None = None, metrics: Metrics | None = None) -> Flask:
+    """App factory. `sessions` and `protocols` may be handed in (tests, worker.py), and
+    `metrics` too (worker.py: its dispatcher's sends show on this app's /metrics). The app
+    adds its database gauges to the metrics' registry: one app per `Metrics`."""
     app = Flask(__name__)
     secret = settings.secret_key
     if not secret:
@@ -48,6 +52,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         engine = make_engine(settings.database_url)
         sessions = session_factory(engine)
     protocols = protocols or read_schedules(settings.schedules_file, settings.placeholders)
+    metrics = metrics or Metrics()
     app.extensions["reminders"] = {
         "settings": settings,
         # the engine the app made for itself, for its owner to dispose of; None when
@@ -59,7 +64,11 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         "inbox": Inbox(sessions, protocols, settings),
         "media": make_media(settings),  # patients' pictures, fetched for staff (or None)
         "clock": utcnow,  # tests replace it with a fixed clock
+        "metrics": metrics,
     }
+    # the clock is looked up at each scrape: tests replace it after the app is made
+    metrics.registry.register(DatabaseGauges(sessions,
+                                             lambda: app.extensions["reminders"]["clock"]()))
     from reminders.web import (
         api,
         auth,
@@ -68,11 +77,12 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         second_factor_pages,  # noqa: F401 (its routes join auth.bp)
         twilio_hooks,
     )
+    from reminders.web import metrics as scrape
     from reminders.web.current import IdConverter
 
     app.url_map.converters["id"] = IdConverter
     auth.init_app(app)
-    for blueprint in (health.bp, twilio_hooks.bp, auth.bp, api.bp, *pages.blueprints):
+    for blueprint in (health.bp, scrape.bp, twilio_hooks.bp, auth.bp, api.bp, *pages.blueprints):
         app.register_blueprint(blueprint)
     auth.csrf.exempt(twilio_hooks.bp)  # signed by Twilio instead
     auth.csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing for a forged form to ride on

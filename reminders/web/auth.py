@@ -2,8 +2,9 @@
 every form, and the one guard that turns every other request away.
 
 Only these endpoints answer without a session or a token: the sign-in page (and its
-second step, the authenticator code), /healthz,
-the Twilio webhooks (they check Twilio's signature instead) and the static assets (CSS,
+second step, the authenticator code), /healthz, the Twilio webhooks (they check Twilio's
+signature instead), /metrics (it checks the scraper's address or its own token:
+web/metrics.py) and the static assets (CSS,
 JavaScript: no patient data). Everything else, including routes added later, is closed
 by default.
 
@@ -47,8 +48,9 @@ from reminders.core.errors import ValidationError
 from reminders.models import Role, StaffMember
 from reminders.web.current import now, sessions, settings
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.code", "health.healthz", "twilio_hooks.inbound",
-                              "twilio_hooks.status", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.code", "health.healthz",
+                              "twilio_hooks.inbound", "twilio_hooks.status", "metrics.scrape",
+                              "static"})
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()

@@ -15,10 +15,11 @@ from datetime import datetime
 
 from flask import Blueprint, jsonify
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from reminders import system_alerts
 from reminders.core.statuses import MessageStatus
+from reminders.database_check import reason
 from reminders.models import HealthCheck, OutboxMessage, Reply
 from reminders.paging import paged_nobody
 from reminders.web.current import now, sessions, settings
@@ -43,15 +44,15 @@ def healthz():
             unpaged = paged_nobody(session)
     except SQLAlchemyError as exc:
         return jsonify(database="unreachable", error=type(exc).__name__), 503
-    writable = _write_check(at)
+    unwritable = _write_check(at)
     unread_age = _age(at, oldest_unread)
     late = (unread_age is not None
             and unread_age > settings().unread_reply_alert_minutes * 60)
-    problems = ([] if writable else ["the database cannot be written"]) + (
+    problems = ([f"the database cannot be written: {unwritable}"] if unwritable else []) + (
         [f"a reply has waited {unread_age:.0f} s to be read"] if late else []) + (
         alerted) + ([f"{unpaged} open urgent flags could not page anyone: add mobile numbers "
                      "(Staff) and a person on call (On call)"] if unpaged else [])
-    return jsonify(database="ok" if writable else "not writable",
+    return jsonify(database="not writable" if unwritable else "ok",
                    oldest_due_unsent_seconds=_age(at, oldest), unread_replies=unread,
                    oldest_unread_reply_seconds=unread_age, problems=problems, **(alerts or {})
                    ), 503 if problems else 200
@@ -61,8 +62,9 @@ def _age(at: datetime, since: datetime | None) -> float | None:
     return None if since is None else round((at - since).total_seconds(), 1)
 
 
-def _write_check(at: datetime) -> bool:
-    """Rewrite this check's row, committed: a real write, of one small row."""
+def _write_check(at: datetime) -> str | None:
+    """Rewrite this check's row, committed: a real write, of one small row. Returns why
+    it failed (the driver's message: no statement or parameters), or None."""
     try:
         with sessions().begin() as session:
             conn = session.connection()
@@ -71,8 +73,9 @@ def _write_check(at: datetime) -> bool:
             if not done:
                 conn.execute(insert(HealthCheck).values(name="healthz", written_at=at))
     except IntegrityError:  # another process wrote the first row at the same moment
-        return True
+        return None
     except SQLAlchemyError as exc:
-        log.warning("healthz: the database cannot be written (%s)", type(exc).__name__)
-        return False
-    return True
+        why = reason(exc) if isinstance(exc, DBAPIError) else type(exc).__name__
+        log.warning("healthz: the database cannot be written (%s)", why)
+        return why
+    return None

@@ -12,6 +12,7 @@ from reminders.inbound_message import from_form
 from reminders.transports.twilio_codes import status_report
 from reminders.transports.twilio_sms import signature_is_valid, twiml_reply
 from reminders.web.current import inbox, now, sessions, settings
+from reminders.web.metrics import metrics, timed
 
 bp = Blueprint("twilio_hooks", __name__, url_prefix="/twilio")
 MAX_BODY = 64 * 1024  # Twilio's forms are a few hundred bytes
@@ -37,16 +38,21 @@ def _signed_form() -> dict[str, str]:
 
 
 @bp.post("/status")
+@timed("status")
 def status():
     """A delivery status. Its ErrorCode becomes a Refusal here, before anything else sees it."""
     form = _signed_form()
     raw_id = request.args.get("outbox", "")
     outbox_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
-    record_status(sessions(), status_report(form), outbox_id, now())
+    report = status_report(form)
+    done = record_status(sessions(), report, outbox_id, now())
+    if report and report.refusal and done != "duplicate":  # Twilio's repeats count once
+        metrics().carrier_refused(report.refusal)
     return "", 204
 
 
 @bp.post("/inbound")
+@timed("inbound")
 def inbound():
     """A text from a phone. Answered with TwiML: a message only when we mean to reply
     (HELP, a red flag, no improvement); an empty response otherwise."""

@@ -11,14 +11,22 @@ Short on purpose: an entry point only builds the app from the environment.
 from __future__ import annotations
 
 import os
+import sys
 
 from dotenv import find_dotenv, load_dotenv
 from flask import Flask
 
+from reminders.database_check import DatabaseUnavailable, open_database
 from reminders.settings import Settings
 from reminders.web import create_app
 
 
 def create_app_from_env() -> Flask:
     load_dotenv(find_dotenv(usecwd=True))
-    return create_app(Settings.from_env(os.environ))
+    settings = Settings.from_env(os.environ)
+    try:  # one line and exit 2, as worker.py, rather than a traceback from the server
+        open_database(settings.database_url).dispose()
+    except DatabaseUnavailable as exc:
+        print(f"refusing to start: DATABASE_URL: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    return create_app(settings)

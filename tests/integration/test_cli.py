@@ -139,7 +139,8 @@ def test_dispatch_now_is_refused_without_the_console_transport(cli_env, capsys):
     for var, value in {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "t",
                        "TWILIO_FROM_NUMBER": "+13125550100", "CLINIC_NAME": "Example Pain Clinic",
                        "CLINIC_PHONE": "(312) 555-0100", "AFTER_HOURS_PHONE": "(312) 555-0199",
-                       "PUBLIC_BASE_URL": "https://example.invalid"}.items():
+                       "PUBLIC_BASE_URL": "https://example.invalid",
+                       "SECRET_KEY": "test-" + "k" * 32}.items():
         cli_env.setenv(var, value)
     code, out, err = run(capsys, "dispatch", "--once", "--now", "2026-06-01T11:30")
     assert code == 2 and out == "" and err.startswith("error: --now:")

@@ -35,7 +35,8 @@ def twilio_env(server, **extra) -> dict[str, str]:
                 TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_FROM_NUMBER=FROM,
                 TWILIO_API_BASE_URL=server.base_url, CLINIC_NAME="Example Pain Clinic",
                 CLINIC_PHONE="(312) 555-0100", AFTER_HOURS_PHONE="(312) 555-0199",
-                PUBLIC_BASE_URL="http://127.0.0.1:9", SEND_RATE="0", **extra)
+                PUBLIC_BASE_URL="http://127.0.0.1:9", SEND_RATE="0",
+                SECRET_KEY="test-" + "k" * 32, **extra)
 
 
 def transport(server, clock) -> TwilioTransport:

@@ -81,5 +81,5 @@ def test_a_database_that_cannot_be_written_answers_503(health, engine):
         status, body = health()
     assert status == 503
     assert body["database"] == "not writable"
-    assert body["problems"] == ["the database cannot be written"]
+    assert body["problems"] == ["the database cannot be written: injected fault"]
     assert health(NOW + timedelta(seconds=1))[0] == 200

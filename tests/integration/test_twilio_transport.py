@@ -114,7 +114,8 @@ def test_settings_with_credentials_build_the_twilio_transport(server):
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_FROM_NUMBER": "+13125550100", "TWILIO_API_BASE_URL": server.base_url,
         "CLINIC_NAME": "Example Pain Clinic", "CLINIC_PHONE": "(312) 555-0100",
-        "AFTER_HOURS_PHONE": "(312) 555-0199", "PUBLIC_BASE_URL": "https://clinic.example/"})
+        "AFTER_HOURS_PHONE": "(312) 555-0199", "PUBLIC_BASE_URL": "https://clinic.example/",
+        "SECRET_KEY": "test-" + "k" * 32})
     built = make_transport(settings)
     assert built.name == "twilio"
     built.send(text(expires_in=timedelta(days=30)))

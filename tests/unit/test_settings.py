@@ -15,6 +15,19 @@ def test_twilio_credentials_choose_twilio_and_then_require_real_clinic_details()
         Settings.from_env(env)
 
 
+TWILIO_READY = {"SMS_TRANSPORT": "twilio", "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+                "TWILIO_AUTH_TOKEN": "secret", "TWILIO_FROM_NUMBER": "+13125550100",
+                "CLINIC_NAME": "Example Pain Clinic", "CLINIC_PHONE": "(312) 555-0100",
+                "AFTER_HOURS_PHONE": "(312) 555-0199", "PUBLIC_BASE_URL": "https://clinic.example"}
+
+
+def test_twilio_mode_refuses_to_start_without_a_secret_key():
+    with pytest.raises(SettingsError, match=r"^SECRET_KEY: required with SMS_TRANSPORT=twilio"):
+        Settings.from_env(TWILIO_READY)
+    settings = Settings.from_env({**TWILIO_READY, "SECRET_KEY": "k" * 64})
+    assert (settings.sms_transport, settings.secret_key) == ("twilio", "k" * 64)
+
+
 @pytest.mark.parametrize(("env", "variable"), [
     ({"SEND_RATE": "fast"}, "SEND_RATE"),
     ({"SEND_CONCURRENCY": "0"}, "SEND_CONCURRENCY"),
