@@ -105,9 +105,7 @@ def authenticate(sessions: sessionmaker[Session], name: str, password: str, addr
     name = normalise_name(name)
     if not _NAME.match(name):  # no account has such a name: refused with nothing to check
         raise LoginRefused("Wrong name or password.")
-    address = (address or "unknown")[:64]
-    if not (address.isascii() and address.isprintable()):
-        address = "unknown"
+    address = login_throttle.client_address(address)
     delay = login_throttle.admit(sessions, name, address, now)
     if delay > timedelta(0):
         raise Throttled(refusal(delay), whole_seconds(delay))

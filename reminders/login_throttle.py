@@ -26,6 +26,12 @@ ACCOUNT, ADDRESS, PAIR = "account", "address", "pair"
 STALE = timedelta(days=1)  # a counter untouched this long is past every wait: pruned
 
 
+def client_address(raw: str | None) -> str:
+    """The address as counted: printable ASCII of at most 64 characters, else "unknown"."""
+    address = (raw or "unknown")[:64]
+    return address if address.isascii() and address.isprintable() else "unknown"
+
+
 def _claim(session: Session, kind: str, name: str, address: str,
            now: datetime) -> tuple[int, Counter]:
     """The counter's row id and state, the row created if new and locked until commit."""

@@ -213,7 +213,8 @@ def login():
             if member.totp_secret is None:
                 return sign_in(member)
             session.clear()
-            session["pending"] = [member.id, member.name, now().timestamp()]
+            session["pending"] = [member.id, member.name, now().timestamp(),
+                                  member.session_version]
             return redirect(url_for("auth.code", next=_local_path(request.args.get("next"))))
     return render_template("login.html", error=error, name=name), status, headers
 

@@ -31,23 +31,23 @@ def code():
     """The second step for a member with an authenticator app. Wrong codes count in the
     sign-in throttle like wrong passwords (6 digits are few)."""
     pending = session.get("pending")
-    if not pending or now().timestamp() - pending[2] > PENDING_SECONDS:
+    if not pending or len(pending) != 4 or now().timestamp() - pending[2] > PENDING_SECONDS:
         session.pop("pending", None)
         flash("Please sign in with your name and password first.", "info")
         return redirect(url_for("auth.login"))
-    staff_id, name = pending[0], pending[1]
+    staff_id, name, version = pending[0], pending[1], pending[3]
     error, status, headers = None, 200, {}
     if request.method == "POST":
-        address = (request.remote_addr or "unknown")[:64]
+        address = login_throttle.client_address(request.remote_addr)
         delay = login_throttle.admit(sessions(), name, address, now())
         if delay > timedelta(0):
-            error, status, headers = refused(Throttled(refusal(delay),
-                                                                 whole_seconds(delay)))
+            error, status, headers = refused(Throttled(refusal(delay), whole_seconds(delay)))
         elif check_code(sessions(), staff_id, request.form.get("code", ""), now()):
             with sessions().begin() as db:
                 login_throttle.settle(db, name, address, True, now())
                 member = db.get(StaffMember, staff_id)
-            if member is not None and member.active:
+            # a reset, deactivation or sign-out everywhere since the password step ends it
+            if member is not None and member.active and member.session_version == version:
                 return sign_in(member)
             error, status = "Wrong name or password.", 401
         else:

@@ -156,3 +156,16 @@ def test_a_member_with_an_app_cannot_swap_it_without_turning_it_off(kim, session
     with sessions() as session:
         member = session.scalars(select(StaffMember).where(StaffMember.name == "kim")).one()
         assert member.totp_secret == secret
+
+
+def test_a_password_reset_between_the_two_steps_ends_the_half_done_sign_in(web, kim, boss):
+    secret = _enrol(kim)
+    app, clock = web
+    clock[0] = NOW + timedelta(minutes=1)
+    half = Staff(app, clock, address="10.0.0.8")
+    _code_step(half)
+    boss.get("/admin/staff")
+    boss.post("/admin/staff", {"account": "kim", "action": "reset"})
+    response = half.post("/login/code", {"code": pyotp.TOTP(secret).at(clock[0])})
+    assert response.status_code == 401
+    assert half.get("/").status_code == 302
