@@ -25,11 +25,12 @@ from reminders.core.protocol_loader import ProtocolError
 from reminders.database_check import DatabaseUnavailable, open_database
 from reminders.db import session_factory
 from reminders.inbound import Inbox
+from reminders.log_setup import configure_logging
 from reminders.metrics import Metrics
 from reminders.migrate import is_current
 from reminders.protocol_files import read_schedules
 from reminders.scheduler import build_scheduler
-from reminders.settings import Settings, SettingsError
+from reminders.settings import Settings, SettingsError, log_format_from
 from reminders.web import create_app
 from reminders.wiring import make_dispatcher, make_transport
 
@@ -54,10 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--web-only", action="store_true", help="web app only")
     args = parser.parse_args(argv)
     load_dotenv(find_dotenv(usecwd=True))  # the .env where the operator runs the command
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("apscheduler", "alembic", "waitress.queue"):  # one line per tick drowns the useful lines
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        configure_logging(args.log_level, log_format_from(os.environ))
+    except SettingsError as exc:
+        configure_logging(args.log_level)
+        log.error("refusing to start: %s", exc)
+        return 2
     try:
         settings = Settings.from_env(os.environ)
         protocols = read_schedules(settings.schedules_file, settings.placeholders)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reminders import login_throttle
 from reminders.audit import Actor, record
+from reminders.core import limits
 from reminders.core.errors import ValidationError
 from reminders.core.sign_in_throttle import refusal, whole_seconds
 from reminders.models import ApiToken, LoginAttempt, Role, StaffMember
@@ -68,8 +69,8 @@ def check_name(name: str, field: str = "name") -> str:
 def check_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
         raise ValidationError({"password": f"must be at least {MIN_PASSWORD} characters"})
-    if len(password) > 256:
-        raise ValidationError({"password": "must be at most 256 characters"})
+    if len(password) > limits.PASSWORD:
+        raise ValidationError({"password": f"must be at most {limits.PASSWORD} characters"})
     return password
 
 

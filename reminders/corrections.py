@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
+from reminders.core import limits
 from reminders.core.delivery_rules import send_window
 from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
@@ -21,7 +22,7 @@ from reminders.optout import opt_out
 from reminders.services import Services
 from reminders.transports.base import mask_phone
 
-MAX_NOTE = 2000
+MAX_NOTE = limits.NOTE
 RESENDABLE = (MessageStatus.FAILED, MessageStatus.UNDELIVERED)
 
 

@@ -57,6 +57,8 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str, **kwargs) -> Engine:
     url = normalise_url(url)
+    # A failed statement's parameters are phones, bodies and notes: errors and echo omit them.
+    kwargs.setdefault("hide_parameters", True)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if make_url(url).database in (None, "", ":memory:"):

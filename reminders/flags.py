@@ -21,6 +21,7 @@ from sqlalchemy import Connection, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
+from reminders.core import limits
 from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.core.reach import refusal_flag
 from reminders.core.statuses import FlagStatus
@@ -121,8 +122,8 @@ def _staff(by: str | None) -> str:
     by = (by or "").strip()
     if not by:
         raise ValidationError({"by": "is required: the staff member's name"})
-    if len(by) > 128:
-        raise ValidationError({"by": "is longer than 128 characters"})
+    if len(by) > limits.PERSON:
+        raise ValidationError({"by": f"is longer than {limits.PERSON} characters"})
     return by
 
 
@@ -161,6 +162,8 @@ def resolve(sessions: sessionmaker[Session], flag_id: int, note: str, actor: Act
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "is required: say what was done"})
+    if len(note) > limits.NOTE:
+        raise ValidationError(limits.over("note", note, limits.NOTE))
     with sessions.begin() as session:
         flag = _flag(session, flag_id)
         if flag.status == FlagStatus.RESOLVED:

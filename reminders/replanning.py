@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
+from reminders.core import limits
 from reminders.core.errors import ValidationError
 from reminders.core.localtime import zone
 from reminders.core.planner import EXPIRED, PlannedText, plan
@@ -72,6 +73,8 @@ def _corrected_plan(svc: Services, session: Session, enrollment_id: int,
                     injected_at: str | datetime, now: datetime):
     """The enrolment, the checked new injection time, its rows by step and the plan from
     that time. Writes nothing."""
+    if isinstance(injected_at, str) and len(injected_at) > limits.SHORT:
+        raise ValidationError(limits.over("injected_at", injected_at, limits.SHORT))
     enrollment = active_enrollment(session, enrollment_id)
     patient = enrollment.patient
     protocol = svc.snapshots.get(session, enrollment.protocol_digest)

@@ -19,12 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
+from reminders.core import limits
 from reminders.core.errors import NotFound, ValidationError
+from reminders.core.export_cells import export_cell
 from reminders.core.reply_eval import COLUMNS, KINDS, escape
 from reminders.models import Enrollment, Flag, Reply, ReplyCorrection, flag_replies
 
 RELIEF = ("better", "same", "worse", "no_effect")
-MAX_NOTE = 2000
+MAX_NOTE = limits.NOTE
 _PHONE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 PHONE_STAND_IN, NAME_STAND_IN = "555-0100", "Alex"
@@ -156,7 +158,8 @@ def export_labelled(sessions: sessionmaker[Session], actor: Actor, now: datetime
         rows = labelled_rows(session)
         record(session, actor, "exported", now, detail=f"labelled replies ({len(rows)})")
     header = "# Replies read by staff (reminders export-replies): docs/reply-corpus.md\n"
-    lines = ["\t".join(COLUMNS)] + ["\t".join(row) for row in rows]
+    # a spreadsheet opens a .tsv too: cells it would run are quoted (read_corpus unquotes)
+    lines = ["\t".join(COLUMNS)] + ["\t".join(export_cell(c) for c in row) for row in rows]
     return header + "\n".join(lines) + "\n", len(rows)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from reminders.core.deadlines import BusinessHours
+from reminders.core.export_cells import export_cell
 from reminders.core.improvement import day10_improved
 from reminders.core.statuses import EnrollmentStatus, FlagStatus
 from reminders.core.triage import FlagKind
@@ -130,20 +131,12 @@ def loop_times(items: Iterable[FlagTimes], hours: BusinessHours) -> list[dict]:
                                                key=lambda kv: (kv[0][1], kv[0][0]), reverse=True)]
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (phone numbers keep their +)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not text[1:2].isdigit()):
-        return "'" + text
-    return text
-
-
 def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow([export_cell(h) for h in header])
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([export_cell(v) for v in row])
     return out.getvalue()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from reminders.audit import Actor, record
+from reminders.core import limits
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.localtime import zone
 from reminders.core.triage import FlagKind, Priority
@@ -48,7 +49,9 @@ def _member(session: Session, name: str, field: str, errors: dict[str, str]) -> 
 def set_shift(sessions: sessionmaker[Session], data: ShiftInput, clinic_timezone: str,
               actor: Actor, now: datetime, *, default: bool = False) -> int:
     """Add a shift (or replace the default); every wrong field is named at once."""
-    errors: dict[str, str] = {}
+    errors = limits.too_long(vars(data), limits.SHIFT)
+    if errors:  # not looked up or parsed: an error would echo the whole value
+        raise ValidationError(errors)
     tz = zone(clinic_timezone)
     starts = ends = None
     if not default:
@@ -115,6 +118,8 @@ def set_paged_kinds(sessions: sessionmaker[Session], kinds: list[str], actor: Ac
     """The kinds that page besides urgent flags (every urgent flag pages anyway)."""
     chosen: set[FlagKind] = set()
     for raw in kinds:
+        if len(raw) > limits.SHORT:
+            raise ValidationError(limits.over("kinds", raw, limits.SHORT))
         try:
             chosen.add(FlagKind(raw.strip().lower()))
         except ValueError:
@@ -133,6 +138,10 @@ def set_mobile(sessions: sessionmaker[Session], name: str, mobile: str, region: 
                actor: Actor, now: datetime) -> str | None:
     """Record (or, empty, remove) a staff member's mobile; its E.164 form."""
     number = None
+    errors = {**limits.over("account", name, limits.SIGN_IN_NAME),
+              **limits.over("mobile", mobile, limits.PHONE)}
+    if errors:
+        raise ValidationError(errors)
     if (mobile or "").strip():
         try:
             number = normalise_phone(mobile.strip(), region)

@@ -32,6 +32,17 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the variable."""
 
 
+LOG_FORMATS = ("text", "json")
+
+
+def log_format_from(env: Mapping[str, str]) -> str:
+    """LOG_FORMAT, checked: the entry points configure logging before the other settings."""
+    value = env.get("LOG_FORMAT", "").strip().lower() or "text"
+    if value not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT: {value!r} is not one of {LOG_FORMATS}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'reminders.db'}"
@@ -78,6 +89,7 @@ class Settings:
     page_webhook_secret: str = field(default="", repr=False)  # the HMAC-SHA256 key
     metrics_allow: tuple[IPv4Network | IPv6Network, ...] = LOOPBACK  # may scrape /metrics
     metrics_token: str = field(default="", repr=False)  # or a scraper with this bearer token
+    log_format: str = "text"  # or "json": one object per line (reminders/log_setup.py)
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -130,6 +142,7 @@ class Settings:
                     values[attr] = parse(env[var])
                 except ValueError as exc:
                     raise SettingsError(f"{var}: {exc}") from None
+        values["log_format"] = log_format_from(env)
         number("SEND_RATE", "send_rate", float, 0)
         number("SEND_CONCURRENCY", "send_concurrency", int, 1)
         number("DISPATCH_INTERVAL", "dispatch_interval", float, 0.1)

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from reminders.audit import Actor, record
+from reminders.core import limits
 from reminders.core.delivery_rules import send_window
 from reminders.core.errors import Conflict, NotFound, ValidationError
 from reminders.core.protocol import STAFF_STEP_PREFIX, ProtocolSet, ReplyKind
@@ -33,7 +34,7 @@ from reminders.models import Enrollment, Flag, OutboxMessage
 from reminders.services import Services
 from reminders.settings import Settings
 
-MAX_CHARACTERS = 320  # what a staff member may write (the clinic's name goes before it)
+MAX_CHARACTERS = limits.STAFF_TEXT  # what a staff member may write (the clinic's name goes first)
 EXPIRES_AFTER = timedelta(hours=24)  # not sent by then: stale, call the patient instead
 REPLY_WINDOW = timedelta(hours=24)  # an answer within this long of the sending is for its author
 POSITION = 1000  # after the protocol's texts due at the same instant (the first names the clinic)
@@ -60,15 +61,17 @@ class Queued:
     def local_send_at(self) -> datetime:
         return self.send_at.astimezone(ZoneInfo(self.timezone))
 
-    def summary(self) -> str:
-        """What will happen, in a sentence for the staff member who sent it."""
+    def summary(self, named: bool = True) -> str:
+        """What will happen, in a sentence for the staff member who sent it. Not `named`:
+        "the patient" instead of the name (a flash message rides in the session cookie)."""
+        who = self.first_name if named else "the patient"
         if not self.held:
-            return (f"Sending now: the text to {self.first_name} goes out within a minute. "
+            return (f"Sending now: the text to {who} goes out within a minute. "
                     "Their answer comes to you.")
         local = self.local_send_at()
         hour = f"{local:%I:%M}".lstrip("0") + (" a.m." if local.hour < 12 else " p.m.")
         return (f"Held until {hour} patient time ({local:%a %d %b}): it is outside texting "
-                f"hours for {self.first_name}. It goes then; their answer comes to you.")
+                f"hours for {who}. It goes then; their answer comes to you.")
 
 
 def staff_message(body: str | None, saved: str | None) -> str | SavedReply:
@@ -96,7 +99,8 @@ def _body(svc: Services, message: str | SavedReply, language: str, first_name: s
         template = svc.protocols.saved_replies.get(message.id)
         if template is None:
             known = ", ".join(svc.protocols.saved_replies) or "none in the schedules file"
-            raise ValidationError({"saved": f"{message.id!r} is not a saved reply ({known})"})
+            raise ValidationError(limits.over("saved", message.id, limits.SHORT) or {
+            "saved": f"{message.id!r} is not a saved reply ({known})"})
         used, text = template.render(language, {**svc.settings.placeholders,
                                                 "first_name": first_name})
         return text, used, f"saved reply {message.id}"

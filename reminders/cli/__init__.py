@@ -8,6 +8,8 @@ live in one module per group; this one builds the parser and turns errors into e
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,7 +20,10 @@ from reminders.cli.common import EXIT_FAILURE, EXIT_INPUT, UsageError
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.protocol_loader import ProtocolError
 from reminders.database_check import DatabaseUnavailable
-from reminders.settings import SettingsError
+from reminders.log_setup import configure_logging
+from reminders.settings import SettingsError, log_format_from
+
+CLI_LOG_LEVEL = logging.WARNING
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_dotenv(find_dotenv(usecwd=True))  # the .env where the operator runs the command
     args = build_parser().parse_args(argv)
     try:
+        # Commands print what they did; the log says only what went wrong, masked.
+        configure_logging(CLI_LOG_LEVEL, log_format_from(os.environ))
         return args.func(args) or 0
     except ValidationError as exc:
         for field, message in exc.errors.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from reminders.core.export_cells import read_cell
 from reminders.core.protocol import Protocol, ReplyKind, is_staff_step
 from reminders.core.reading.findings import Reading
 from reminders.core.reading.parser import parse_reply
@@ -75,6 +76,7 @@ def read_corpus(text: str) -> list[Row]:
 
 def _row(number: int, cells: list[str]) -> Row:
     where = f"line {number}"
+    cells = [read_cell(c) for c in cells]  # an export quotes a cell a spreadsheet would run
     if len(cells) not in (7, 8):
         raise CorpusError(f"{where}: {len(cells)} columns, expected 8 (tab-separated)")
     step, language, baseline, body, required, forbidden, opt_out = (c.strip() for c in cells[:7])

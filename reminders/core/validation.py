@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from reminders.core import limits
 from reminders.core.errors import ValidationError
 from reminders.core.localtime import resolve_local, zone
 from reminders.core.protocol import SUPPORTED_LANGUAGES, Protocol, ProtocolSet
@@ -101,7 +102,9 @@ def check_injection_time(injected_at: datetime, protocol: Protocol, now: datetim
 
 def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: str,
              default_region: str, now: datetime) -> ValidEnrollment:
-    errors: dict[str, str] = {}
+    errors = limits.too_long(vars(data), limits.ENROLMENT)
+    if errors:  # not parsed: a parser's error would echo the whole value
+        raise ValidationError(errors)
 
     def check(field: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs
               ) -> _T | None:
@@ -112,8 +115,9 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
             return None
 
     first_name = (data.first_name or "").strip()
-    if not _NAME.match(first_name) or len(first_name) > 63:
-        errors["first_name"] = "must be a first name of 1 to 63 letters (no digits)"
+    if not _NAME.match(first_name):
+        errors["first_name"] = (f"must be a first name of 1 to {limits.FIRST_NAME} letters "
+                                "(no digits)")
     phone = check("phone", normalise_phone, data.phone or "", default_region)
     tz = check("timezone", zone, data.timezone or clinic_timezone)
     protocol = protocols.protocols.get(data.protocol)
@@ -138,8 +142,9 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
     if not consent_by:
         errors["consent_by"] = ("is required: name the staff member who recorded the "
                                 "patient's consent to texts; nothing is enrolled without it")
-    elif len(consent_by) > 128 or any(ord(c) < 32 for c in consent_by):
-        errors["consent_by"] = "must be a name of at most 128 characters, on one line"
+    elif any(ord(c) < 32 for c in consent_by):
+        errors["consent_by"] = (f"must be a name of at most {limits.PERSON} characters, "
+                                "on one line")
     injected_at = None
     if tz is not None:
         injected_at = check("injected_at", parse_instant, data.injected_at, tz)

@@ -72,6 +72,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     from reminders.web import (
         api,
         auth,
+        headers,
         health,
         pages,
         second_factor_pages,  # noqa: F401 (its routes join auth.bp)
@@ -88,6 +89,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     auth.csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing for a forged form to ride on
     app.register_error_handler(HTTPException, api.http_error)
     pages.init_app(app)
+    headers.init_app(app)
     if settings.trusted_proxies:
         # Behind nginx or Caddy every request comes from the proxy: believe the last
         # `trusted_proxies` X-Forwarded-For/-Proto/-Host entries (each proxy appends one),

@@ -4,12 +4,14 @@ for staff. One place, so views do not each rebuild them."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.routing import IntegerConverter
 
+from reminders.core.redact import mask_phones
 from reminders.inbound import Inbox
 from reminders.services import Services
 from reminders.settings import Settings
@@ -56,5 +58,11 @@ def now() -> datetime:
 
 
 def refusal(prefix: str, errors: dict[str, str]) -> str:
-    """A ValidationError's fields as one line for a flash message."""
-    return prefix + "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in errors.items())
+    """A ValidationError's fields as one line for a flash message. Flash messages ride in
+    the session cookie, which is signed, not encrypted: the value a message echoes first
+    (`'312-555-01999' is not a valid phone number`) is left out, and numbers are masked."""
+    return prefix + "; ".join(f"{k.replace('_', ' ')}: {mask_phones(_ECHO.sub('', v))}"
+                              for k, v in errors.items())
+
+
+_ECHO = re.compile(r"""^(?:'[^']*'|"[^"]*")\s*""")  # a repr of what was typed

@@ -64,7 +64,9 @@ def confirm(batch_id: int):
         if batch is None or batch.uploaded_by != current_user.name:
             abort(404)
         if batch.imported_at is not None:
-            flash(f"{batch.filename} was already imported ({batch.enrolled} enrolled).", "error")
+            # not the file's name: flash messages ride in the readable session cookie, and
+            # a list may be named after a patient
+            flash(f"This list was already imported ({batch.enrolled} enrolled).", "error")
             return redirect(url_for("patients.index"))
         content, filename = batch.content, batch.filename
     report, ids = import_csv(svc, content.encode(), filename, current_user.actor, now())
@@ -77,6 +79,6 @@ def confirm(batch_id: int):
         batch = session.get_one(ImportBatch, batch_id)
         batch.imported_at, batch.enrolled = now(), len(ids)
     skipped = len(report.rejected)
-    flash(f"Imported {filename}: {len(ids)} patients enrolled"
+    flash(f"Imported: {len(ids)} patients enrolled"
           + (f"; {skipped} rejected rows were not." if skipped else "."), "info")
     return redirect(url_for("patients.index"))

@@ -114,7 +114,7 @@ def send_staff_text(enrollment_id: int, flag_id: int | None = None):
         return None
     except NotFound:
         abort(404)
-    flash(queued.summary(), "info")
+    flash(queued.summary(named=False), "info")
     return queued.message_id
 
 
@@ -211,7 +211,7 @@ def cancel_enrollment(enrollment_id: int):
 def phone(enrollment_id: int):
     return _act(enrollment_id, lambda: change_phone(
         services(), enrollment_id, request.form.get("phone", ""), current_user.actor, now()),
-        "Phone number changed to {result}; texts still to come go there.")
+        "Phone number changed; texts still to come go to the new number.")
 
 
 @bp.post("/enrollments/<id:enrollment_id>/opt-out")

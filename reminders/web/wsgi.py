@@ -17,6 +17,7 @@ from dotenv import find_dotenv, load_dotenv
 from flask import Flask
 
 from reminders.database_check import DatabaseUnavailable, open_database
+from reminders.log_setup import configure_logging
 from reminders.settings import Settings
 from reminders.web import create_app
 
@@ -24,6 +25,7 @@ from reminders.web import create_app
 def create_app_from_env() -> Flask:
     load_dotenv(find_dotenv(usecwd=True))
     settings = Settings.from_env(os.environ)
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO"), settings.log_format)
     try:  # one line and exit 2, as worker.py, rather than a traceback from the server
         open_database(settings.database_url).dispose()
     except DatabaseUnavailable as exc:

@@ -310,8 +310,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(*_error(429, 20429, "Too Many Requests"))
         if fault == SERVER_ERROR:
             return self._answer(*_error(500, 20500, "Internal Server Error"))
-        if fault in (INVALID_NUMBER, OPTED_OUT):
-            return self._answer(*_error(400, int(fault), f"Refused ({fault})"))
+        if fault == INVALID_NUMBER:  # Twilio's own words quote the number
+            return self._answer(*_error(400, 21211, f"The 'To' number {form['To']} is not a "
+                                        "valid phone number."))
+        if fault == OPTED_OUT:
+            return self._answer(*_error(400, 21610, "Attempt to send to unsubscribed recipient"))
         message = fake._accept(form)
         if fault == DROP_AFTER_ACCEPT:
             self.connection.shutdown(socket.SHUT_RDWR)

@@ -79,7 +79,7 @@ def test_a_text_from_the_patient_page_goes_out_now_with_its_author_shown_and_aud
     assert entry.detail.startswith("staff-1: free text")
     assert "Please rest" not in entry.detail  # the audit log does not copy the words
     html = kim.get(f"/enrollments/{patient}").get_data(as_text=True)
-    assert "Sending now: the text to Ana goes out within a minute." in html
+    assert "Sending now: the text to the patient goes out within a minute." in html
 
     transport = FakeTransport()
     dispatcher(engine, NOW + timedelta(seconds=5), transport).run_once()

@@ -103,3 +103,20 @@ def test_the_web_app_is_served_with_the_scheduler_or_alone(tmp_path, start, mode
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
     output.join()
+
+
+def test_with_log_format_json_every_line_is_a_json_object(start):
+    proc = start(LOG_FORMAT="json")  # unmigrated: it logs why it refuses, then stops
+    _, err = proc.communicate(timeout=60)
+    lines = [json.loads(line) for line in err.splitlines() if line.strip()]
+    assert proc.returncode == 2 and lines
+    assert all(set(line) == {"time", "level", "logger", "message", "exception"}
+               for line in lines)
+    assert any(line["level"] == "ERROR" and "refusing to start" in line["message"]
+               for line in lines)
+
+
+def test_a_bad_log_format_refuses_to_start_naming_the_variable(start):
+    proc = start(LOG_FORMAT="xml")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "refusing to start: LOG_FORMAT: 'xml' is not one of" in err

@@ -4,10 +4,8 @@ from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from reminders.core.deadlines import BusinessHours
-from reminders.reports import FlagTimes, _cell, by_protocol_and_month, loop_times
+from reminders.reports import FlagTimes, by_protocol_and_month, loop_times
 
 
 def _outcome(protocol, month, status="active", improved=None, responder=None, no_response=False,
@@ -33,14 +31,6 @@ def test_outcomes_are_counted_by_protocol_and_month_newest_first():
         {"protocol": "hip", "month": "2026-05", "enrolled": 2, "completed": 2, "improved_by_day10": 1,
          "diagnostic_responders": 1, "no_response": 1, "opted_out": 0},
     ]
-
-
-@pytest.mark.parametrize(("value", "cell"), [
-    ("+13125550101", "+13125550101"), ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
-    ("@SUM(A1)", "'@SUM(A1)"), ("-2", "-2"), ("+cmd", "'+cmd"), (None, ""), (7, "7"),
-])
-def test_a_csv_cell_never_starts_a_formula(value, cell):
-    assert _cell(value) == cell
 
 
 def test_loop_times_are_medians_of_open_time_by_kind_and_month():
