@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
 from reminders.core.errors import ValidationError
+from reminders.core.field_text import unstorable
 from reminders.core.protocol import ProtocolSet
 from reminders.core.statuses import EnrollmentStatus
 from reminders.core.validation import EnrollmentInput, ValidEnrollment, parse_instant, validate
@@ -84,6 +85,12 @@ def read_csv(data: bytes) -> tuple[list[str], list[Row]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [f"the file is not UTF-8 text (byte {exc.start}): save it as CSV UTF-8"], []
+    # NUL or other control characters: no spreadsheet writes them, and PostgreSQL cannot
+    # store the file or a cell holding one
+    for number, line in enumerate(text.split("\n"), 1):
+        reason = unstorable(line, lines=True, max_length=len(line))
+        if reason:
+            return [f"line {number} {reason}: save it as CSV UTF-8"], []
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, None)

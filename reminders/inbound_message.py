@@ -12,6 +12,8 @@ from urllib.parse import parse_qs
 
 import phonenumbers
 
+from reminders.core import field_text
+
 # Twilio's Advanced Opt-Out tells us which keyword list a message matched (its own and
 # the clinic's custom words, in any language): that is a finding too.
 _OPT_OUT_TYPES = {"stop": "opt_out", "start": "opt_in", "help": "help"}
@@ -41,8 +43,9 @@ class Inbound:
 
 
 def storable(text: str) -> str:
-    """`text` as a PostgreSQL text column can hold it (it cannot hold NUL)."""
-    return text.replace("\x00", "\ufffd")
+    """`text` as a database can hold it (NUL and lone surrogates replaced): a patient's
+    message is kept, never refused."""
+    return field_text.storable(text)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -66,12 +69,10 @@ def from_form(form: dict[str, str], raw: bytes) -> Inbound:
 def _media(form: dict[str, str]) -> tuple[Media, ...]:
     """MediaUrl{N} and MediaContentType{N} for N below NumMedia (bounded by MAX_MEDIA);
     an entry without a URL is skipped."""
-    try:
-        count = min(int(form.get("NumMedia", "0").strip() or 0), MAX_MEDIA)
-    except ValueError:
-        count = 0
+    # ASCII digits only: int() reads other scripts' digits, and a huge one is pointless
+    count = field_text.whole_number(form.get("NumMedia", ""), max=1000) or 0
     found = []
-    for n in range(max(count, 0)):
+    for n in range(min(count, MAX_MEDIA)):
         url = form.get(f"MediaUrl{n}", "").strip()
         if url:
             found.append(Media(storable(url)[:2000],

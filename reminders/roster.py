@@ -51,7 +51,7 @@ def search(session: Session, now: datetime, *, query: str = "", show: str = "act
     elif show == "no_reply":
         stmt = stmt.where(~exists().where(Reply.enrollment_id == Enrollment.id))
     query = query.strip()
-    if query.isdigit():
+    if query.isascii() and query.isdigit():  # not "²" or "٣": not in a stored number
         stmt = stmt.where(Patient.phone.endswith(query[-4:]))
     elif query:
         stmt = stmt.where(func.lower(Patient.first_name).contains(query.lower(), autoescape=True))

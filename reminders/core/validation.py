@@ -17,6 +17,7 @@ import phonenumbers
 
 from reminders.core import limits
 from reminders.core.errors import ValidationError
+from reminders.core.field_text import whole_number
 from reminders.core.localtime import resolve_local, zone
 from reminders.core.protocol import SUPPORTED_LANGUAGES, Protocol, ProtocolSet
 
@@ -130,12 +131,12 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
         errors["side"] = f"{data.side!r} is not 'left' or 'right'"
     baseline = data.baseline_pain
     if baseline not in (None, ""):
-        try:
-            baseline = int(baseline)
-        except (TypeError, ValueError):
-            baseline = -1
-        if not 0 <= baseline <= 10:
-            errors["baseline_pain"] = f"{data.baseline_pain!r} is not a whole number from 0 to 10"
+        if isinstance(baseline, str):  # ASCII digits only: int() reads "٣" as 3
+            baseline = whole_number(baseline, max=10)
+        if not isinstance(baseline, int) or not 0 <= baseline <= 10:
+            baseline = None
+            errors["baseline_pain"] = (f"{str(data.baseline_pain)[:20]!r} is not a whole "
+                                       "number from 0 to 10")
     else:
         baseline = None
     consent_by = (data.consent_by or "").strip()

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reminders.core.delivery_status import from_callback
+from reminders.core.field_text import whole_number
 from reminders.transports.base import DeliveryUnknown, Refusal, StatusReport, TransportError
 
 RATE_LIMITED = 20429
@@ -66,7 +67,7 @@ def status_report(form: Mapping[str, str]) -> StatusReport | None:
     status = from_callback(word)
     if not sid or status is None:
         return None
-    raw = (form.get("ErrorCode") or "").strip()
-    code = int(raw) if raw.isdigit() else None
+    # ASCII digits of a sane length only: "30003" yes; "³", "٣" or 10,000 digits no
+    code = whole_number(form.get("ErrorCode") or "", max=999_999)
     return StatusReport(sid=sid, word=word, status=status, code=code,
                         refusal=refusal_for(code) if code is not None else None)

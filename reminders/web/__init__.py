@@ -69,20 +69,14 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     # the clock is looked up at each scrape: tests replace it after the app is made
     metrics.registry.register(DatabaseGauges(sessions,
                                              lambda: app.extensions["reminders"]["clock"]()))
-    from reminders.web import (
-        api,
-        auth,
-        headers,
-        health,
-        pages,
-        second_factor_pages,  # noqa: F401 (its routes join auth.bp)
-        twilio_hooks,
-    )
+    import reminders.web.second_factor_pages  # noqa: F401 (its routes join auth.bp)
+    from reminders.web import api, auth, headers, health, input_guard, pages, twilio_hooks
     from reminders.web import metrics as scrape
     from reminders.web.current import IdConverter
 
     app.url_map.converters["id"] = IdConverter
     auth.init_app(app)
+    input_guard.init_app(app)  # after the access guard and CSRF
     for blueprint in (health.bp, scrape.bp, twilio_hooks.bp, auth.bp, api.bp, *pages.blueprints):
         app.register_blueprint(blueprint)
     auth.csrf.exempt(twilio_hooks.bp)  # signed by Twilio instead

@@ -20,10 +20,11 @@ from reminders.accounts import (
 )
 from reminders.audit import entries
 from reminders.core.errors import Conflict, NotFound, ValidationError
+from reminders.core.field_text import local_path, whole_number
 from reminders.models import Role, StaffMember
 from reminders.rota import set_mobile
 from reminders.system_alerts import mark_fixed
-from reminders.web.current import now, sessions, settings
+from reminders.web.current import MAX_ID, now, sessions, settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -43,11 +44,10 @@ def audit():
     actor = request.args.get("actor", "").strip()[:128] or None
     action = request.args.get("action", "").strip()[:32] or None
     patient = request.args.get("patient", "")
-    before = request.args.get("before", "")
     with sessions()() as session:
         rows = entries(session, actor=actor, action=action,
-                       patient_id=int(patient) if patient.isdigit() and len(patient) < 10 else None,
-                       before_id=int(before) if before.isdigit() and len(before) < 10 else None)
+                       patient_id=whole_number(patient, max=MAX_ID),
+                       before_id=whole_number(request.args.get("before", ""), max=MAX_ID))
     return render_template("audit.html", rows=rows, actor=actor or "", action=action or "",
                            patient=patient)
 
@@ -113,7 +113,7 @@ def staff():
         422 if errors else 200)
 
 
-@bp.post("/alerts/<int:alert_id>/fixed")
+@bp.post("/alerts/<id:alert_id>/fixed")
 @admin_only
 def alert_fixed(alert_id: int):
     """The banner's button: the operator dealt with the cause (audited)."""
@@ -125,6 +125,4 @@ def alert_fixed(alert_id: int):
         flash(exc.errors["alert_id"], "info")
     else:
         flash("System alert marked fixed. A new refusal of the same kind raises it again.", "info")
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else url_for("patients.index"))
+    return redirect(local_path(request.form.get("next")) or url_for("patients.index"))

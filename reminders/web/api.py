@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from reminders.audit import record
 from reminders.core.errors import Conflict, NotFound, ValidationError
+from reminders.core.field_text import nesting_depth, unstorable
 from reminders.core.validation import EnrollmentInput
 from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import cancel, enroll
@@ -31,6 +32,8 @@ _STRINGS = ("first_name", "phone", "injected_at", "timezone", "protocol", "conse
 _BOOLS = ("diabetic", "pt_referral", "supersede")
 _REQUIRED = ("first_name", "phone", "injected_at", "protocol", "consent_by")
 FIELDS = frozenset((*_STRINGS, *_BOOLS, "baseline_pain"))
+MAX_DEPTH = 32  # an enrolment is one flat object; anything this deep is not one
+MAX_STRING = 1000  # far above any real value (a name, a phone, a timestamp)
 
 
 @functools.cache
@@ -87,7 +90,12 @@ def _not_found(exc: NotFound):
 
 
 def _json_object() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # json's parser recurses per level: thousands of "[" end here
+        raise ValidationError({"body": f"nests deeper than {MAX_DEPTH} levels"}) from None
+    if data is not None and nesting_depth(data) > MAX_DEPTH:
+        raise ValidationError({"body": f"nests deeper than {MAX_DEPTH} levels"})
     if data is None:
         raise ValidationError({"body": "must be a JSON object (Content-Type: application/json)"})
     if not isinstance(data, dict):
@@ -98,8 +106,9 @@ def _json_object() -> dict:
 def parse_enrollment(data: dict) -> EnrollmentInput:
     """The request body as an EnrollmentInput; every type error reported at once."""
     errors: dict[str, str] = {}
-    for field in sorted(set(data) - FIELDS):
-        errors[field] = "is not a field of an enrolment"
+    for field in sorted(set(data) - FIELDS)[:20]:
+        # cut short: the name is the client's, of any length and content
+        errors[field[:64].encode("utf-8", "replace").decode()] = "is not a field of an enrolment"
     for field in _REQUIRED:
         if data.get(field) in (None, ""):
             errors[field] = "is required"
@@ -110,8 +119,8 @@ def parse_enrollment(data: dict) -> EnrollmentInput:
             continue
         if not isinstance(value, str):
             errors[field] = "must be a string"
-        elif any(ord(c) < 32 for c in value):
-            errors[field] = "must not contain control characters"
+        elif reason := unstorable(value, lines=False, max_length=MAX_STRING):
+            errors[field] = reason
         else:
             values[field] = value
     for field in _BOOLS:

@@ -17,7 +17,6 @@ copied cookies included.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -45,6 +44,7 @@ from reminders.accounts import (
 )
 from reminders.audit import Actor
 from reminders.core.errors import ValidationError
+from reminders.core.field_text import local_path
 from reminders.models import Role, StaffMember
 from reminders.web.current import now, sessions, settings
 
@@ -170,12 +170,7 @@ def _csrf_refused(error: CSRFError):
 
 def _local_path(target: str | None) -> str | None:
     """Only a path on this site may be a redirect target after sign-in."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target.rstrip("?") or None
+    return local_path(target)
 
 
 PENDING_SECONDS = 300  # the code step must follow the password within five minutes

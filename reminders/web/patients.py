@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from reminders.audit import record
 from reminders.core.errors import NotFound, ValidationError
+from reminders.core.field_text import whole_number
 from reminders.core.statuses import EnrollmentStatus
 from reminders.core.trajectory import trajectory
 from reminders.corrections import add_note, change_phone, mark_opted_out, resend
@@ -24,7 +25,7 @@ from reminders.reply_labels import parse_reading, record_reading
 from reminders.roster import FILTERS, day_number, search
 from reminders.staff_texts import saved_reply_options, staff_message, text_patient
 from reminders.transports.base import MediaRefused
-from reminders.web.current import media, now, refusal, services
+from reminders.web.current import MAX_ID, media, now, refusal, services
 
 bp = Blueprint("patients", __name__)
 
@@ -77,7 +78,7 @@ def detail(enrollment_id: int):
         "patient.html", e=enrollment, p=view.patient, tz=tz, timeline=_timeline(view), chart=chart,
         day=day_number(enrollment.injected_at, at, tz), protocol=protocol, others=others,
         local_injected=enrollment.injected_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
-        reading_flags=READING_FLAGS, open_reading=request.args.get("read", type=int),
+        reading_flags=READING_FLAGS, open_reading=whole_number(request.args.get("read", ""), max=MAX_ID),
         answers=_answers(view), texting=texting_options(enrollment, view.patient))
 
 
@@ -124,7 +125,7 @@ def text(enrollment_id: int):
     return _back(enrollment_id, f"#text-{message_id}" if message_id else "#text-patient")
 
 
-@bp.get("/enrollments/<id:enrollment_id>/replies/<id:reply_id>/pictures/<int:position>")
+@bp.get("/enrollments/<id:enrollment_id>/replies/<id:reply_id>/pictures/<int(max=99):position>")
 def picture(enrollment_id: int, reply_id: int, position: int):
     """A picture the patient sent, fetched from the provider for this request: never
     stored or cached here, and every view is in the audit log."""

@@ -8,14 +8,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from reminders.callbacks import record_status
+from reminders.core.field_text import unstorable, whole_number
 from reminders.inbound_message import from_form
 from reminders.transports.twilio_codes import status_report
 from reminders.transports.twilio_sms import signature_is_valid, twiml_reply
-from reminders.web.current import inbox, now, sessions, settings
+from reminders.web.current import MAX_ID, inbox, now, sessions, settings
 from reminders.web.metrics import metrics, timed
 
 bp = Blueprint("twilio_hooks", __name__, url_prefix="/twilio")
 MAX_BODY = 64 * 1024  # Twilio's forms are a few hundred bytes
+MAX_SID = 64  # the column's width; Twilio's ids are 34 characters
 
 
 @bp.before_request
@@ -34,6 +36,12 @@ def _signed_form() -> dict[str, str]:
     if not signature_is_valid(token, url, form,
                               request.headers.get("X-Twilio-Signature", "")):
         abort(403)
+    # the message's id is a key we store and look up: one that cannot be stored as sent
+    # is refused (Twilio's are 34 letters and digits), nothing written
+    for name in ("MessageSid", "SmsSid"):
+        reason = unstorable(form.get(name, ""), lines=False, max_length=MAX_SID)
+        if reason:
+            abort(400, f"{name} {reason}")
     return form
 
 
@@ -42,8 +50,8 @@ def _signed_form() -> dict[str, str]:
 def status():
     """A delivery status. Its ErrorCode becomes a Refusal here, before anything else sees it."""
     form = _signed_form()
-    raw_id = request.args.get("outbox", "")
-    outbox_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
+    # our own id, put in the callback URL when the text was sent; anything else is no row
+    outbox_id = whole_number(request.args.get("outbox", ""), max=MAX_ID)
     report = status_report(form)
     done = record_status(sessions(), report, outbox_id, now())
     if report and report.refusal and done != "duplicate":  # Twilio's repeats count once

@@ -53,7 +53,7 @@ def test_enrolling_answers_201_with_the_plan_and_where_to_find_it(api, sessions)
     ({"diabetic": "yes"}, "diabetic", "true or false"),
     ({"consent_by": ""}, "consent_by", "required"),
     ({"nickname": "Annie"}, "nickname", "not a field"),
-    ({"consent_by": "Kim\x00"}, "consent_by", "control characters"),
+    ({"consent_by": "Kim\x00"}, "consent_by", "control character"),
     ({"injected_at": "0001-01-01T00:00:00+05:00"}, "injected_at", "out of the range"),
 ])
 def test_a_bad_field_gets_422_naming_it_and_nothing_is_written(api, sessions, change, field, words):
