@@ -1,9 +1,9 @@
 """Staff accounts, sign-in with throttling, and API tokens.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults). Sign-in attempts are stored,
-so the throttle holds across every web process: after `MAX_FAILURES` failed attempts for
-one account, or from one address, within `THROTTLE_WINDOW`, sign-in is refused, even with
-the right password, until the window has moved on.
+Passwords are hashed with argon2id (argon2-cffi's defaults). Sign-in is throttled per
+account and per address (login_throttle.py), never so that failures from elsewhere refuse
+a right password. Raising a member's `session_version` ends all of their sessions: a
+password change or reset and a deactivation do it here, sign-out in the web app.
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from reminders import login_throttle
 from reminders.audit import Actor, record
 from reminders.core import limits
 from reminders.core.errors import ValidationError
+from reminders.core.sign_in_throttle import refusal, whole_seconds
 from reminders.models import ApiToken, LoginAttempt, Role, StaffMember
 
-MAX_FAILURES = 5
-THROTTLE_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "rmd_"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -46,7 +46,12 @@ class LoginRefused(Exception):
 
 
 class Throttled(LoginRefused):
-    """Too many recent failures for the account or the address."""
+    """Too many recent failures for the account from this address, or from this address;
+    the message says only how long to wait (`seconds`)."""
+
+    def __init__(self, message: str, seconds: int) -> None:
+        super().__init__(message)
+        self.seconds = seconds
 
 
 def normalise_name(name: str) -> str:
@@ -93,39 +98,39 @@ def has_staff(session: Session) -> bool:
     return (session.scalar(select(func.count(StaffMember.id))) or 0) > 0
 
 
-def _failures(session: Session, name: str, address: str, now: datetime) -> int:
-    since = now - THROTTLE_WINDOW
-    by_name = session.scalar(select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.name == name, LoginAttempt.at > since, LoginAttempt.succeeded.is_(False)))
-    by_address = session.scalar(select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.address == address, LoginAttempt.at > since,
-        LoginAttempt.succeeded.is_(False)))
-    return max(by_name or 0, by_address or 0)
-
-
 def authenticate(sessions: sessionmaker[Session], name: str, password: str, address: str,
                  now: datetime) -> StaffMember:
-    """The staff member, or LoginRefused. Every attempt is recorded."""
-    name = normalise_name(name)[:64]
-    address = (address or "unknown")[:64]
-    with sessions.begin() as session:
-        if _failures(session, name, address, now) >= MAX_FAILURES:
-            # not recorded: a refused attempt must not extend the lock-out forever
-            raise Throttled(
-                "Too many failed sign-ins for this account or from this address: sign-in is "
-                f"refused for up to {THROTTLE_WINDOW.seconds // 60} minutes. Try again later.")
+    """The staff member, or LoginRefused. Every password checked is recorded; an attempt
+    the throttle refuses (login_throttle.py) is not checked at all. For a member with a
+    second factor the throttle's streak goes on until the code is right (second_factor)."""
+    name = normalise_name(name)
+    if not _NAME.match(name):  # no account has such a name: refused with nothing to check
+        raise LoginRefused("Wrong name or password.")
+    address = login_throttle.client_address(address)
+    delay = login_throttle.admit(sessions, name, address, now)
+    if delay > timedelta(0):
+        raise Throttled(refusal(delay), whole_seconds(delay))
+    with sessions() as session:
         member = session.scalars(select(StaffMember).where(StaffMember.name == name)).first()
-        ok = _verify(member.password_hash if member else _dummy_hash(), password or "")
-        ok = ok and member is not None and member.active
+        stored = member.password_hash if member else _dummy_hash()
+    # checked outside any transaction: argon2 takes a while and must not hold the write lock
+    ok = _verify(stored, password or "")
+    with sessions.begin() as session:
+        member = session.scalars(select(StaffMember).where(StaffMember.name == name)).first()
+        ok = ok and member is not None and member.active and member.password_hash == stored
         session.add(LoginAttempt(name=name, address=address, at=now, succeeded=ok))
         if not ok or member is None:
             refused = LoginRefused("Wrong name or password.")
         else:
+            login_throttle.settle(session, name, address, member.totp_secret is None, now)
             if _hasher.check_needs_rehash(member.password_hash):
                 member.password_hash = _hasher.hash(password)
-            member.last_login_at = now
-            return member
-    raise refused  # after the commit, so the failure is counted
+            if member.totp_secret is None:
+                member.last_login_at = now
+    if ok and member is not None:
+        login_throttle.prune(sessions, now)
+        return member
+    raise refused  # after the commit, so the attempt is recorded
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -136,7 +141,9 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def set_password(sessions: sessionmaker[Session], staff_id: int, current: str, new: str,
-                 now: datetime) -> None:
+                 now: datetime) -> int:
+    """Change one's own password; the member's new session version (the caller's session
+    keeps going with it, every other one ends)."""
     check_password(new)
     with sessions.begin() as session:
         member = session.get(StaffMember, staff_id, with_for_update=True)
@@ -146,7 +153,9 @@ def set_password(sessions: sessionmaker[Session], staff_id: int, current: str, n
             raise ValidationError({"password": "must differ from the current password"})
         member.password_hash = _hasher.hash(new)
         member.must_change_password = False
+        member.session_version += 1  # every other session of this member ends
         record(session, Actor(member.name, "web"), "password_changed", now)
+        return member.session_version
 
 
 def manage_staff(sessions: sessionmaker[Session], name: str, action: str, actor: Actor,
@@ -167,11 +176,22 @@ def manage_staff(sessions: sessionmaker[Session], name: str, action: str, actor:
             password = generate_password()
             member.password_hash = _hasher.hash(password)
             member.must_change_password = True
+            member.session_version += 1
         else:
             member.active = action == "reactivate"
+            if action == "deactivate":
+                member.session_version += 1
         record(session, actor, f"staff_{action}d" if action != "reset" else "staff_password_reset",
                now, detail=member.name)
         return password
+
+
+def end_sessions(sessions: sessionmaker[Session], staff_id: int) -> None:
+    """End every session of this member (sign-out ends them all, as a copied cookie would
+    otherwise outlive it)."""
+    with sessions.begin() as session:
+        session.execute(update(StaffMember).where(StaffMember.id == staff_id).values(
+            session_version=StaffMember.session_version + 1))
 
 
 # --- API tokens ---------------------------------------------------------------------------

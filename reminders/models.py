@@ -11,12 +11,14 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Double,
     Enum,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     String,
     Table,
@@ -348,6 +350,13 @@ class StaffMember(Base):
     last_login_at: Mapped[datetime | None]
     # E.164; where pages go (paging.py). One member per number: a text from it is theirs.
     mobile: Mapped[str | None] = mapped_column(String(20))
+    # Kept in the Flask session at sign-in and compared on every request: raising it
+    # (sign-out, password change or reset, deactivation) ends every session of the member.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # TOTP second factor (base32, pyotp), or None; the last time step a code was used
+    # for, so one code cannot be replayed within its 30 seconds.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ApiToken(Base):
@@ -367,7 +376,8 @@ class ApiToken(Base):
 
 
 class LoginAttempt(Base):
-    """Sign-in attempts, kept to throttle guessing across every web process."""
+    """Every password actually checked at sign-in, and whether it was right (attempts
+    the throttle refused are not here: their passwords were never checked)."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (Index("ix_login_attempts_name_at", "name", "at"),
@@ -378,6 +388,25 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoginThrottle(Base):
+    """A sign-in throttle counter (login_throttle.py): kind "account" (name), "address"
+    (address) or "pair" (name and address: that address failed for that account). One
+    row per key, locked while an attempt is admitted, so counting is atomic."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("kind", "name", "address",
+                                       name="uq_login_throttles_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(64))  # "" for an address counter
+    address: Mapped[str] = mapped_column(String(64))  # "" for an account counter
+    failures: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime | None]  # an address counter's window
+    last_failure_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]  # stale rows are pruned
 
 
 class AuditEntry(Base):

@@ -69,6 +69,8 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     session_idle_minutes: int = 30  # a staff session unused this long is signed out
+    trusted_proxies: int = 0  # reverse proxies in front: X-Forwarded-* of that many is believed
+    require_admin_totp: bool = False  # admins must set up an authenticator app before anything
     reply_max_attempts: int = 5  # tries to read a stored reply before flagging it, urgent
     unread_reply_alert_minutes: int = 10  # /healthz answers 503 past this unread age
     business_hours: tuple[time, time] = (time(8), time(17))  # clinic time: deadlines run then
@@ -148,6 +150,12 @@ class Settings:
         number("LEASE_SECONDS", "lease_seconds", int, 10)
         number("WEB_PORT", "web_port", int, 1)
         number("SESSION_IDLE_MINUTES", "session_idle_minutes", int, 1)
+        number("TRUSTED_PROXIES", "trusted_proxies", int, 0)
+        flag = env.get("REQUIRE_ADMIN_TOTP", "").strip().lower()
+        if flag:
+            if flag not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+                raise SettingsError(f"REQUIRE_ADMIN_TOTP: {flag!r} is not true or false")
+            values["require_admin_totp"] = flag in ("1", "true", "yes", "on")
         number("REPLY_MAX_ATTEMPTS", "reply_max_attempts", int, 1)
         number("UNREAD_REPLY_ALERT_MINUTES", "unread_reply_alert_minutes", int, 1)
         number("MEDIA_MAX_BYTES", "media_max_bytes", int, 1024)

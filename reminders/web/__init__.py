@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reminders.clock import utcnow
 from reminders.core.protocol import ProtocolSet
@@ -68,6 +69,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     # the clock is looked up at each scrape: tests replace it after the app is made
     metrics.registry.register(DatabaseGauges(sessions,
                                              lambda: app.extensions["reminders"]["clock"]()))
+    import reminders.web.second_factor_pages  # noqa: F401 (its routes join auth.bp)
     from reminders.web import api, auth, headers, health, input_guard, pages, twilio_hooks
     from reminders.web import metrics as scrape
     from reminders.web.current import IdConverter
@@ -82,4 +84,11 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     app.register_error_handler(HTTPException, api.http_error)
     pages.init_app(app)
     headers.init_app(app)
+    if settings.trusted_proxies:
+        # Behind nginx or Caddy every request comes from the proxy: believe the last
+        # `trusted_proxies` X-Forwarded-For/-Proto/-Host entries (each proxy appends one),
+        # so the sign-in throttle counts the client's address. Never more: a client
+        # writes the earlier entries itself.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from reminders import second_factor
 from reminders.accounts import (
     create_staff,
     create_token,
@@ -83,6 +84,11 @@ def staff():
                 number = set_mobile(sessions(), name, request.form.get("mobile", ""),
                                     settings().default_region, current_user.actor, now())
                 flash(f"Mobile number of {name} {'saved' if number else 'removed'}.", "info")
+            elif request.form.get("action") == "totp_reset":
+                name = request.form.get("account", "")
+                second_factor.reset(sessions(), name, current_user.actor, now())
+                flash(f"Authenticator app of {name} removed: they sign in with their "
+                      "password and set one up again.", "info")
             elif request.form.get("action"):
                 name = request.form.get("account", "")
                 password = manage_staff(sessions(), name, request.form["action"],

@@ -1,11 +1,17 @@
 """Who may see what: staff sessions (Flask-Login), bearer tokens for the API, CSRF on
 every form, and the one guard that turns every other request away.
 
-Only these endpoints answer without a session or a token: the sign-in page, /healthz,
-the Twilio webhooks (they check Twilio's signature instead), /metrics (it checks the
-scraper's address or its own token: web/metrics.py) and the static assets (CSS,
+Only these endpoints answer without a session or a token: the sign-in page (and its
+second step, the authenticator code), /healthz, the Twilio webhooks (they check Twilio's
+signature instead), /metrics (it checks the scraper's address or its own token:
+web/metrics.py) and the static assets (CSS,
 JavaScript: no patient data). Everything else, including routes added later, is closed
 by default.
+
+A session holds the member's `session_version` from sign-in; the user loader compares it
+with the stored one on every request, so raising it (sign-out, password change or reset,
+deactivation, an admin removing the authenticator app) ends every session of the member,
+copied cookies included.
 """
 
 from __future__ import annotations
@@ -28,15 +34,23 @@ from flask import (
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from reminders.accounts import LoginRefused, Throttled, authenticate, set_password, token_owner
+from reminders.accounts import (
+    LoginRefused,
+    Throttled,
+    authenticate,
+    end_sessions,
+    set_password,
+    token_owner,
+)
 from reminders.audit import Actor
 from reminders.core.errors import ValidationError
 from reminders.core.field_text import local_path
 from reminders.models import Role, StaffMember
-from reminders.web.current import now, sessions
+from reminders.web.current import now, sessions, settings
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "health.healthz", "twilio_hooks.inbound",
-                              "twilio_hooks.status", "metrics.scrape", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.code", "health.healthz",
+                              "twilio_hooks.inbound", "twilio_hooks.status", "metrics.scrape",
+                              "static"})
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -51,6 +65,7 @@ class StaffUser(UserMixin):
     name: str
     role: Role
     must_change_password: bool
+    has_totp: bool
 
     @property
     def is_admin(self) -> bool:
@@ -67,9 +82,14 @@ def _load(user_id: str) -> StaffUser | None:
         return None
     with sessions()() as db:
         member = db.get(StaffMember, int(user_id))
-        if member is None or not member.active:
+        if member is None or not member.active or session.get("version") != member.session_version:
             return None
-        return StaffUser(member.id, member.name, member.role, member.must_change_password)
+        return _user(member)
+
+
+def _user(member: StaffMember) -> StaffUser:
+    return StaffUser(member.id, member.name, member.role, member.must_change_password,
+                     member.totp_secret is not None)
 
 
 def init_app(app: Flask) -> None:
@@ -104,6 +124,11 @@ def _guard():
     if current_user.must_change_password and request.endpoint not in ("auth.password",
                                                                       "auth.logout"):
         return redirect(url_for("auth.password"))
+    if (settings().require_admin_totp and current_user.is_admin and not current_user.has_totp
+            and request.endpoint not in ("auth.totp", "auth.logout", "auth.password")):
+        flash("Set up an authenticator app for your account before going on: this clinic "
+              "requires it for administrators.", "info")
+        return redirect(url_for("auth.totp"))
     return None
 
 
@@ -148,11 +173,29 @@ def _local_path(target: str | None) -> str | None:
     return local_path(target)
 
 
+PENDING_SECONDS = 300  # the code step must follow the password within five minutes
+
+
+def sign_in(member: StaffMember):
+    session.clear()  # a fresh session at sign-in: no fixation
+    login_user(_user(member))
+    session["version"] = member.session_version
+    session["seen"] = now().timestamp()
+    session.permanent = True
+    return redirect(_local_path(request.args.get("next")) or url_for("patients.index"))
+
+
+def refused(exc: LoginRefused):
+    if isinstance(exc, Throttled):
+        return str(exc), 429, {"Retry-After": str(exc.seconds)}
+    return str(exc), 401, {}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("patients.index"))
-    error, status = None, 200
+    error, status, headers = None, 200, {}
     name = ""
     if request.method == "POST":
         name = request.form.get("name", "")
@@ -160,19 +203,21 @@ def login():
             member = authenticate(sessions(), name, request.form.get("password", ""),
                                   request.remote_addr or "unknown", now())
         except LoginRefused as exc:
-            error, status = str(exc), 429 if isinstance(exc, Throttled) else 401
+            error, status, headers = refused(exc)
         else:
-            session.clear()  # a fresh session at sign-in: no fixation
-            login_user(StaffUser(member.id, member.name, member.role,
-                                 member.must_change_password))
-            session["seen"] = now().timestamp()
-            session.permanent = True
-            return redirect(_local_path(request.args.get("next")) or url_for("patients.index"))
-    return render_template("login.html", error=error, name=name), status
+            if member.totp_secret is None:
+                return sign_in(member)
+            session.clear()
+            session["pending"] = [member.id, member.name, now().timestamp(),
+                                  member.session_version]
+            return redirect(url_for("auth.code", next=_local_path(request.args.get("next"))))
+    return render_template("login.html", error=error, name=name), status, headers
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(sessions(), current_user.id)  # a copy of this cookie ends here too
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -188,11 +233,12 @@ def password():
             errors["confirm"] = "does not match the new password"
         else:
             try:
-                set_password(sessions(), current_user.id,
-                             request.form.get("current_password", ""), new, now())
+                version = set_password(sessions(), current_user.id,
+                                       request.form.get("current_password", ""), new, now())
             except ValidationError as exc:
                 errors = exc.errors
             else:
+                session["version"] = version  # this session goes on; every other one ends
                 flash("Your password is changed.", "info")
                 return redirect(url_for("patients.index"))
     return render_template("password.html", errors=errors), (422 if errors else 200)

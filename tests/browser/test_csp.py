@@ -8,7 +8,8 @@ from reminders.services import Services
 from tests.browser.conftest import signed_in
 from tests.integration.helpers import NOW, form
 
-PAGES = ["/", "/enrol", "/flags", "/flags?resolved=1", "/reports", "/import", "/password"]
+PAGES = ["/", "/enrol", "/flags", "/flags?resolved=1", "/reports", "/import", "/password",
+         "/account/totp"]
 # Every violation, however it came (script, style, frame, form target), lands here.
 WATCH = """window.__csp = [];
 document.addEventListener('securitypolicyviolation',

@@ -50,7 +50,9 @@ def test_every_page_has_the_security_headers_and_is_not_stored(engine, sessions,
     picture = next(p for p in paths if "/pictures/" in p)  # the reply has no picture
     api = {p: 401 for p in paths if p.startswith("/api/")}  # a bearer token's, not a session's
     # /metrics: from allowed addresses only (the test client's is not one)
+    # /login/code: the sign-in's code step, back to /login without a password step first
     assert {p: s for p, s in statuses.items() if s != 200} == {picture: 404, "/login": 302,
+                                                                 "/login/code": 302,
                                                                  "/metrics": 403, **api}
 
 

@@ -40,10 +40,20 @@ def test_twilio_mode_refuses_to_start_without_a_secret_key():
     ({"REPLY_MAX_ATTEMPTS": "0"}, "REPLY_MAX_ATTEMPTS"),
     ({"MEDIA_MAX_BYTES": "5MB"}, "MEDIA_MAX_BYTES"),
     ({"MEDIA_MAX_BYTES": "10"}, "MEDIA_MAX_BYTES"),
+    ({"TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES"),
+    ({"TRUSTED_PROXIES": "nginx"}, "TRUSTED_PROXIES"),
+    ({"REQUIRE_ADMIN_TOTP": "maybe"}, "REQUIRE_ADMIN_TOTP"),
 ])
 def test_a_bad_value_fails_loudly_naming_the_variable(env, variable):
     with pytest.raises(SettingsError, match=f"^{variable}: "):
         Settings.from_env(env)
+
+
+def test_trusted_proxies_and_the_admin_second_factor_are_read():
+    read = Settings.from_env({"TRUSTED_PROXIES": "1", "REQUIRE_ADMIN_TOTP": "true"})
+    assert read.trusted_proxies == 1 and read.require_admin_totp is True
+    assert Settings.from_env({}).trusted_proxies == 0
+    assert Settings.from_env({"REQUIRE_ADMIN_TOTP": "off"}).require_admin_totp is False
 
 
 def test_the_auth_token_is_not_shown_in_repr():
