@@ -30,5 +30,5 @@ def cli_env(monkeypatch, tmp_path, db_url):
 
 
 from tests.integration.oncall import team  # noqa: E402, F401 (fixture: the on-call team)
-from tests.integration.staff import boss, kim, web  # noqa: E402, F401 (fixtures for the web tests)
+from tests.integration.staff import api, boss, kim, web  # noqa: E402, F401 (fixtures for the web tests)
 from tests.integration.texting import patient, phone  # noqa: E402, F401 (fixtures: a texting patient)

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from reminders.accounts import create_staff
+from reminders.accounts import create_staff, create_token
 from reminders.audit import Actor
 from reminders.models import Role
 from reminders.web import create_app
@@ -81,3 +81,13 @@ def boss(web):
     staff = Staff(app, clock, address="127.0.0.2")
     assert staff.login("boss").status_code == 302
     return staff
+
+
+@pytest.fixture
+def api(sessions, settings, protocols):
+    """A client of the JSON API holding a valid bearer token."""
+    app, _ = make_app(sessions, settings, protocols)
+    token = create_token(sessions, "ehr", Actor("boss", "cli"), NOW).token
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client

@@ -4,24 +4,12 @@ rejected request writes nothing."""
 import pytest
 from sqlalchemy import select
 
-from reminders.accounts import create_token
-from reminders.audit import Actor
 from reminders.core.statuses import MessageStatus
 from reminders.models import AuditEntry
-from tests.integration.helpers import NOW, counts
-from tests.integration.staff import make_app
+from tests.integration.helpers import counts
 
 BODY = {"first_name": "Ana", "phone": "(312) 555-0101", "injected_at": "2026-06-01T10:00:00",
         "protocol": "hip-joint-injection", "consent_by": "Nurse Kim", "baseline_pain": 7}
-
-
-@pytest.fixture
-def api(sessions, settings, protocols):
-    app, _ = make_app(sessions, settings, protocols)
-    token = create_token(sessions, "ehr", Actor("boss", "cli"), NOW).token
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return client
 
 
 def test_enrolling_answers_201_with_the_plan_and_where_to_find_it(api, sessions):

@@ -12,7 +12,7 @@ from reminders.core.statuses import FlagStatus
 from reminders.models import Flag, Note, OutboxMessage, Role, RotaShift
 from tests.integration.helpers import NOW, counts
 from tests.integration.staff import PASSWORD
-from tests.integration.test_api import BODY, api  # noqa: F401 (fixture)
+from tests.integration.test_api import BODY
 from tests.integration.test_cli import enrolled, run
 
 LONG_NOTE = "x" * (limits.NOTE + 1)
@@ -93,7 +93,7 @@ def test_an_over_long_first_name_on_the_enrol_form_is_refused(sessions, kim):
     ("first_name", "A" * 64), ("phone", "5" * 33), ("consent_by", "K" * 129),
     ("timezone", "America/" + "x" * 60), ("injected_at", "2" * 65), ("protocol", "p" * 65),
 ])
-def test_an_over_long_api_field_is_refused_naming_it_and_nothing_is_written(api, sessions,  # noqa: F811
+def test_an_over_long_api_field_is_refused_naming_it_and_nothing_is_written(api, sessions,
                                                                               field, value):
     before = counts(sessions)
     response = api.post("/api/v1/enrollments", json={**BODY, field: value})

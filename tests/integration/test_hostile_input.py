@@ -20,8 +20,6 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 from werkzeug.wrappers import Request
 
-from reminders.accounts import create_token
-from reminders.audit import Actor
 from reminders.core.field_text import unstorable
 from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.models import Base, DeliveryEvent, OutboxMessage, Reply
@@ -281,15 +279,6 @@ API_BODY = {"first_name": "Ana", "phone": "(312) 555-0101", "injected_at": "2026
             "protocol": "hip-joint-injection", "consent_by": "Nurse Kim", "baseline_pain": 7}
 API_STRINGS = ["first_name", "phone", "injected_at", "timezone", "protocol", "consent_by",
                "language", "side"]
-
-
-@pytest.fixture
-def api(sessions, settings, protocols):
-    app, _ = make_app(sessions, settings, protocols)
-    token = create_token(sessions, "ehr", Actor("boss", "cli"), NOW).token
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return client
 
 
 def post_json(api, text: str):
