@@ -10,13 +10,11 @@ are clinic time. Yes/no columns take yes, no, true, false, 1, 0 or nothing (no).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +25,7 @@ from reminders.core.errors import ValidationError
 from reminders.core.field_text import unstorable
 from reminders.core.protocol import ProtocolSet
 from reminders.core.statuses import EnrollmentStatus
-from reminders.core.validation import EnrollmentInput, ValidEnrollment, parse_instant, validate
+from reminders.core.validation import EnrollmentInput, ValidEnrollment, validate
 from reminders.enrollments import enroll_valid
 from reminders.models import Enrollment, Patient
 from reminders.services import Services
@@ -138,18 +136,15 @@ def _yes(row: Row, column: str) -> bool:
 def check(rows: list[Row], protocols: ProtocolSet, *, clinic_timezone: str,
           default_region: str, now: datetime) -> None:
     """Pure: validate every row (errors keyed by column) and reject repeated phones."""
-    clinic = ZoneInfo(clinic_timezone)
     first_line: dict[str, int] = {}
     for row in rows:
         if row.errors:
             continue
         v = row.values
-        injected: str | datetime = v.get("injected_at", "")
-        with contextlib.suppress(ValueError):  # validate() names the problem
-            injected = parse_instant(injected, clinic)
         flags = {c: _yes(row, c) for c in ("diabetic", "pt_referral", "supersede")}
         data = EnrollmentInput(
-            first_name=v.get("first_name", ""), phone=v.get("phone", ""), injected_at=injected,
+            first_name=v.get("first_name", ""), phone=v.get("phone", ""),
+            injected_at=v.get("injected_at", ""), injected_zone=clinic_timezone,
             protocol=v.get("protocol", ""), consent_by=v.get("consent_by", ""),
             timezone=v.get("timezone") or None, language=v.get("language") or "en",
             side=(v.get("side") or "").lower() or None, baseline_pain=v.get("baseline_pain"),

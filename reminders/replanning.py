@@ -79,8 +79,9 @@ def _corrected_plan(svc: Services, session: Session, enrollment_id: int,
     patient = enrollment.patient
     protocol = svc.snapshots.get(session, enrollment.protocol_digest)
     try:
-        new_time = parse_instant(injected_at, zone(patient.timezone))
-        check_injection_time(new_time, protocol, now)
+        tz = zone(patient.timezone)  # the field is typed, and its errors shown, in it
+        new_time = parse_instant(injected_at, tz)
+        check_injection_time(new_time, protocol, now, tz)
     except ValueError as exc:
         raise ValidationError({"injected_at": str(exc)}) from None
     rows = plan_rows(enrollment)

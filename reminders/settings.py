@@ -22,6 +22,7 @@ from reminders.core.deadlines import (
 )
 from reminders.core.localtime import zone
 from reminders.core.triage import Priority
+from reminders.core.zones import local_zone
 
 TRANSPORTS = ("console", "twilio")
 LOOPBACK = (ip_network("127.0.0.1/32"), ip_network("::1/128"))
@@ -186,7 +187,7 @@ class Settings:
                                     "sessions must outlive a restart); `reminders "
                                     "ensure-secret-key` writes one to .env")
         try:
-            zone(str(values.get("clinic_timezone", cls.clinic_timezone)))
+            local_zone(str(values.get("clinic_timezone", cls.clinic_timezone)))
         except ValueError as exc:
             raise SettingsError(f"CLINIC_TIMEZONE: {exc}") from None
         return cls(**values)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from reminders.core.errors import ValidationError
 from reminders.core.field_text import whole_number
 from reminders.core.localtime import resolve_local, zone
 from reminders.core.protocol import SUPPORTED_LANGUAGES, Protocol, ProtocolSet
+from reminders.core.zones import local_zone
 
 MAX_FUTURE = timedelta(minutes=15)  # clocks differ; an injection further ahead is a typo
 _NAME = re.compile(r"^[^\W\d_]+(?:[' .-]{1,2}[^\W\d_]+)*$")  # letters; inner ' . - and spaces
@@ -43,6 +44,8 @@ class EnrollmentInput:
     pt_referral: bool = False
     baseline_pain: int | str | None = None
     supersede: bool = False
+    injected_zone: str | None = None  # a typed injected_at's zone (web, CSV: the clinic's);
+    # None: the patient's. Errors show the time in it.
 
 
 @dataclass(frozen=True)
@@ -75,15 +78,23 @@ def normalise_phone(raw: str, default_region: str) -> str:
 
 
 def parse_instant(raw: str | datetime, tz: ZoneInfo) -> datetime:
-    """An ISO 8601 instant; one without an offset is read as wall-clock time in `tz`."""
+    """An ISO 8601 instant; one without an offset is read as wall-clock time in `tz`. A date
+    alone is refused: read as midnight it would be hours off without a word."""
     if isinstance(raw, datetime):
         value = raw
     else:
         text = raw.strip().replace("Z", "+00:00") if isinstance(raw, str) else ""
         try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            raise ValueError(f"{raw!r} has no time: give a time too, e.g. "
+                             f"{day.isoformat()} 09:30")
+        try:
             value = datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{raw!r} is not an ISO 8601 date and time") from None
+            raise ValueError(f"{raw!r} is not a date and time (e.g. 2026-06-01 09:30)") from None
     try:
         if value.tzinfo is None:
             return resolve_local(value.date(), value.time(), tz)
@@ -92,12 +103,17 @@ def parse_instant(raw: str | datetime, tz: ZoneInfo) -> datetime:
         raise ValueError(f"{raw!r} is out of the range of dates") from None
 
 
-def check_injection_time(injected_at: datetime, protocol: Protocol, now: datetime) -> None:
+def check_injection_time(injected_at: datetime, protocol: Protocol, now: datetime,
+                         tz: ZoneInfo) -> None:
+    """Raises ValueError when the time is too far ahead or too old; the message shows the
+    times in `tz`, the zone the field is typed in."""
+    local = f"{injected_at.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})"
     if injected_at > now + MAX_FUTURE:
-        raise ValueError(f"{injected_at.isoformat()} is in the future (more than "
-                         f"{int(MAX_FUTURE.total_seconds() // 60)} minutes ahead)")
+        raise ValueError(f"{local} is in the future (more than "
+                         f"{int(MAX_FUTURE.total_seconds() // 60)} minutes after "
+                         f"{now.astimezone(tz):%H:%M}, the time now)")
     if injected_at < now - protocol.duration:
-        raise ValueError(f"{injected_at.isoformat()} is older than the protocol's "
+        raise ValueError(f"{local} is older than the protocol's "
                          f"{protocol.duration.days} days: nothing is left to send")
 
 
@@ -120,7 +136,10 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
         errors["first_name"] = (f"must be a first name of 1 to {limits.FIRST_NAME} letters "
                                 "(no digits)")
     phone = check("phone", normalise_phone, data.phone or "", default_region)
-    tz = check("timezone", zone, data.timezone or clinic_timezone)
+    tz = (check("timezone", local_zone, data.timezone, clinic_timezone) if data.timezone
+          else check("timezone", zone, clinic_timezone))  # the clinic's: checked at start
+    typed_in = tz if data.injected_zone is None else check("injected_at", zone,
+                                                           data.injected_zone)
     protocol = protocols.protocols.get(data.protocol)
     if protocol is None:
         errors["protocol"] = (f"{data.protocol!r} is not a protocol in the schedules file "
@@ -147,10 +166,10 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
         errors["consent_by"] = (f"must be a name of at most {limits.PERSON} characters, "
                                 "on one line")
     injected_at = None
-    if tz is not None:
-        injected_at = check("injected_at", parse_instant, data.injected_at, tz)
-    if injected_at is not None and protocol is not None:
-        check("injected_at", check_injection_time, injected_at, protocol, now)
+    if typed_in is not None:
+        injected_at = check("injected_at", parse_instant, data.injected_at, typed_in)
+    if injected_at is not None and protocol is not None and typed_in is not None:
+        check("injected_at", check_injection_time, injected_at, protocol, now, typed_in)
     if errors:
         raise ValidationError(errors)
     # Each of these is None only when an error was recorded for it above.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,15 +16,11 @@ from flask_login import current_user
 from reminders.core.errors import ValidationError
 from reminders.core.planner import EXPIRED, Facts, plan
 from reminders.core.validation import EnrollmentInput, normalise_phone, parse_instant, validate
+from reminders.core.zones import listed_zones
 from reminders.enrollments import enroll
 from reminders.web.current import now, services
 
 bp = Blueprint("enrol", __name__, url_prefix="/enrol")
-
-# The zones a US clinic's patients are most often in, first in the list.
-COMMON_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-                "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu")
-
 
 def _injected_at(raw: str) -> str | datetime:
     """Staff type the injection time as clinic time, wherever the patient lives."""
@@ -38,8 +34,9 @@ def _injected_at(raw: str) -> str | datetime:
 def _input(form, consent_by: str) -> EnrollmentInput:
     return EnrollmentInput(
         first_name=form.get("first_name", ""), phone=form.get("phone", ""),
-        injected_at=_injected_at(form.get("injected_at", "")), protocol=form.get("protocol", ""),
+        injected_at=form.get("injected_at", ""), protocol=form.get("protocol", ""),
         consent_by=consent_by, timezone=form.get("timezone") or None,
+        injected_zone=services().settings.clinic_timezone,
         language=form.get("language", "en"), side=form.get("side") or None,
         diabetic=form.get("diabetic") == "on", pt_referral=form.get("pt_referral") == "on",
         baseline_pain=form.get("baseline_pain", ""), supersede=form.get("supersede") == "on")
@@ -105,15 +102,17 @@ def _defaults() -> dict:
 
 
 @functools.cache
-def _zones() -> tuple[str, ...]:
-    """Every IANA zone, the common ones first (read from the tz database once)."""
-    return (*COMMON_ZONES, *sorted(available_timezones() - set(COMMON_ZONES)))
+def _zones(clinic: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The zones a patient may be in: the common US ones and the clinic's first, then every
+    other place's zone (no fixed offsets or old names: see core/zones.py)."""
+    return listed_zones((clinic,))
 
 
 def _page(form, preview: dict, status: int = 200):
     svc = services()
     return render_template("enrol.html", form=form, errors=preview["errors"], preview=preview,
-                           protocols=svc.protocols.protocols.values(), zones=_zones(),
+                           protocols=svc.protocols.protocols.values(),
+                           zones=_zones(svc.settings.clinic_timezone),
                            clinic_timezone=svc.settings.clinic_timezone), status
 
 

@@ -33,6 +33,8 @@ def test_twilio_mode_refuses_to_start_without_a_secret_key():
     ({"SEND_CONCURRENCY": "0"}, "SEND_CONCURRENCY"),
     ({"SMS_TRANSPORT": "pigeon"}, "SMS_TRANSPORT"),
     ({"CLINIC_TIMEZONE": "Mars/Base"}, "CLINIC_TIMEZONE"),
+    ({"CLINIC_TIMEZONE": "US/Central"}, "CLINIC_TIMEZONE"),
+    ({"CLINIC_TIMEZONE": "CST6CDT"}, "CLINIC_TIMEZONE"),
     ({"INBOUND_NUMBERS": "+13125550199, 312-555-0198"}, "INBOUND_NUMBERS"),
     ({"BUSINESS_HOURS": "8-5"}, "BUSINESS_HOURS"),
     ({"BUSINESS_DAYS": "weekdays"}, "BUSINESS_DAYS"),
@@ -92,3 +94,10 @@ def test_pages_wait_fifteen_minutes_for_an_ack_and_the_notice_url_needs_its_secr
                                  "PAGE_WEBHOOK_SECRET": "s3cret"})
     assert current.page_webhook_url == "https://chat.example/hooks/pages"
     assert "s3cret" not in repr(current)
+
+
+def test_a_fixed_offset_clinic_zone_is_refused_at_start_naming_the_zone_to_use():
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({"CLINIC_TIMEZONE": "EST"})
+    assert str(info.value) == ("CLINIC_TIMEZONE: EST is a fixed offset (UTC−05:00) with no "
+                               "daylight saving; use America/New_York")

@@ -37,7 +37,7 @@ def test_a_good_form_gives_e164_and_reads_a_bare_time_in_the_patients_zone(proto
     ({"timezone": "Mars/Base"}, "timezone", "not an IANA time zone"),
     ({"injected_at": "2026-06-01T12:00"}, "injected_at", "in the future"),
     ({"injected_at": "2026-05-01T10:00"}, "injected_at", "older than the protocol"),
-    ({"injected_at": "yesterday"}, "injected_at", "not an ISO 8601"),
+    ({"injected_at": "yesterday"}, "injected_at", "not a date and time"),
     ({"consent_by": ""}, "consent_by", "nothing is enrolled without it"),
     ({"baseline_pain": 11}, "baseline_pain", "from 0 to 10"),
     ({"baseline_pain": "x"}, "baseline_pain", "from 0 to 10"),
@@ -63,3 +63,39 @@ def test_an_offset_instant_is_kept_and_stored_in_utc(protocols):
                      clinic_timezone="America/Chicago", default_region="US", now=NOW)
     assert valid.injected_at == utc(2026, 6, 1, 15, 30)
     assert valid.injected_at.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(("zone", "message"), [
+    ("EST", "EST is a fixed offset (UTC−05:00) with no daylight saving; use America/New_York"),
+    ("US/Eastern", "US/Eastern is an old name kept for compatibility; use America/New_York"),
+    ("Etc/GMT+5", "Etc/GMT+5 is a fixed offset (UTC−05:00) with no daylight saving; use the "
+                  "zone where the patient lives, e.g. America/New_York"),
+])
+def test_a_fixed_offset_or_old_zone_name_is_refused_naming_the_zone_to_use(protocols, zone,
+                                                                             message):
+    assert errors(protocols, timezone=zone) == {"timezone": message}
+
+
+@pytest.mark.parametrize("typed", ["2026-06-01", "20260601", " 2026-06-01 "])
+def test_a_date_without_a_time_is_refused_with_an_example(protocols, typed):
+    assert errors(protocols, injected_at=typed) == {
+        "injected_at": f"{typed!r} has no time: give a time too, e.g. 2026-06-01 09:30"}
+
+
+def test_a_time_too_far_ahead_is_shown_in_the_zone_it_was_typed_in(protocols):
+    # The patient is in New York; staff typed clinic (Chicago) time, as the web form does.
+    found = errors(protocols, timezone="America/New_York", injected_at="2026-06-01T12:00",
+                   injected_zone="America/Chicago")
+    assert found == {"injected_at": "2026-06-01 12:00 (America/Chicago) is in the future "
+                                    "(more than 15 minutes after 11:00, the time now)"}
+
+
+def test_a_time_too_old_is_shown_in_the_patients_zone_when_typed_there(protocols):
+    found = errors(protocols, timezone="America/New_York", injected_at="2026-05-01T10:00")
+    assert found["injected_at"].startswith("2026-05-01 10:00 (America/New_York) is older")
+
+
+def test_the_injection_time_is_checked_even_when_the_patients_zone_is_refused(protocols):
+    found = errors(protocols, timezone="EST", injected_at="2026-06-01",
+                   injected_zone="America/Chicago")
+    assert set(found) == {"timezone", "injected_at"}
