@@ -88,7 +88,7 @@ def _offsets(tz: ZoneInfo) -> tuple[timedelta, timedelta]:
 
 def _hhmm(offset: timedelta) -> str:
     minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
+    sign = "+" if minutes >= 0 else "-"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 

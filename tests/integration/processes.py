@@ -10,16 +10,20 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from reminders.core.zones import COMMON_ZONES, tables
 from reminders.settings import PROJECT_ROOT
 
 WORKER = PROJECT_ROOT / "worker.py"
 
 
 def midday_zone() -> str:
-    """An IANA zone where it is about noon now, so quiet hours never hide a send."""
-    offset = 12 - datetime.now(UTC).hour  # hours east of UTC
-    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"  # Etc/ signs are inverted
+    """A place's zone where it is about noon now, so quiet hours never hide a send (some
+    place is, whatever the hour: offsets run from UTC-11 to UTC+14)."""
+    now = datetime.now(UTC)
+    return next(z for z in (*COMMON_ZONES, *tables().representatives)
+                if 11 <= now.astimezone(ZoneInfo(z)).hour <= 13)
 
 
 def free_port() -> int:

@@ -99,5 +99,5 @@ def test_pages_wait_fifteen_minutes_for_an_ack_and_the_notice_url_needs_its_secr
 def test_a_fixed_offset_clinic_zone_is_refused_at_start_naming_the_zone_to_use():
     with pytest.raises(SettingsError) as info:
         Settings.from_env({"CLINIC_TIMEZONE": "EST"})
-    assert str(info.value) == ("CLINIC_TIMEZONE: EST is a fixed offset (UTC−05:00) with no "
+    assert str(info.value) == ("CLINIC_TIMEZONE: EST is a fixed offset (UTC-05:00) with no "
                                "daylight saving; use America/New_York")

@@ -66,9 +66,9 @@ def test_an_offset_instant_is_kept_and_stored_in_utc(protocols):
 
 
 @pytest.mark.parametrize(("zone", "message"), [
-    ("EST", "EST is a fixed offset (UTC−05:00) with no daylight saving; use America/New_York"),
+    ("EST", "EST is a fixed offset (UTC-05:00) with no daylight saving; use America/New_York"),
     ("US/Eastern", "US/Eastern is an old name kept for compatibility; use America/New_York"),
-    ("Etc/GMT+5", "Etc/GMT+5 is a fixed offset (UTC−05:00) with no daylight saving; use the "
+    ("Etc/GMT+5", "Etc/GMT+5 is a fixed offset (UTC-05:00) with no daylight saving; use the "
                   "zone where the patient lives, e.g. America/New_York"),
 ])
 def test_a_fixed_offset_or_old_zone_name_is_refused_naming_the_zone_to_use(protocols, zone,
