@@ -18,6 +18,7 @@ from reminders.core.errors import ValidationError
 from reminders.core.localtime import zone
 from reminders.core.planner import Facts, plan
 from reminders.core.validation import EnrollmentInput, normalise_phone
+from reminders.core.zones import local_zone
 from reminders.inbound import Inbox
 from reminders.inbound_message import from_form
 from reminders.json_shapes import flag_json, planned_json, reply_json
@@ -27,9 +28,10 @@ from reminders.simulation import SIMULATED_PHONE, default_injection, simulate
 from reminders.wiring import make_dispatcher, make_transport
 
 
-def _zone(name: str):
+def _zone(name: str | None, clinic: str):
+    """--timezone (a place's zone: see core/zones.py), or the clinic's."""
     try:
-        return zone(name)
+        return local_zone(name, clinic) if name else zone(clinic)
     except ValueError as exc:
         raise ValidationError({"timezone": str(exc)}) from None
 
@@ -39,7 +41,7 @@ def cmd_plan(args) -> None:
     protocols = read_schedules(current.schedules_file, current.placeholders)
     if args.protocol not in protocols.protocols:
         raise ValidationError({"protocol": f"{args.protocol!r} is not in the schedules file"})
-    tz = _zone(args.timezone or current.clinic_timezone)
+    tz = _zone(args.timezone, current.clinic_timezone)
     now = instant("now", args.now, tz)
     injected = instant("injected_at", args.injected_at, tz)
     facts = Facts(injected_at=injected, timezone=tz, language=args.language, side=args.side,
@@ -103,7 +105,7 @@ def _scripted_replies(raw: list[str], protocol_id: str, protocols) -> dict[str, 
 def cmd_simulate(args) -> None:
     current = settings()
     protocols = read_schedules(current.schedules_file, current.placeholders)
-    tz = _zone(args.timezone or current.clinic_timezone)
+    tz = _zone(args.timezone, current.clinic_timezone)
     injected = (instant("injected_at", args.injected_at, tz) if args.injected_at
                 else default_injection(utcnow(), tz))
     enrolled_at = instant("enrolled_at", args.enrolled_at, tz) if args.enrolled_at else injected

@@ -47,6 +47,12 @@ def test_the_cli_refuses_a_fixed_offset_an_old_name_and_a_bare_date(cli_env, cap
     assert counts(sessions) == (0, 0, 0)
 
 
+@pytest.mark.parametrize("command", ["plan", "simulate"])
+def test_the_dry_runs_refuse_a_fixed_offset_too(cli_env, capsys, command):
+    assert main([command, "--injected-at", "2026-06-01T10:00", "--timezone", "EST"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == f"error: --timezone: {EST}"
+
+
 def test_the_cli_shows_a_future_injection_time_in_the_timezone_given(cli_env, capsys, sessions):
     zone = ZoneInfo("America/New_York")
     typed = (datetime.now(UTC) + timedelta(hours=3)).astimezone(zone).replace(tzinfo=None)
