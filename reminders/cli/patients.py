@@ -121,7 +121,8 @@ def facts_flags(parser, *, injected_required: bool) -> None:
     parser.add_argument("--protocol", default="hip-joint-injection", help="protocol id")
     parser.add_argument("--injected-at", required=injected_required, metavar="ISO8601",
                         help="injection time; without an offset it is local to --timezone")
-    parser.add_argument("--timezone", metavar="IANA", help="patient's zone (default: clinic's)")
+    parser.add_argument("--timezone", metavar="IANA", help="the zone of the place the patient "
+                        "lives, e.g. America/New_York (default: clinic's)")
     parser.add_argument("--language", default="en", help="en or es")
     parser.add_argument("--side", choices=("left", "right"))
     parser.add_argument("--diabetic", action="store_true")

@@ -170,6 +170,8 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
         injected_at = check("injected_at", parse_instant, data.injected_at, typed_in)
     if injected_at is not None and protocol is not None and typed_in is not None:
         check("injected_at", check_injection_time, injected_at, protocol, now, typed_in)
+    if typed_in is None:  # its zone is wrong, but how the time is written can be judged
+        check("injected_at", parse_instant, data.injected_at, ZoneInfo("UTC"))
     if errors:
         raise ValidationError(errors)
     # Each of these is None only when an error was recorded for it above.

@@ -47,6 +47,14 @@ def test_the_cli_refuses_a_fixed_offset_an_old_name_and_a_bare_date(cli_env, cap
     assert counts(sessions) == (0, 0, 0)
 
 
+def test_the_cli_names_a_bare_date_and_a_refused_zone_at_once(cli_env, capsys, sessions):
+    code, _, err = _cli_enrol(capsys, **{"--timezone": "EST", "--injected-at": "2026-06-01"})
+    assert code == 2
+    assert sorted(err.splitlines()[:2]) == [f"error: --injected-at: {NO_TIME}",
+                                            f"error: --timezone: {EST}"]
+    assert counts(sessions) == (0, 0, 0)
+
+
 @pytest.mark.parametrize("command", ["plan", "simulate"])
 def test_the_dry_runs_refuse_a_fixed_offset_too(cli_env, capsys, command):
     assert main([command, "--injected-at", "2026-06-01T10:00", "--timezone", "EST"]) == 2
@@ -157,6 +165,14 @@ def test_the_api_names_the_zone_or_time_problem_by_field(api, sessions, change, 
     response = api.post("/api/v1/enrollments", json={**BODY, **change})
     assert response.status_code == 422
     assert response.json["errors"] == {field: message}
+    assert counts(sessions) == (0, 0, 0)
+
+
+def test_the_api_names_a_bare_date_and_a_refused_zone_at_once(api, sessions):
+    response = api.post("/api/v1/enrollments",
+                        json={**BODY, "timezone": "US/Eastern", "injected_at": "2026-06-01"})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"timezone": OLD, "injected_at": NO_TIME}
     assert counts(sessions) == (0, 0, 0)
 
 

@@ -99,3 +99,13 @@ def test_the_injection_time_is_checked_even_when_the_patients_zone_is_refused(pr
     found = errors(protocols, timezone="EST", injected_at="2026-06-01",
                    injected_zone="America/Chicago")
     assert set(found) == {"timezone", "injected_at"}
+
+
+def test_a_bare_date_is_named_even_when_the_zone_it_is_read_in_is_refused(protocols):
+    found = errors(protocols, timezone="US/Eastern", injected_at="2026-06-01")
+    assert set(found) == {"timezone", "injected_at"}
+    assert "has no time" in found["injected_at"]
+
+
+def test_a_good_time_is_not_blamed_for_a_refused_zone(protocols):
+    assert set(errors(protocols, timezone="EST")) == {"timezone"}
