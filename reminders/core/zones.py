@@ -5,8 +5,9 @@ never follow daylight saving, so summer texts and quiet hours would run an hour 
 old names (`US/Eastern`, `Asia/Calcutta`) and POSIX-style zones (`EST5EDT`) are kept by
 the tz database for compatibility only. Each refusal names a zone to use instead.
 
-The decision reads the tz database's own tables from the `tzdata` package rather than a
-hand list: `zone.tab` and `zone1970.tab` name the canonical zones, `tzdata.zi` the links
+Pure but for one read, on first use: the tz database's own tables from the `tzdata`
+package (which `zoneinfo` reads too), not a hand list that would age with each release.
+`zone.tab` and `zone1970.tab` name the canonical zones, `tzdata.zi` the links
 (`L target alias`), `zonenow.tab` one representative zone per present-day clock. Only
 reading stored rows stays lenient (`localtime.zone`): an old row keeps working.
 """
@@ -81,9 +82,9 @@ def tables() -> Tables:
 
 def _offsets(tz: ZoneInfo) -> tuple[timedelta, timedelta]:
     """The zone's UTC offsets in mid-January and mid-July."""
-    return tuple(  # type: ignore[return-value]
-        datetime(_YEAR, month, 15, 12, tzinfo=UTC).astimezone(tz).utcoffset() or timedelta()
-        for month in (1, 7))
+    january, july = (datetime(_YEAR, month, 15, 12, tzinfo=UTC).astimezone(tz).utcoffset()
+                     or timedelta() for month in (1, 7))
+    return january, july
 
 
 def _hhmm(offset: timedelta) -> str:
