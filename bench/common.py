@@ -12,12 +12,14 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import insert, text
 
 from reminders.core.protocol_loader import load_protocols
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
+from reminders.core.zones import COMMON_ZONES, tables
 from reminders.db import make_engine, session_factory
 from reminders.migrate import upgrade
 from reminders.models import Enrollment, OutboxMessage, Patient, ProtocolVersion
@@ -50,8 +52,10 @@ def hip_protocol():
 
 
 def midday_zone() -> str:
-    offset = 12 - datetime.now(UTC).hour
-    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
+    """A place's zone where it is about noon now (as tests/integration/processes.py)."""
+    now = datetime.now(UTC)
+    return next(z for z in (*COMMON_ZONES, *tables().representatives)
+                if 11 <= now.astimezone(ZoneInfo(z)).hour <= 13)
 
 
 class Database:
