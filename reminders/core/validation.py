@@ -1,7 +1,7 @@
 """Enrolment input checks (pure). Every problem is reported at once, keyed by field name.
 
-Field names are the snake_case names the API and the staff form use; the CLI shows them
-as its flags (`first_name` → `--first-name`).
+Errors are keyed by field key (field_names.ENROLMENT_FIELDS); each interface names the
+field in its own words (field_names.Naming), so no message here names a control.
 """
 
 from __future__ import annotations
@@ -92,6 +92,15 @@ def parse_instant(raw: str | datetime, tz: ZoneInfo) -> datetime:
         raise ValueError(f"{raw!r} is out of the range of dates") from None
 
 
+def _form_zone(clinic_timezone: str) -> ZoneInfo:
+    """The zone an injection time is read in only to check its form, when the patient's
+    zone is wrong: the clinic's (UTC if even that is refused; the instant is not kept)."""
+    try:
+        return zone(clinic_timezone)
+    except ValueError:
+        return ZoneInfo("UTC")
+
+
 def check_injection_time(injected_at: datetime, protocol: Protocol, now: datetime) -> None:
     if injected_at > now + MAX_FUTURE:
         raise ValueError(f"{injected_at.isoformat()} is in the future (more than "
@@ -103,52 +112,59 @@ def check_injection_time(injected_at: datetime, protocol: Protocol, now: datetim
 
 def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: str,
              default_region: str, now: datetime) -> ValidEnrollment:
+    """The checked enrolment, or ValidationError naming every wrong field at once."""
+    # A value over its limit is not parsed (a parser's error would echo the whole value);
+    # every other field is still checked, so one answer names every wrong field.
     errors = limits.too_long(vars(data), limits.ENROLMENT)
-    if errors:  # not parsed: a parser's error would echo the whole value
-        raise ValidationError(errors)
 
     def check(field: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs
               ) -> _T | None:
+        if field in errors:
+            return None
         try:
             return func(*args, **kwargs)
         except ValueError as exc:
             errors[field] = str(exc)
             return None
 
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, message)
+
     first_name = (data.first_name or "").strip()
-    if not _NAME.match(first_name):
-        errors["first_name"] = (f"must be a first name of 1 to {limits.FIRST_NAME} letters "
-                                "(no digits)")
+    if "first_name" not in errors and not _NAME.match(first_name):
+        refuse("first_name", f"must be a first name of 1 to {limits.FIRST_NAME} letters "
+                             "(no digits)")
     phone = check("phone", normalise_phone, data.phone or "", default_region)
     tz = check("timezone", zone, data.timezone or clinic_timezone)
     protocol = protocols.protocols.get(data.protocol)
     if protocol is None:
-        errors["protocol"] = (f"{data.protocol!r} is not a protocol in the schedules file "
-                              f"(known: {', '.join(protocols.protocols)})")
+        refuse("protocol", f"{data.protocol!r} is not a protocol in the schedules file "
+                           f"(known: {', '.join(protocols.protocols)})")
     if data.language not in SUPPORTED_LANGUAGES:
-        errors["language"] = f"{data.language!r} is not one of {SUPPORTED_LANGUAGES}"
+        refuse("language", f"{data.language!r} is not one of {SUPPORTED_LANGUAGES}")
     if data.side not in (None, "", "left", "right"):
-        errors["side"] = f"{data.side!r} is not 'left' or 'right'"
+        refuse("side", f"{data.side!r} is not 'left' or 'right'")
     baseline = data.baseline_pain
     if baseline not in (None, ""):
         if isinstance(baseline, str):  # ASCII digits only: int() reads "٣" as 3
             baseline = whole_number(baseline, max=10)
         if not isinstance(baseline, int) or not 0 <= baseline <= 10:
             baseline = None
-            errors["baseline_pain"] = (f"{str(data.baseline_pain)[:20]!r} is not a whole "
-                                       "number from 0 to 10")
+            refuse("baseline_pain", f"{str(data.baseline_pain)[:20]!r} is not a whole "
+                                    "number from 0 to 10")
     else:
         baseline = None
     consent_by = (data.consent_by or "").strip()
     if not consent_by:
-        errors["consent_by"] = ("is required: name the staff member who recorded the "
-                                "patient's consent to texts; nothing is enrolled without it")
+        refuse("consent_by", "is required: name the staff member who recorded the "
+                             "patient's consent to texts; nothing is enrolled without it")
     elif any(ord(c) < 32 for c in consent_by):
-        errors["consent_by"] = (f"must be a name of at most {limits.PERSON} characters, "
-                                "on one line")
-    injected_at = None
-    if tz is not None:
-        injected_at = check("injected_at", parse_instant, data.injected_at, tz)
+        refuse("consent_by", f"must be a name of at most {limits.PERSON} characters, "
+                             "on one line")
+    injected_at = check("injected_at", parse_instant, data.injected_at,
+                        tz if tz is not None else _form_zone(clinic_timezone))
+    if tz is None:
+        injected_at = None  # its form is checked; its instant depends on the zone
     if injected_at is not None and protocol is not None:
         check("injected_at", check_injection_time, injected_at, protocol, now)
     if errors:

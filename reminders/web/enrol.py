@@ -17,7 +17,7 @@ from reminders.core.errors import ValidationError
 from reminders.core.planner import EXPIRED, Facts, plan
 from reminders.core.validation import EnrollmentInput, normalise_phone, parse_instant, validate
 from reminders.enrollments import enroll
-from reminders.web.current import now, services
+from reminders.web.current import NAMING, now, services
 
 bp = Blueprint("enrol", __name__, url_prefix="/enrol")
 
@@ -58,7 +58,7 @@ def _errors(form, at: datetime) -> dict[str, str]:
                  clinic_timezone=svc.settings.clinic_timezone,
                  default_region=svc.settings.default_region, now=at)
     except ValidationError as exc:
-        errors = dict(exc.errors)
+        errors = NAMING.keyed(exc.errors)
         if "consent_by" in errors:
             errors["consent"] = "tick to confirm the patient agreed to receive texts"
             del errors["consent_by"]
@@ -110,9 +110,15 @@ def _zones() -> tuple[str, ...]:
     return (*COMMON_ZONES, *sorted(available_timezones() - set(COMMON_ZONES)))
 
 
+def labels(errors: dict[str, str]) -> dict[str, str]:
+    """The label of each field in `errors`, as the form shows it (the banner lists them)."""
+    return {field: NAMING.name(field) for field in errors}
+
+
 def _page(form, preview: dict, status: int = 200):
     svc = services()
     return render_template("enrol.html", form=form, errors=preview["errors"], preview=preview,
+                           labels=labels(preview["errors"]),
                            protocols=svc.protocols.protocols.values(), zones=_zones(),
                            clinic_timezone=svc.settings.clinic_timezone), status
 
@@ -130,7 +136,8 @@ def preview():
     """The live preview (fetched as the form is typed): the plan and each field's error."""
     data = preview_data(request.form, now())
     html = render_template("enrol_preview.html", preview=data)
-    return jsonify(html=html, errors=data["errors"], phone=data["phone"],
+    return jsonify(html=html, errors=data["errors"], labels=labels(data["errors"]),
+                   phone=data["phone"],
                    consent_text=data["consent_text"])
 
 
@@ -143,7 +150,7 @@ def submit():
             enrollment_id = enroll(services(), _input(request.form, _consent_by(request.form)),
                                    current_user.actor, at)
         except ValidationError as exc:  # opted-out number, an active enrolment, a race
-            errors = exc.errors
+            errors = NAMING.keyed(exc.errors)
         else:
             flash("Enrolled. The first text goes at the time shown below.", "info")
             return redirect(url_for("patients.detail", enrollment_id=enrollment_id))
