@@ -26,6 +26,16 @@ COMMON_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "Americ
                 "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu")
 
 
+# The form's fields top to bottom: its errors are listed in this order.
+FIELDS = ("first_name", "phone", "protocol", "side", "injected_at", "timezone", "language",
+          "baseline_pain", "consent")
+
+
+def _in_form_order(errors: dict[str, str]) -> dict[str, str]:
+    return dict(sorted(errors.items(), key=lambda item: (
+        FIELDS.index(item[0]) if item[0] in FIELDS else len(FIELDS))))
+
+
 def _injected_at(raw: str) -> str | datetime:
     """Staff type the injection time as clinic time, wherever the patient lives."""
     clinic = services().settings.clinic_timezone
@@ -62,7 +72,7 @@ def _errors(form, at: datetime) -> dict[str, str]:
         if "consent_by" in errors:
             errors["consent"] = "tick to confirm the patient agreed to receive texts"
             del errors["consent_by"]
-        return errors
+        return _in_form_order(errors)
     return {}
 
 
@@ -150,7 +160,7 @@ def submit():
             enrollment_id = enroll(services(), _input(request.form, _consent_by(request.form)),
                                    current_user.actor, at)
         except ValidationError as exc:  # opted-out number, an active enrolment, a race
-            errors = NAMING.keyed(exc.errors)
+            errors = _in_form_order(NAMING.keyed(exc.errors))
         else:
             flash("Enrolled. The first text goes at the time shown below.", "info")
             return redirect(url_for("patients.detail", enrollment_id=enrollment_id))
