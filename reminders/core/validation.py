@@ -7,7 +7,7 @@ field in its own words (field_names.Naming), so no message here names a control.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ParamSpec, TypeVar
@@ -111,11 +111,16 @@ def check_injection_time(injected_at: datetime, protocol: Protocol, now: datetim
 
 
 def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: str,
-             default_region: str, now: datetime) -> ValidEnrollment:
-    """The checked enrolment, or ValidationError naming every wrong field at once."""
+             default_region: str, now: datetime,
+             found: Mapping[str, str] | None = None) -> ValidEnrollment:
+    """The checked enrolment, or ValidationError naming every wrong field at once.
+
+    `found`: what the interface already found wrong (a missing field, a wrong JSON type);
+    those fields are not checked again, and their errors come with the others.
+    """
     # A value over its limit is not parsed (a parser's error would echo the whole value);
     # every other field is still checked, so one answer names every wrong field.
-    errors = limits.too_long(vars(data), limits.ENROLMENT)
+    errors = {**limits.too_long(vars(data), limits.ENROLMENT), **(found or {})}
 
     def check(field: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs
               ) -> _T | None:

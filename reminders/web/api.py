@@ -149,18 +149,12 @@ def parse_enrollment(data: dict) -> tuple[EnrollmentInput, dict[str, str]]:
 
 
 def _checked(data: EnrollmentInput, errors: dict[str, str]) -> None:
-    """Raise every error of the request at once: its type errors, then what validation
+    """Raise every error of the request at once: its type errors with what validation
     finds in the other fields (a blank field's own error is its type error)."""
-    if not errors:
-        return
-    svc = services()
-    try:
+    if errors:
+        svc = services()
         validate(data, svc.protocols, clinic_timezone=svc.settings.clinic_timezone,
-                 default_region=svc.settings.default_region, now=now())
-    except ValidationError as exc:
-        errors.update({field: message for field, message in exc.errors.items()
-                       if field not in errors})
-    raise ValidationError(errors)
+                 default_region=svc.settings.default_region, now=now(), found=errors)
 
 
 def _enrollment(enrollment_id: int, *, viewed: bool) -> dict:

@@ -38,6 +38,24 @@ def test_the_cli_names_every_wrong_option_at_once(cli_env, capsys):
     assert _cli(capsys, "list", "--all", "--json")[1].strip() == "[]"
 
 
+def test_the_cli_names_missing_options_with_the_wrong_ones(cli_env, capsys):
+    code, _, err = _cli(capsys, "enroll", "--phone", "12", "--side", "middle",
+                        "--timezone", "Mars/Base", "--injected-at", "2026-06-01 25:00")
+    assert code == 2
+    assert err.splitlines()[:2] == ["error: --first-name: is required",
+                                    "error: --consent-by: is required"]
+    named = {line.split(": ")[1] for line in err.splitlines()}
+    assert named == {"--first-name", "--consent-by", "--phone", "--side", "--timezone",
+                     "--injected-at"}, err
+    assert _cli(capsys, "list", "--all", "--json")[1].strip() == "[]"
+
+
+def test_resolving_a_flag_names_both_wrong_options(cli_env, capsys):
+    code, _, err = _cli(capsys, "resolve", "1", "--by", " ", "--note", " ")
+    assert code == 2
+    assert [line.split(": ")[1] for line in err.splitlines()] == ["--by", "--note"]
+
+
 def test_the_cli_says_replace_with_its_own_option(cli_env, capsys):
     recent = (datetime.now(UTC) - timedelta(minutes=20)).isoformat()
     args = ["enroll", "--first-name", "Ana", "--phone", "(312) 555-0101", "--injected-at",
