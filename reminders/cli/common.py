@@ -25,11 +25,13 @@ EXIT_INPUT = 2  # bad input: a flag, a field, the schedules file
 EXIT_FAILURE = 1  # anything else (database unreachable, …)
 
 
-# The CLI's words for the core's field keys: an option, or the positional argument a
-# command takes (`reminders cancel ID`, `reminders import FILE`, `account NAME`).
+# The CLI's words for the core's field keys: an option, the positional argument a command
+# takes (`reminders cancel ID`, `reminders import FILE`, `create-staff NAME`), or the
+# password typed at the prompt.
 NAMING = Naming(default=lambda key: "--" + key.replace("_", "-"), switched_on="{name}",
                 names={"enrollment_id": "ID", "flag_id": "ID", "message_id": "ID",
-                       "file": "FILE", "name": "NAME", "mobile": "MOBILE"})
+                       "file": "FILE", "name": "NAME", "account": "NAME", "mobile": "MOBILE",
+                       "password": "password"})
 
 
 class UsageError(Exception):
