@@ -3,6 +3,7 @@ the CLI's options, the enrol page's labels, the API's field names, the CSV's col
 SQLite and PostgreSQL; nothing is written."""
 
 import html
+import io
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -54,6 +55,14 @@ def test_resolving_a_flag_names_both_wrong_options(cli_env, capsys):
     code, _, err = _cli(capsys, "resolve", "1", "--by", " ", "--note", " ")
     assert code == 2
     assert [line.split(": ")[1] for line in err.splitlines()] == ["--by", "--note"]
+
+
+def test_create_staff_names_a_wrong_name_and_a_short_password_together(cli_env, capsys,
+                                                                      monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = _cli(capsys, "create-staff", "Kim Lee!", "--password-stdin")
+    assert code == 2
+    assert [line.split(": ")[1] for line in err.splitlines()] == ["NAME", "password"]
 
 
 def test_the_cli_says_replace_with_its_own_option(cli_env, capsys):
