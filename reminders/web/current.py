@@ -5,6 +5,7 @@ for staff. One place, so views do not each rebuild them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask import current_app
@@ -73,12 +74,14 @@ NAMING = Naming(default=lambda key: key.replace("_", " "), switched_on="the “{
                        "enrollment_id": "enrolment", "flag_id": "flag", "message_id": "text"})
 
 
-def refusal(prefix: str, errors: dict[str, str]) -> str:
-    """A ValidationError's fields as one line for a flash message. Flash messages ride in
+def refusal(prefix: str, errors: dict[str, str], labels: Mapping[str, str] | None = None) -> str:
+    """A ValidationError's fields as one line for a flash message, each by its label
+    (`labels`: where the page words a field its own way). Flash messages ride in
     the session cookie, which is signed, not encrypted: the value a message echoes first
     (`'312-555-01999' is not a valid phone number`) is left out, and numbers are masked."""
-    return prefix + "; ".join(f"{k}: {mask_phones(_ECHO.sub('', v))}"
-                              for k, v in NAMING.named(errors).items())
+    return prefix + "; ".join(
+        f"{(labels or {}).get(k) or NAMING.name(k)}: {mask_phones(_ECHO.sub('', NAMING.message(v)))}"
+        for k, v in errors.items())
 
 
 _ECHO = re.compile(r"""^(?:'[^']*'|"[^"]*")\s*""")  # a repr of what was typed
