@@ -50,8 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(CLI_LOG_LEVEL, log_format_from(os.environ))
         return args.func(args) or 0
     except ValidationError as exc:
-        for name, message in NAMING.named(exc.errors).items():
-            print(f"error: {name}: {message}", file=sys.stderr)
+        for field, message in exc.errors.items():  # one line each, even if two share a name
+            print(f"error: {NAMING.name(field)}: {NAMING.message(message)}", file=sys.stderr)
     except ProtocolError as exc:
         for message in exc.errors:
             print(f"error: {message}", file=sys.stderr)
