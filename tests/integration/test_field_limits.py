@@ -56,7 +56,7 @@ def test_a_resolution_note_over_2000_characters_is_refused_and_one_of_2000_is_ke
      "body: is 321 characters; at most 320"),
     ("texts", {"saved": "x" * 65}, OutboxMessage, "saved: must be at most 64 characters"),
     ("reschedule", {"injected_at": "2" * 65}, OutboxMessage,
-     "injected at: must be at most 64 characters"),
+     "Injection time: must be at most 64 characters"),  # the page's label
 ])
 def test_an_over_long_patient_page_field_is_refused_naming_it(sessions, patient, kim, path, form,
                                                               model, said):
