@@ -63,3 +63,29 @@ def test_an_offset_instant_is_kept_and_stored_in_utc(protocols):
                      clinic_timezone="America/Chicago", default_region="US", now=NOW)
     assert valid.injected_at == utc(2026, 6, 1, 15, 30)
     assert valid.injected_at.utcoffset() == timedelta(0)
+
+
+def test_a_wrong_time_is_named_even_when_the_zone_is_wrong_too(protocols):
+    found = errors(protocols, timezone="Mars/Base", injected_at="2026-06-01 25:00")
+    assert set(found) == {"timezone", "injected_at"}
+    assert "not an ISO 8601" in found["injected_at"]
+
+
+def test_a_right_time_in_a_wrong_zone_names_only_the_zone(protocols):
+    # the instant depends on the zone: its range is not checked, nor guessed in another zone
+    assert set(errors(protocols, timezone="Mars/Base", injected_at="2026-06-01T10:30")) == {
+        "timezone"}
+
+
+def test_an_over_long_field_does_not_hide_the_others(protocols):
+    found = errors(protocols, first_name="A" * 500, phone="12", side="middle")
+    assert set(found) == {"first_name", "phone", "side"}
+    assert found["first_name"].startswith("must be at most")
+
+
+def test_what_the_interface_found_comes_with_the_rest(protocols):
+    with pytest.raises(ValidationError) as info:
+        validate(form(first_name="", phone="12"), protocols, clinic_timezone="America/Chicago",
+                 default_region="US", now=NOW, found={"first_name": "is required"})
+    assert info.value.errors == {"first_name": "is required",
+                                 "phone": "'12' is not a valid phone number for region US"}
