@@ -80,8 +80,15 @@ def generate_password() -> str:
 
 def create_staff(sessions: sessionmaker[Session], name: str, password: str, role: Role,
                  actor: Actor, now: datetime, *, one_time: bool = False) -> StaffMember:
+    errors: dict[str, str] = {}
+    for check in (lambda: check_name(name), lambda: check_password(password)):
+        try:
+            check()
+        except ValidationError as exc:  # both fields named at once
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
     name = check_name(name)
-    check_password(password)
     try:
         with sessions.begin() as session:
             member = StaffMember(name=name, password_hash=_hasher.hash(password), role=role,

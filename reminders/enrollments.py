@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.audit import Actor, record
 from reminders.core.errors import Conflict, NotFound, ValidationError
+from reminders.core.field_names import on
 from reminders.core.planner import plan
 from reminders.core.protocol import Protocol
 from reminders.core.statuses import EnrollmentStatus, MessageStatus
@@ -66,8 +67,8 @@ def enroll_valid(session: Session, settings: Settings, valid: ValidEnrollment, a
                                  Enrollment.status == EnrollmentStatus.ACTIVE)))
     if active and not valid.supersede:
         ids = ", ".join(str(e.id) for e in active)
-        raise ValidationError({"phone": f"already has an active enrolment ({ids}); "
-                               "supersede it (--supersede) to replace it"})
+        raise ValidationError({"phone": f"already has an active enrolment ({ids}); to "
+                               f"replace it, enrol again with {on('supersede')}"})
     if patient is None:
         patient = Patient(phone=valid.phone, created_at=now)
         session.add(patient)

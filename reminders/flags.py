@@ -158,12 +158,18 @@ def resolve(sessions: sessionmaker[Session], flag_id: int, note: str, actor: Act
             now: datetime) -> None:
     """Close a flag with its outcome. An open flag may be resolved directly: whoever
     resolves it has also taken it."""
-    by = _staff(actor.name)
+    errors: dict[str, str] = {}
+    try:
+        by = _staff(actor.name)
+    except ValidationError as exc:  # reported with the note's error, if any
+        errors.update(exc.errors)
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "is required: say what was done"})
-    if len(note) > limits.NOTE:
-        raise ValidationError(limits.over("note", note, limits.NOTE))
+        errors["note"] = "is required: say what was done"
+    elif len(note) > limits.NOTE:
+        errors.update(limits.over("note", note, limits.NOTE))
+    if errors:
+        raise ValidationError(errors)
     with sessions.begin() as session:
         flag = _flag(session, flag_id)
         if flag.status == FlagStatus.RESOLVED:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from reminders.audit import Actor, record
 from reminders.core.errors import ValidationError
+from reminders.core.field_names import Naming
 from reminders.core.field_text import unstorable
 from reminders.core.protocol import ProtocolSet
 from reminders.core.statuses import EnrollmentStatus
@@ -38,6 +39,8 @@ COLUMNS = REQUIRED + OPTIONAL
 MAX_ROWS = 10_000
 _YES = {"yes": True, "y": True, "true": True, "1": True,
         "no": False, "n": False, "false": False, "0": False, "": False}
+# The CSV's words for the core's field keys: its columns, which are named as the keys.
+NAMING = Naming(default=lambda key: key, switched_on="{name} set to yes")
 TEMPLATE = ",".join(COLUMNS) + "\r\n" + (
     "Ana,(312) 555-0101,2026-06-01 10:30,hip-joint-injection,Nurse Kim,America/Chicago,en,"
     "left,no,yes,7,no\r\n")
@@ -153,7 +156,7 @@ def check(rows: list[Row], protocols: ProtocolSet, *, clinic_timezone: str,
             row.valid = validate(data, protocols, clinic_timezone=clinic_timezone,
                                  default_region=default_region, now=now)
         except ValidationError as exc:
-            row.errors.update(exc.errors)
+            row.errors.update(NAMING.keyed(exc.errors))
         if row.errors or row.valid is None:
             row.valid = None
             continue
@@ -216,7 +219,8 @@ def import_csv(svc: Services, data: bytes, filename: str, actor: Actor,
                 try:
                     ids.append(enroll_valid(session, svc.settings, row.valid, actor, now))
                 except ValidationError as exc:
-                    row.errors.update(exc.errors)  # now rejected; the transaction rolls back
+                    # now rejected; the transaction rolls back
+                    row.errors.update(NAMING.keyed(exc.errors))
                     row.valid = None
                     raise
             record(session, actor, "imported", now,

@@ -122,8 +122,8 @@ def text_patient(svc: Services, enrollment_id: int, message: str | SavedReply, a
     """Queue a staff text to the enrolment's patient; returns when it will go.
 
     Raises NotFound (no such enrolment), ValidationError naming the field (`body`,
-    `saved`, `flag_id`) or Conflict (`enrollment_id` not active, `patient` opted out,
-    `consent` not on record): then nothing is written.
+    `saved`, `flag`: the flag it answers) or Conflict (`enrollment_id` not active,
+    `patient` opted out, `consent` not on record): then nothing is written.
     """
     try:
         with svc.sessions.begin() as session:
@@ -151,7 +151,7 @@ def _queue(svc: Services, session, enrollment_id: int, message: str | SavedReply
     if flag_id is not None:
         flag = session.get(Flag, flag_id)
         if flag is None or flag.enrollment_id != enrollment.id:
-            raise ValidationError({"flag_id": f"flag {flag_id} is not a flag of enrolment "
+            raise ValidationError({"flag": f"flag {flag_id} is not a flag of enrolment "
                                    f"{enrollment.id}"})
     body, language, what = _body(svc, message, patient.language, patient.first_name)
     protocol = svc.snapshots.get(session, enrollment.protocol_digest)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dotenv import find_dotenv, load_dotenv
 
 from reminders.cli import flags, operations, paging, patients, replies, setup, texting
-from reminders.cli.common import EXIT_FAILURE, EXIT_INPUT, UsageError
+from reminders.cli.common import EXIT_FAILURE, EXIT_INPUT, NAMING, UsageError
 from reminders.core.errors import NotFound, ValidationError
 from reminders.core.protocol_loader import ProtocolError
 from reminders.database_check import DatabaseUnavailable
@@ -42,10 +42,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _flag(field: str) -> str:
-    return "--" + field.replace("_", "-")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     load_dotenv(find_dotenv(usecwd=True))  # the .env where the operator runs the command
     args = build_parser().parse_args(argv)
@@ -54,8 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(CLI_LOG_LEVEL, log_format_from(os.environ))
         return args.func(args) or 0
     except ValidationError as exc:
-        for field, message in exc.errors.items():
-            print(f"error: {_flag(field)}: {message}", file=sys.stderr)
+        for field, message in exc.errors.items():  # one line each, even if two share a name
+            print(f"error: {NAMING.name(field)}: {NAMING.message(message)}", file=sys.stderr)
     except ProtocolError as exc:
         for message in exc.errors:
             print(f"error: {message}", file=sys.stderr)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from reminders.audit import Actor
 from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
+from reminders.core.field_names import Naming
 from reminders.core.validation import parse_instant
 from reminders.database_check import open_database
 from reminders.db import session_factory
@@ -22,6 +23,15 @@ from reminders.settings import Settings
 
 EXIT_INPUT = 2  # bad input: a flag, a field, the schedules file
 EXIT_FAILURE = 1  # anything else (database unreachable, …)
+
+
+# The CLI's words for the core's field keys: an option, the positional argument a command
+# takes (`reminders cancel ID`, `reminders import FILE`, `create-staff NAME`), or the
+# password typed at the prompt.
+NAMING = Naming(default=lambda key: "--" + key.replace("_", "-"), switched_on="{name}",
+                names={"enrollment_id": "ID", "flag_id": "ID", "message_id": "ID",
+                       "file": "FILE", "name": "NAME", "account": "NAME", "mobile": "MOBILE",
+                       "password": "password"})
 
 
 class UsageError(Exception):

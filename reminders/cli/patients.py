@@ -16,7 +16,7 @@ from reminders.cli.common import EXIT_INPUT, default_user, emit, operator, servi
 from reminders.clock import utcnow
 from reminders.core.errors import ValidationError
 from reminders.core.statuses import EnrollmentStatus
-from reminders.core.validation import EnrollmentInput
+from reminders.core.validation import EnrollmentInput, validate
 from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import CONSENT_TAKER, cancel, enroll
 from reminders.json_shapes import enrollment_json, message_json, shown_enrollment_json
@@ -25,13 +25,18 @@ from reminders.replanning import reschedule
 from reminders.services import Services
 from reminders.staff_texts import staff_message, text_patient
 
+# `enroll`'s options without a default: a missing one is reported with every other wrong
+# option (argparse's `required` would stop at the missing ones and check nothing else).
+_REQUIRED = ("first_name", "phone", "injected_at", "consent_by")
+
 
 def _enrollment_input(args) -> EnrollmentInput:
     return EnrollmentInput(
-        first_name=args.first_name, phone=args.phone, injected_at=args.injected_at,
-        protocol=args.protocol, consent_by=args.consent_by, timezone=args.timezone,
-        language=args.language, side=args.side, diabetic=args.diabetic,
-        pt_referral=args.pt_referral, baseline_pain=args.baseline_pain, supersede=args.supersede)
+        first_name=args.first_name or "", phone=args.phone or "",
+        injected_at=args.injected_at or "", protocol=args.protocol,
+        consent_by=args.consent_by or "", timezone=args.timezone, language=args.language,
+        side=args.side, diabetic=args.diabetic, pt_referral=args.pt_referral,
+        baseline_pain=args.baseline_pain, supersede=args.supersede)
 
 
 def show_enrollment(args, svc: Services, enrollment_id: int) -> None:
@@ -41,7 +46,12 @@ def show_enrollment(args, svc: Services, enrollment_id: int) -> None:
 
 
 def cmd_enroll(args) -> None:
+    missing = {key: "is required" for key in _REQUIRED if getattr(args, key) is None}
     with services(settings()) as svc:
+        if missing:  # raises with the other options' errors too
+            validate(_enrollment_input(args), svc.protocols,
+                     clinic_timezone=svc.settings.clinic_timezone,
+                     default_region=svc.settings.default_region, now=utcnow(), found=missing)
         enrollment_id = enroll(svc, _enrollment_input(args), CONSENT_TAKER, utcnow())
         show_enrollment(args, svc, enrollment_id)
 
@@ -116,15 +126,19 @@ def cmd_text_patient(args) -> None:
     emit(args, data, queued.summary())
 
 
-def facts_flags(parser, *, injected_required: bool) -> None:
-    """The flags that describe a patient's course (shared by enroll, plan and simulate)."""
+def facts_flags(parser, *, injected_required: bool, validated: bool = False) -> None:
+    """The flags that describe a patient's course (shared by enroll, plan and simulate).
+    `validated`: the command checks every value itself (enroll), so argparse does not stop
+    at the first wrong one."""
     parser.add_argument("--protocol", default="hip-joint-injection", help="protocol id")
+    injected_help = "injection time; without an offset it is local to --timezone"
     parser.add_argument("--injected-at", required=injected_required, metavar="ISO8601",
-                        help="injection time; without an offset it is local to --timezone")
+                        help=injected_help + (" (required)" if validated else ""))
     parser.add_argument("--timezone", metavar="IANA", help="the zone of the place the patient "
                         "lives, e.g. America/New_York (default: clinic's)")
     parser.add_argument("--language", default="en", help="en or es")
-    parser.add_argument("--side", choices=("left", "right"))
+    parser.add_argument("--side", choices=None if validated else ("left", "right"),
+                        help="left or right")
     parser.add_argument("--diabetic", action="store_true")
     parser.add_argument("--pt-referral", action="store_true", help="physical therapy referral")
 
@@ -134,11 +148,11 @@ def register(command) -> None:
     p.add_argument("file", help="CSV with a header row (see the README for the columns)")
     p.add_argument("--dry-run", action="store_true", help="check every row, enrol nothing")
     p = command("enroll", cmd_enroll, "enrol a patient and plan their texts")
-    p.add_argument("--first-name", required=True)
-    p.add_argument("--phone", required=True, help="mobile number (E.164 or national)")
-    facts_flags(p, injected_required=True)
-    p.add_argument("--consent-by", required=True, metavar="STAFF",
-                   help="staff member who recorded the patient's consent to texts")
+    p.add_argument("--first-name", help="(required)")
+    p.add_argument("--phone", help="mobile number, E.164 or national (required)")
+    facts_flags(p, injected_required=False, validated=True)
+    p.add_argument("--consent-by", metavar="STAFF",
+                   help="staff member who recorded the patient's consent to texts (required)")
     p.add_argument("--baseline-pain", metavar="0-10", help="pain before the injection")
     p.add_argument("--supersede", action="store_true",
                    help="replace this phone's active enrolment (its pending texts are cancelled)")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 
 class ValidationError(ValueError):
-    """Bad input; `errors` maps each field to what is wrong with it."""
+    """Bad input; `errors` maps each field key to what is wrong with it. A message names
+    no interface's control: each interface names the field (field_names.Naming)."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))

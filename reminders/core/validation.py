@@ -1,13 +1,13 @@
 """Enrolment input checks (pure). Every problem is reported at once, keyed by field name.
 
-Field names are the snake_case names the API and the staff form use; the CLI shows them
-as its flags (`first_name` → `--first-name`).
+Errors are keyed by field key (field_names.ENROLMENT_FIELDS); each interface names the
+field in its own words (field_names.Naming), so no message here names a control.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import ParamSpec, TypeVar
@@ -118,23 +118,34 @@ def check_injection_time(injected_at: datetime, protocol: Protocol, now: datetim
 
 
 def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: str,
-             default_region: str, now: datetime) -> ValidEnrollment:
-    errors = limits.too_long(vars(data), limits.ENROLMENT)
-    if errors:  # not parsed: a parser's error would echo the whole value
-        raise ValidationError(errors)
+             default_region: str, now: datetime,
+             found: Mapping[str, str] | None = None) -> ValidEnrollment:
+    """The checked enrolment, or ValidationError naming every wrong field at once.
+
+    `found`: what the interface already found wrong (a missing field, a wrong JSON type);
+    those fields are not checked again, and their errors come with the others.
+    """
+    # A value over its limit is not parsed (a parser's error would echo the whole value);
+    # every other field is still checked, so one answer names every wrong field.
+    errors = {**limits.too_long(vars(data), limits.ENROLMENT), **(found or {})}
 
     def check(field: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs
               ) -> _T | None:
+        if field in errors:
+            return None
         try:
             return func(*args, **kwargs)
         except ValueError as exc:
             errors[field] = str(exc)
             return None
 
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, message)
+
     first_name = (data.first_name or "").strip()
-    if not _NAME.match(first_name):
-        errors["first_name"] = (f"must be a first name of 1 to {limits.FIRST_NAME} letters "
-                                "(no digits)")
+    if "first_name" not in errors and not _NAME.match(first_name):
+        refuse("first_name", f"must be a first name of 1 to {limits.FIRST_NAME} letters "
+                             "(no digits)")
     phone = check("phone", normalise_phone, data.phone or "", default_region)
     tz = (check("timezone", local_zone, data.timezone, clinic_timezone) if data.timezone
           else check("timezone", zone, clinic_timezone))  # the clinic's: checked at start
@@ -142,29 +153,29 @@ def validate(data: EnrollmentInput, protocols: ProtocolSet, *, clinic_timezone: 
                                                            data.injected_zone)
     protocol = protocols.protocols.get(data.protocol)
     if protocol is None:
-        errors["protocol"] = (f"{data.protocol!r} is not a protocol in the schedules file "
-                              f"(known: {', '.join(protocols.protocols)})")
+        refuse("protocol", f"{data.protocol!r} is not a protocol in the schedules file "
+                           f"(known: {', '.join(protocols.protocols)})")
     if data.language not in SUPPORTED_LANGUAGES:
-        errors["language"] = f"{data.language!r} is not one of {SUPPORTED_LANGUAGES}"
+        refuse("language", f"{data.language!r} is not one of {SUPPORTED_LANGUAGES}")
     if data.side not in (None, "", "left", "right"):
-        errors["side"] = f"{data.side!r} is not 'left' or 'right'"
+        refuse("side", f"{data.side!r} is not 'left' or 'right'")
     baseline = data.baseline_pain
     if baseline not in (None, ""):
         if isinstance(baseline, str):  # ASCII digits only: int() reads "٣" as 3
             baseline = whole_number(baseline, max=10)
         if not isinstance(baseline, int) or not 0 <= baseline <= 10:
             baseline = None
-            errors["baseline_pain"] = (f"{str(data.baseline_pain)[:20]!r} is not a whole "
-                                       "number from 0 to 10")
+            refuse("baseline_pain", f"{str(data.baseline_pain)[:20]!r} is not a whole "
+                                    "number from 0 to 10")
     else:
         baseline = None
     consent_by = (data.consent_by or "").strip()
     if not consent_by:
-        errors["consent_by"] = ("is required: name the staff member who recorded the "
-                                "patient's consent to texts; nothing is enrolled without it")
+        refuse("consent_by", "is required: name the staff member who recorded the "
+                             "patient's consent to texts; nothing is enrolled without it")
     elif any(ord(c) < 32 for c in consent_by):
-        errors["consent_by"] = (f"must be a name of at most {limits.PERSON} characters, "
-                                "on one line")
+        refuse("consent_by", f"must be a name of at most {limits.PERSON} characters, "
+                             "on one line")
     injected_at = None
     if typed_in is not None:
         injected_at = check("injected_at", parse_instant, data.injected_at, typed_in)

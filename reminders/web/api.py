@@ -17,8 +17,9 @@ from werkzeug.exceptions import HTTPException
 
 from reminders.audit import record
 from reminders.core.errors import Conflict, NotFound, ValidationError
+from reminders.core.field_names import Naming
 from reminders.core.field_text import nesting_depth, unstorable
-from reminders.core.validation import EnrollmentInput
+from reminders.core.validation import EnrollmentInput, validate
 from reminders.enrollment_view import load_enrollment_view
 from reminders.enrollments import cancel, enroll
 from reminders.flags import list_flags
@@ -34,6 +35,8 @@ _REQUIRED = ("first_name", "phone", "injected_at", "protocol", "consent_by")
 FIELDS = frozenset((*_STRINGS, *_BOOLS, "baseline_pain"))
 MAX_DEPTH = 32  # an enrolment is one flat object; anything this deep is not one
 MAX_STRING = 1000  # far above any real value (a name, a phone, a timestamp)
+# The API's words for the core's field keys: its JSON field names, which are the keys.
+NAMING = Naming(default=lambda key: key, switched_on='"{name}": true')
 
 
 @functools.cache
@@ -75,13 +78,14 @@ def http_error(exc: HTTPException):
 
 @bp.errorhandler(ValidationError)
 def _invalid(exc: ValidationError):
-    return _error(422, "invalid", "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
-                  errors=exc.errors)
+    errors = NAMING.named(exc.errors)
+    return _error(422, "invalid", "; ".join(f"{k}: {v}" for k, v in errors.items()),
+                  errors=errors)
 
 
 @bp.errorhandler(Conflict)  # Flask picks the most specific handler: before ValidationError's
 def _conflict(exc: Conflict):
-    return _error(409, "conflict", "; ".join(exc.errors.values()))
+    return _error(409, "conflict", "; ".join(NAMING.named(exc.errors).values()))
 
 
 @bp.errorhandler(NotFound)
@@ -103,8 +107,10 @@ def _json_object() -> dict:
     return data
 
 
-def parse_enrollment(data: dict) -> EnrollmentInput:
-    """The request body as an EnrollmentInput; every type error reported at once."""
+def parse_enrollment(data: dict) -> tuple[EnrollmentInput, dict[str, str]]:
+    """The request body as an EnrollmentInput and its type errors by field: a field that is
+    missing or of the wrong type is left blank in the input, so the other fields can still
+    be checked and every wrong field is reported in one answer."""
     errors: dict[str, str] = {}
     for field in sorted(set(data) - FIELDS)[:20]:
         # cut short: the name is the client's, of any length and content
@@ -127,19 +133,28 @@ def parse_enrollment(data: dict) -> EnrollmentInput:
         value = data.get(field, False)
         if not isinstance(value, bool):
             errors[field] = "must be true or false"
+            value = False
         values[field] = value
     baseline = data.get("baseline_pain")
     if baseline is not None and (isinstance(baseline, bool) or not isinstance(baseline, int)):
         errors["baseline_pain"] = "must be a whole number from 0 to 10, or null"
-    if errors:
-        raise ValidationError(errors)
+        baseline = None
     return EnrollmentInput(
-        first_name=values["first_name"], phone=values["phone"],
-        injected_at=values["injected_at"], protocol=values["protocol"],
-        consent_by=values["consent_by"], timezone=values.get("timezone"),
+        first_name=values.get("first_name", ""), phone=values.get("phone", ""),
+        injected_at=values.get("injected_at", ""), protocol=values.get("protocol", ""),
+        consent_by=values.get("consent_by", ""), timezone=values.get("timezone"),
         language=values.get("language") or "en", side=values.get("side"),
         diabetic=values["diabetic"], pt_referral=values["pt_referral"],
-        baseline_pain=baseline, supersede=values["supersede"])
+        baseline_pain=baseline, supersede=values["supersede"]), errors
+
+
+def _checked(data: EnrollmentInput, errors: dict[str, str]) -> None:
+    """Raise every error of the request at once: its type errors with what validation
+    finds in the other fields (a blank field's own error is its type error)."""
+    if errors:
+        svc = services()
+        validate(data, svc.protocols, clinic_timezone=svc.settings.clinic_timezone,
+                 default_region=svc.settings.default_region, now=now(), found=errors)
 
 
 def _enrollment(enrollment_id: int, *, viewed: bool) -> dict:
@@ -158,7 +173,8 @@ def openapi_json():
 
 @bp.post("/enrollments")
 def create_enrollment():
-    data = parse_enrollment(_json_object())
+    data, errors = parse_enrollment(_json_object())
+    _checked(data, errors)
     enrollment_id = enroll(services(), data, g.actor, now())
     response = jsonify(_enrollment(enrollment_id, viewed=False))
     response.status_code = 201

@@ -18,9 +18,19 @@ from reminders.core.planner import EXPIRED, Facts, plan
 from reminders.core.validation import EnrollmentInput, normalise_phone, parse_instant, validate
 from reminders.core.zones import listed_zones
 from reminders.enrollments import enroll
-from reminders.web.current import now, services
+from reminders.web.current import NAMING, now, services
 
 bp = Blueprint("enrol", __name__, url_prefix="/enrol")
+
+# The form's fields top to bottom: its errors are listed in this order.
+FIELDS = ("first_name", "phone", "protocol", "side", "injected_at", "timezone", "language",
+          "baseline_pain", "consent")
+
+
+def _in_form_order(errors: dict[str, str]) -> dict[str, str]:
+    return dict(sorted(errors.items(), key=lambda item: (
+        FIELDS.index(item[0]) if item[0] in FIELDS else len(FIELDS))))
+
 
 def _injected_at(raw: str) -> str | datetime:
     """Staff type the injection time as clinic time, wherever the patient lives."""
@@ -55,11 +65,11 @@ def _errors(form, at: datetime) -> dict[str, str]:
                  clinic_timezone=svc.settings.clinic_timezone,
                  default_region=svc.settings.default_region, now=at)
     except ValidationError as exc:
-        errors = dict(exc.errors)
+        errors = NAMING.keyed(exc.errors)
         if "consent_by" in errors:
             errors["consent"] = "tick to confirm the patient agreed to receive texts"
             del errors["consent_by"]
-        return errors
+        return _in_form_order(errors)
     return {}
 
 
@@ -108,9 +118,15 @@ def _zones(clinic: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return listed_zones((clinic,))
 
 
+def labels(errors: dict[str, str]) -> dict[str, str]:
+    """The label of each field in `errors`, as the form shows it (the banner lists them)."""
+    return {field: NAMING.name(field) for field in errors}
+
+
 def _page(form, preview: dict, status: int = 200):
     svc = services()
     return render_template("enrol.html", form=form, errors=preview["errors"], preview=preview,
+                           labels=labels(preview["errors"]),
                            protocols=svc.protocols.protocols.values(),
                            zones=_zones(svc.settings.clinic_timezone),
                            clinic_timezone=svc.settings.clinic_timezone), status
@@ -129,7 +145,8 @@ def preview():
     """The live preview (fetched as the form is typed): the plan and each field's error."""
     data = preview_data(request.form, now())
     html = render_template("enrol_preview.html", preview=data)
-    return jsonify(html=html, errors=data["errors"], phone=data["phone"],
+    return jsonify(html=html, errors=data["errors"], labels=labels(data["errors"]),
+                   phone=data["phone"],
                    consent_text=data["consent_text"])
 
 
@@ -142,7 +159,7 @@ def submit():
             enrollment_id = enroll(services(), _input(request.form, _consent_by(request.form)),
                                    current_user.actor, at)
         except ValidationError as exc:  # opted-out number, an active enrolment, a race
-            errors = exc.errors
+            errors = _in_form_order(NAMING.keyed(exc.errors))
         else:
             flash("Enrolled. The first text goes at the time shown below.", "info")
             return redirect(url_for("patients.detail", enrollment_id=enrollment_id))

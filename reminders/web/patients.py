@@ -189,12 +189,13 @@ def _back(enrollment_id: int, anchor: str = ""):
     return redirect(url_for("patients.detail", enrollment_id=enrollment_id) + anchor)
 
 
-def _act(enrollment_id: int, action, done: str):
-    """Run a staff action; its error goes back to the page as a message, nothing saved."""
+def _act(enrollment_id: int, action, done: str, labels: dict[str, str] | None = None):
+    """Run a staff action; its error goes back to the page as a message, nothing saved.
+    `labels`: the form's words for its fields where they differ from the enrol page's."""
     try:
         result = action()
     except ValidationError as exc:
-        flash(refusal("Not done: ", exc.errors), "error")
+        flash(refusal("Not done: ", exc.errors, labels), "error")
         return _back(enrollment_id, "#actions")
     except NotFound:
         abort(404)
@@ -212,7 +213,8 @@ def cancel_enrollment(enrollment_id: int):
 def phone(enrollment_id: int):
     return _act(enrollment_id, lambda: change_phone(
         services(), enrollment_id, request.form.get("phone", ""), current_user.actor, now()),
-        "Phone number changed; texts still to come go to the new number.")
+        "Phone number changed; texts still to come go to the new number.",
+        {"phone": "New mobile number"})
 
 
 @bp.post("/enrollments/<id:enrollment_id>/opt-out")

@@ -60,14 +60,22 @@ def test_enrol_with_the_live_preview(page, live):
     page.get_by_role("button", name="Enrol").click()
     expect(page.locator("#consent-error")).to_contain_text("agreed to receive texts")
     expect(page.locator("#first_name-error")).to_contain_text("first name")
+    banner = page.locator("#form-errors li")
+    expect(banner).to_have_count(2)  # every error, by the label on the page
+    expect(banner.nth(0)).to_contain_text("First name: must be a first name")
+    expect(banner.nth(1)).to_contain_text("Consent to texts: tick to confirm")
     page.get_by_label("Mobile number").fill("(312) 555-0161")  # the other errors stay up
     expect(page.locator("#phone-e164")).to_have_text(f"Will text {PHONE}")
     expect(page.locator("#first_name-error")).to_contain_text("first name")
     assert _enrollment(live) is None  # nothing saved on error
     page.get_by_label("First name").fill("Ana")
+    expect(banner).to_have_count(1)  # the banner follows the live check
+    expect(page.locator("#form-errors-summary")).to_have_text(
+        "Nothing was saved: please correct the 1 field below.")
     page.locator("#consent").check()
     expect(page.locator("#consent-error")).to_have_count(0)  # the preview caught up
     expect(page.locator("#first_name-error")).to_have_count(0)
+    expect(page.locator("#form-errors")).to_be_hidden()  # nothing left to correct
     shot(page, "enrol-page")
     page.get_by_role("button", name="Enrol").click()
     page.wait_for_url(re.compile(r"/enrollments/\d+$"))

@@ -34,7 +34,7 @@ def test_create_staff_reads_the_password_and_refuses_a_short_one_or_a_taken_name
     assert json.loads(capsys.readouterr().out) == {"id": 1, "name": "kim", "role": "staff"}
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["create-staff", "lee", "--admin", "--password-stdin"]) == 2
-    assert "error: --password: must be at least 10 characters" in capsys.readouterr().err
+    assert "error: password: must be at least 10 characters" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
     assert main(["create-staff", "kim", "--password-stdin"]) == 2
     assert "already has an account" in capsys.readouterr().err

@@ -143,8 +143,10 @@ def test_ensure_secret_key_leaves_a_key_from_the_environment_alone(tmp_path, mon
 
 def test_make_run_keeps_a_secret_key_before_it_starts_anything():
     """`make run` calls ensure-secret-key before init-db and the worker read .env."""
-    result = subprocess.run(["make", "-n", "run"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True, timeout=60)
+    # Under `make test` this is a sub-make: without the parent's flags it prints only commands.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    result = subprocess.run(["make", "--no-print-directory", "-n", "run"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=60, env=env)
     commands = [line.split()[0:2] for line in result.stdout.splitlines() if line.strip()]
     assert commands[-3:] == [[".venv/bin/reminders", "ensure-secret-key"],
                              [".venv/bin/reminders", "init-db"], [".venv/bin/python", "worker.py"]]

@@ -56,7 +56,7 @@ def test_a_resolution_note_over_2000_characters_is_refused_and_one_of_2000_is_ke
      "body: is 321 characters; at most 320"),
     ("texts", {"saved": "x" * 65}, OutboxMessage, "saved: must be at most 64 characters"),
     ("reschedule", {"injected_at": "2" * 65}, OutboxMessage,
-     "injected at: must be at most 64 characters"),
+     "Injection time: must be at most 64 characters"),  # the page's label
 ])
 def test_an_over_long_patient_page_field_is_refused_naming_it(sessions, patient, kim, path, form,
                                                               model, said):
@@ -128,7 +128,7 @@ def test_an_over_long_resolution_note_on_the_command_line_names_the_option(cli_e
       NOW.isoformat(), "--consent-by", "Nurse Kim"], "--first-name: must be at most 63"),
     (["enroll", "--first-name", "Bo", "--phone", "5" * 33, "--injected-at", NOW.isoformat(),
       "--consent-by", "Nurse Kim"], "--phone: must be at most 32 characters"),
-    (["set-mobile", "kim", "5" * 33], "--mobile: must be at most 32 characters"),
+    (["set-mobile", "kim", "5" * 33], "MOBILE: must be at most 32 characters"),
     (["reschedule", "1", "--injected-at", "2" * 65], "--injected-at: must be at most 64"),
     (["rota", "default", "--on-call", "k" * 65], "--on-call: must be at most 64 characters"),
     (["rota", "kinds", "--kinds", "k" * 65], "--kinds: must be at most 64 characters"),

@@ -36,7 +36,7 @@ def leaks(text: str) -> list[str]:
 
 @pytest.mark.parametrize(("path", "form", "said"), [
     ("phone", {"phone": NEW_PHONE}, "Phone number changed"),
-    ("phone", {"phone": "312-555-01999"}, "Not done: phone:"),
+    ("phone", {"phone": "312-555-01999"}, "Not done: New mobile number:"),
     ("texts", {"body": "Please rest today, Ana."}, "Sending now"),
     ("texts", {"body": "Please rest today, Ana.", "saved": "call-us"}, "Not sent"),
     ("notes", {"note": "Ana felt dizzy, called 312-555-0101"}, "Note added"),

@@ -73,10 +73,10 @@ def test_set_mobile_stores_e164_refuses_a_wrong_number_and_removes_one(cli, caps
     assert mobile_of(sessions, "kim") == KIM
 
     for name, number, message in (
-            ("boss", "+44 20 7946 0958", "error: --mobile: '+44 20 7946 0958' is a landline"),
-            ("boss", "12345", "error: --mobile: '12345' is not a valid phone number"),
-            ("boss", "312-555-0123", "error: --mobile: another staff account has this number"),
-            ("ghost", "(312) 555-0125", "error: --account: no staff account named 'ghost'")):
+            ("boss", "+44 20 7946 0958", "error: MOBILE: '+44 20 7946 0958' is a landline"),
+            ("boss", "12345", "error: MOBILE: '12345' is not a valid phone number"),
+            ("boss", "312-555-0123", "error: MOBILE: another staff account has this number"),
+            ("ghost", "(312) 555-0125", "error: NAME: no staff account named 'ghost'")):
         assert main(["set-mobile", name, number]) == 2, number
         assert message in capsys.readouterr().err
     assert mobile_of(sessions, "boss") is None

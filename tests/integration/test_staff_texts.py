@@ -208,13 +208,13 @@ def _no_consent(svc, enrollment_id):
                         .values(consent_unencrypted_sms=False))
 
 
-@pytest.mark.parametrize(("make", "field", "words"), [
-    (_opted_out, "patient", "opted out"),
-    (_cancelled, "enrollment_id", "is cancelled"),
-    (_no_consent, "consent", "no consent"),
+@pytest.mark.parametrize(("make", "field", "words", "shown"), [
+    (_opted_out, "patient", "opted out", "patient"),
+    (_cancelled, "enrollment_id", "is cancelled", "enrolment"),
+    (_no_consent, "consent", "no consent", "Consent to texts"),
 ])
 def test_refused_for_an_opted_out_patient_no_consent_or_an_inactive_enrolment(
-        svc, sessions, patient, kim, make, field, words):
+        svc, sessions, patient, kim, make, field, words, shown):
     make(svc, patient)
     with sessions() as session:
         before = session.scalar(select(func.count()).select_from(OutboxMessage))
@@ -223,7 +223,7 @@ def test_refused_for_an_opted_out_patient_no_consent_or_an_inactive_enrolment(
     assert list(info.value.errors) == [field] and words in info.value.errors[field]
     kim.post(f"/enrollments/{patient}/texts", {"body": "Hello"})
     html = kim.get(f"/enrollments/{patient}").get_data(as_text=True)
-    assert f"Not sent: {field.replace('_', ' ')}: " in html
+    assert f"Not sent: {shown}: " in html  # the page's words, not the field key
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == before
     assert staff_rows(sessions) == [] and audit(sessions) == []
@@ -233,7 +233,7 @@ def test_refused_for_an_opted_out_patient_no_consent_or_an_inactive_enrolment(
     ("   ", {}, "body"),
     ("x" * 321, {}, "body"),
     (SavedReply("see-you-soon"), {}, "saved"),
-    ("Hello", {"flag_id": 999}, "flag_id"),
+    ("Hello", {"flag_id": 999}, "flag"),
 ])
 def test_a_bad_text_is_refused_naming_the_field_and_nothing_is_written(svc, sessions, patient,
                                                                        body, kwargs, field):

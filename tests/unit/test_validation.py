@@ -109,3 +109,29 @@ def test_a_bare_date_is_named_even_when_the_zone_it_is_read_in_is_refused(protoc
 
 def test_a_good_time_is_not_blamed_for_a_refused_zone(protocols):
     assert set(errors(protocols, timezone="EST")) == {"timezone"}
+
+
+def test_a_wrong_time_is_named_even_when_the_zone_is_wrong_too(protocols):
+    found = errors(protocols, timezone="Mars/Base", injected_at="2026-06-01 25:00")
+    assert set(found) == {"timezone", "injected_at"}
+    assert "is not a date and time" in found["injected_at"]
+
+
+def test_a_right_time_in_a_wrong_zone_names_only_the_zone(protocols):
+    # the instant depends on the zone: its range is not checked, nor guessed in another zone
+    assert set(errors(protocols, timezone="Mars/Base", injected_at="2026-06-01T10:30")) == {
+        "timezone"}
+
+
+def test_an_over_long_field_does_not_hide_the_others(protocols):
+    found = errors(protocols, first_name="A" * 500, phone="12", side="middle")
+    assert set(found) == {"first_name", "phone", "side"}
+    assert found["first_name"].startswith("must be at most")
+
+
+def test_what_the_interface_found_comes_with_the_rest(protocols):
+    with pytest.raises(ValidationError) as info:
+        validate(form(first_name="", phone="12"), protocols, clinic_timezone="America/Chicago",
+                 default_region="US", now=NOW, found={"first_name": "is required"})
+    assert info.value.errors == {"first_name": "is required",
+                                 "phone": "'12' is not a valid phone number for region US"}

@@ -8,7 +8,8 @@
                   "language", "baseline_pain", "consent"];
   let timer = null, seq = 0;
   // Errors are shown for fields staff have changed; after a refused save, for all of them.
-  const touched = new Set(document.getElementById("form-errors") ? fields : []);
+  const banner = document.getElementById("form-errors");
+  const touched = new Set(banner ? fields : []);
 
   function showError(name, message) {
     const input = document.getElementById(name);
@@ -30,6 +31,26 @@
     input.setAttribute("aria-invalid", "true");
   }
 
+  // After a refused save the banner lists what the live check finds wrong now, all of
+  // it, and goes once every field is right (it would otherwise name fixed fields).
+  function showBanner(errors, labels) {
+    if (!banner) return;
+    const wrong = fields.filter((name) => errors[name] && touched.has(name));
+    banner.hidden = wrong.length === 0;
+    const count = wrong.length === 1 ? "1 field" : wrong.length + " fields";
+    document.getElementById("form-errors-summary").textContent =
+      "Nothing was saved: please correct the " + count + " below.";
+    const list = document.getElementById("form-errors-list");
+    list.replaceChildren(...wrong.map((name) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = "#" + name;
+      link.textContent = labels[name] || name;
+      item.append(link, ": " + errors[name]);
+      return item;
+    }));
+  }
+
   async function refresh() {
     const mine = ++seq;
     const response = await fetch(form.dataset.previewUrl, {
@@ -41,6 +62,7 @@
     document.getElementById("consent-text").textContent = data.consent_text;
     document.getElementById("phone-e164").textContent = data.phone ? "Will text " + data.phone : "";
     for (const name of fields) showError(name, data.errors[name]);
+    showBanner(data.errors, data.labels);
     form.dataset.previewed = String(mine);
   }
 
