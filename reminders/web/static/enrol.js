@@ -41,7 +41,22 @@
     document.getElementById("consent-text").textContent = data.consent_text;
     document.getElementById("phone-e164").textContent = data.phone ? "Will text " + data.phone : "";
     for (const name of fields) showError(name, data.errors[name]);
+    updateBanner();
     form.dataset.previewed = String(mine);
+  }
+
+  // The banner of a refused save counts the fields still marked: it follows the live
+  // check, and goes once nothing is left to correct.
+  function updateBanner() {
+    const banner = document.getElementById("form-errors");
+    if (!banner) return;
+    const left = form.querySelectorAll(".field-error").length;
+    if (left === 0) {
+      banner.remove();
+      return;
+    }
+    banner.textContent = "Nothing was saved: please correct the " + left + " field" +
+      (left === 1 ? "" : "s") + " marked below.";
   }
 
   function schedule(event) {
