@@ -1,8 +1,11 @@
 """Error pages in the site's layout: the navigation for a signed-in member, a sign-in link
 for anyone else; the API keeps its JSON errors."""
 
+from dataclasses import replace
+
 import pytest
 
+from reminders.db import make_engine, session_factory
 from tests.integration.staff import Staff
 
 NAV = 'id="nav-flags"'
@@ -68,3 +71,38 @@ def test_api_errors_stay_json(api):
     response = api.get("/api/v1/nothing")
     assert response.status_code == 404
     assert response.get_json()["error"] == "not_found"
+
+
+def test_with_the_database_gone_a_plain_500_page_is_sent(web, tmp_path, caplog):
+    app, clock = web
+    member = Staff(app, clock)
+    assert member.login().status_code == 302
+    # the database unreachable: a real engine on a file that cannot be opened; the
+    # session's member and the navigation counts cannot be read
+    gone = make_engine(f"sqlite:///{tmp_path / 'no-such-dir' / 'app.db'}")
+    extensions = app.extensions["reminders"]
+    extensions["services"] = replace(extensions["services"], sessions=session_factory(gone))
+    try:
+        response = member.get("/")
+    finally:
+        gone.dispose()
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "<h1>Something went wrong</h1>" in html and NAV not in html
+    assert "Content-Security-Policy" in response.headers
+    assert any("could not be drawn" in r.getMessage() for r in caplog.records)
+
+
+def test_a_stranger_meeting_a_fault_gets_a_styled_500_with_a_sign_in_link(web, tmp_path):
+    app, clock = web
+    gone = make_engine(f"sqlite:///{tmp_path / 'no-such-dir' / 'app.db'}")
+    extensions = app.extensions["reminders"]
+    extensions["services"] = replace(extensions["services"], sessions=session_factory(gone))
+    stranger = Staff(app, clock)
+    try:
+        response = stranger.post("/login", {"name": "kim", "password": "whatever it is"})
+    finally:
+        gone.dispose()
+    assert response.status_code == 500
+    html = page(response)
+    assert "<h1>Something went wrong</h1>" in html and 'id="sign-in"' in html
