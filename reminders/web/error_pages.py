@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from reminders.web import api
@@ -45,7 +46,7 @@ def http_error(exc: HTTPException):
         return render_template("error.html", title=title, message=message), code, allow
     except Exception:  # the database, most likely: drawing the navigation failed too
         log.exception("the %s page could not be drawn; a plain one is sent", code)
-        return _PLAIN.format(title=title, message=message), code, allow
+        return _PLAIN.format(title=escape(title), message=escape(message)), code, allow
 
 
 def init_app(app: Flask) -> None:
