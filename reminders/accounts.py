@@ -148,16 +148,27 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def set_password(sessions: sessionmaker[Session], staff_id: int, current: str, new: str,
-                 now: datetime) -> int:
+                 now: datetime, confirm: str | None = None) -> int:
     """Change one's own password; the member's new session version (the caller's session
-    keeps going with it, every other one ends)."""
-    check_password(new)
+    keeps going with it, every other one ends). Every rule broken is reported at once
+    (ValidationError by field: current_password, password, confirm); `confirm`, when
+    given, is the new password typed again."""
+    errors: dict[str, str] = {}
+    try:
+        check_password(new)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if confirm is not None and new != confirm:
+        errors["confirm"] = "does not match the new password"
     with sessions.begin() as session:
         member = session.get(StaffMember, staff_id, with_for_update=True)
         if member is None or not _verify(member.password_hash, current or ""):
-            raise ValidationError({"current_password": "is not your current password"})
-        if new == current:
-            raise ValidationError({"password": "must differ from the current password"})
+            errors["current_password"] = "is not your current password"
+        elif new == current:
+            errors["password"] = "; ".join(filter(None, (
+                errors.get("password"), "must differ from the current password")))
+        if errors or member is None:
+            raise ValidationError(errors)
         member.password_hash = _hasher.hash(new)
         member.must_change_password = False
         member.session_version += 1  # every other session of this member ends

@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from dotenv import find_dotenv, load_dotenv
 
@@ -24,14 +25,26 @@ from reminders.log_setup import configure_logging
 from reminders.settings import SettingsError, log_format_from
 
 CLI_LOG_LEVEL = logging.WARNING
+# `reminders list | head -1`: the reader went away. 128 + SIGPIPE, what `yes | head -1`
+# and other Unix tools end with, so `set -o pipefail` scripts see the same as with them.
+EXIT_CLOSED_PIPE = 141
+DISTRIBUTION = "aftercare-reminders"  # pyproject.toml's [project] name
+
+
+def _version() -> str:
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reminders", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name, func, help_text, json_flag=True):
-        p = sub.add_parser(name, help=help_text, description=help_text)
+    def command(name, func, help_text, json_flag=True, aliases=()):
+        p = sub.add_parser(name, help=help_text, description=help_text, aliases=list(aliases))
         p.set_defaults(func=func)
         if json_flag:
             p.add_argument("--json", action="store_true", help="print JSON")
@@ -43,6 +56,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit code. A reader that closes the pipe early (`| head`)
+    ends the command quietly with EXIT_CLOSED_PIPE, whatever the command was printing."""
+    try:
+        try:
+            code = _run(argv)
+        finally:  # --help and --version leave by SystemExit: their text is flushed here too
+            sys.stdout.flush()  # a closed pipe often shows only at this flush
+    except BrokenPipeError:
+        # As the Python docs on SIGPIPE advise: point stdout at devnull so the flush at
+        # interpreter exit has nowhere to fail, and print no traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_CLOSED_PIPE
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     load_dotenv(find_dotenv(usecwd=True))  # the .env where the operator runs the command
     args = build_parser().parse_args(argv)
     try:

@@ -147,7 +147,8 @@ def register(command) -> None:
     p = command("import", cmd_import, "enrol the patients of a CSV procedure list")
     p.add_argument("file", help="CSV with a header row (see the README for the columns)")
     p.add_argument("--dry-run", action="store_true", help="check every row, enrol nothing")
-    p = command("enroll", cmd_enroll, "enrol a patient and plan their texts")
+    # "enrol" is the British spelling the README and the web pages use
+    p = command("enroll", cmd_enroll, "enrol a patient and plan their texts", aliases=("enrol",))
     p.add_argument("--first-name", help="(required)")
     p.add_argument("--phone", help="mobile number, E.164 or national (required)")
     facts_flags(p, injected_required=False, validated=True)

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reminders.clock import utcnow
@@ -70,7 +69,16 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
     metrics.registry.register(DatabaseGauges(sessions,
                                              lambda: app.extensions["reminders"]["clock"]()))
     import reminders.web.second_factor_pages  # noqa: F401 (its routes join auth.bp)
-    from reminders.web import api, auth, headers, health, input_guard, pages, twilio_hooks
+    from reminders.web import (
+        api,
+        auth,
+        error_pages,
+        headers,
+        health,
+        input_guard,
+        pages,
+        twilio_hooks,
+    )
     from reminders.web import metrics as scrape
     from reminders.web.current import IdConverter
 
@@ -81,7 +89,7 @@ def create_app(settings: Settings, sessions: sessionmaker[Session] | None = None
         app.register_blueprint(blueprint)
     auth.csrf.exempt(twilio_hooks.bp)  # signed by Twilio instead
     auth.csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing for a forged form to ride on
-    app.register_error_handler(HTTPException, api.http_error)
+    error_pages.init_app(app)
     pages.init_app(app)
     headers.init_app(app)
     if settings.trusted_proxies:

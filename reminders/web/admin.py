@@ -109,7 +109,9 @@ def staff():
         rows = list(session.scalars(select(StaffMember).order_by(StaffMember.name)))
     return render_template("staff.html", rows=rows, created=created, errors=errors,
                            mobile_for=mobile_for if errors else None,
-                           mobile_typed=request.form.get("mobile", "")), (
+                           mobile_typed=request.form.get("mobile", ""),
+                           # a refused new account keeps the name typed, to correct it
+                           typed_name=request.form.get("name", "") if "name" in errors else ""), (
         422 if errors else 200)
 
 

@@ -69,10 +69,8 @@ def _known_query_only():
 
 
 def http_error(exc: HTTPException):
-    """The app's handler for HTTP errors: JSON under /api/ (a 404 of an unknown path or
-    id, a 405, a 413), Flask's own page elsewhere."""
-    if not request.path.startswith("/api/"):
-        return exc
+    """An HTTP error under /api/ as JSON (a 404 of an unknown path or id, a 405, a 413);
+    error_pages.py sends every other path's error as a page."""
     return _error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
 
 

@@ -228,17 +228,15 @@ def logout():
 def password():
     errors: dict[str, str] = {}
     if request.method == "POST":
-        new = request.form.get("password", "")
-        if new != request.form.get("confirm", ""):
-            errors["confirm"] = "does not match the new password"
+        try:
+            version = set_password(sessions(), current_user.id,
+                                   request.form.get("current_password", ""),
+                                   request.form.get("password", ""), now(),
+                                   confirm=request.form.get("confirm", ""))
+        except ValidationError as exc:
+            errors = exc.errors  # every rule broken; no password is sent back into the form
         else:
-            try:
-                version = set_password(sessions(), current_user.id,
-                                       request.form.get("current_password", ""), new, now())
-            except ValidationError as exc:
-                errors = exc.errors
-            else:
-                session["version"] = version  # this session goes on; every other one ends
-                flash("Your password is changed.", "info")
-                return redirect(url_for("patients.index"))
+            session["version"] = version  # this session goes on; every other one ends
+            flash("Your password is changed.", "info")
+            return redirect(url_for("patients.index"))
     return render_template("password.html", errors=errors), (422 if errors else 200)

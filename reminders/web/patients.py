@@ -203,10 +203,37 @@ def _act(enrollment_id: int, action, done: str, labels: dict[str, str] | None = 
     return _back(enrollment_id)
 
 
-@bp.post("/enrollments/<id:enrollment_id>/cancel")
+# The two actions that stop a patient's texts ask first, on a page of their own (works
+# without JavaScript, so under the CSP's 'self'-only scripts): the patient page links to
+# it (GET); only its form's POST with confirm=yes acts. Any other POST asks again.
+_CONFIRM = {
+    "cancel": ("Cancel {name}'s enrolment?",
+               "This stops every text still to come to {name}. It cannot be undone: to text "
+               "{name} again, enrol them again."),
+    "opt_out": ("Mark {name} as opted out?",
+                "This stops every text still to come to {name}. {name} can text START to "
+                "have them again."),
+}
+
+
+def _confirmed(enrollment_id: int, kind: str, action, done: str):
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        return _act(enrollment_id, action, done)
+    with services().sessions() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        if enrollment is None:
+            abort(404)
+        name = enrollment.patient.first_name
+    question, consequence = (text.format(name=name) for text in _CONFIRM[kind])
+    return render_template("confirm.html", question=question, consequence=consequence,
+                           action=request.path, enrollment_id=enrollment_id)
+
+
+@bp.route("/enrollments/<id:enrollment_id>/cancel", methods=["GET", "POST"])
 def cancel_enrollment(enrollment_id: int):
-    return _act(enrollment_id, lambda: cancel(services(), enrollment_id, current_user.actor, now()),
-                "Enrolment cancelled; {result} pending texts withdrawn.")
+    return _confirmed(enrollment_id, "cancel",
+                      lambda: cancel(services(), enrollment_id, current_user.actor, now()),
+                      "Enrolment cancelled; {result} pending texts withdrawn.")
 
 
 @bp.post("/enrollments/<id:enrollment_id>/phone")
@@ -217,11 +244,11 @@ def phone(enrollment_id: int):
         {"phone": "New mobile number"})
 
 
-@bp.post("/enrollments/<id:enrollment_id>/opt-out")
+@bp.route("/enrollments/<id:enrollment_id>/opt-out", methods=["GET", "POST"])
 def opt_out(enrollment_id: int):
-    return _act(enrollment_id, lambda: mark_opted_out(services(), enrollment_id, current_user.actor,
-                                                      now()),
-                "Marked as opted out; {result} pending texts withdrawn.")
+    return _confirmed(enrollment_id, "opt_out",
+                      lambda: mark_opted_out(services(), enrollment_id, current_user.actor, now()),
+                      "Marked as opted out; {result} pending texts withdrawn.")
 
 
 @bp.post("/enrollments/<id:enrollment_id>/notes")

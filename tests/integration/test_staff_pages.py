@@ -95,7 +95,7 @@ def test_a_bad_field_is_shown_next_to_it_and_nothing_is_saved(kim, sessions, cha
 
 def test_an_opted_out_number_is_refused_at_the_phone_field(kim, sessions):
     enrollment_id = enrol(kim)
-    kim.post(f"/enrollments/{enrollment_id}/opt-out")
+    kim.post(f"/enrollments/{enrollment_id}/opt-out", {"confirm": "yes"})
     response = kim.post("/enrol", {**FORM, "supersede": "on"})
     assert response.status_code == 422
     assert "opted out" in response.get_data(as_text=True)
@@ -243,12 +243,12 @@ def test_cancel_change_phone_opt_out_and_note_each_do_their_one_thing(kim, sessi
         enrollment = session.get(Enrollment, enrollment_id)
         assert enrollment.patient.phone == "+13125550150"
         assert [n.body for n in session.scalars(select(Note))] == ["Called: doing well."]
-    kim.post(f"/enrollments/{enrollment_id}/opt-out")
+    kim.post(f"/enrollments/{enrollment_id}/opt-out", {"confirm": "yes"})
     with sessions() as session:
         enrollment = session.get(Enrollment, enrollment_id)
         assert enrollment.patient.opted_out_at == NOW
         assert MessageStatus.PENDING not in {m.status for m in enrollment.messages}
-    kim.post(f"/enrollments/{enrollment_id}/cancel")
+    kim.post(f"/enrollments/{enrollment_id}/cancel", {"confirm": "yes"})
     with sessions() as session:
         assert session.get(Enrollment, enrollment_id).status == "cancelled"
         actions = [a.action for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
