@@ -76,7 +76,7 @@ _CLAIM = (update(Reply).where(Reply.id == bindparam("reply_id"), Reply.processed
                      Reply.received_at, _PICTURES.label("pictures")))
 _RECORD = update(Reply).where(Reply.id == bindparam("reply_id"))
 _FIND = (select(Patient.id.label("patient_id"), Patient.phone, Patient.first_name,
-                Patient.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
+                Enrollment.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
                 Enrollment.protocol_id, Enrollment.protocol_digest, Enrollment.baseline_pain)
          .join(Enrollment, Enrollment.patient_id == Patient.id)
          .where(Patient.phone == bindparam("phone"))
@@ -164,7 +164,7 @@ class Inbox:
             phone = to_e164(sender, self.settings.default_region)
             with self.sessions() as session:
                 found = phone and session.execute(
-                    select(Patient.language, Enrollment.protocol_id)
+                    select(Enrollment.language, Enrollment.protocol_id)
                     .join(Enrollment, Enrollment.patient_id == Patient.id)
                     .where(Patient.phone == phone).order_by(Enrollment.id.desc()).limit(1)).first()
             if found:
