@@ -158,14 +158,14 @@ class Inbox:
 
     def fallback_answer(self, sender: str) -> str | None:
         """The protocol file's answer for a reply that could not be read, in the sender's
-        language when the database still tells it (else English)."""
+        latest enrolment's language when the database still tells it (else English)."""
         protocol_id, language = None, DEFAULT_LANGUAGE
         try:
             phone = to_e164(sender, self.settings.default_region)
             with self.sessions() as session:
                 found = phone and session.execute(
                     select(Enrollment.language, Enrollment.protocol_id)
-                    .join(Enrollment, Enrollment.patient_id == Patient.id)
+                    .join(Patient, Enrollment.patient_id == Patient.id)
                     .where(Patient.phone == phone).order_by(Enrollment.id.desc()).limit(1)).first()
             if found:
                 protocol_id, language = found.protocol_id, found.language
