@@ -99,7 +99,8 @@ def seed(db: Database, *, enrolments: int, due: int, now: datetime, chunk: int =
                                                 updated_at=now) for i in ids])
             conn.execute(insert(Enrollment), [dict(
                 id=i, patient_id=i, protocol_id=protocol.id, protocol_digest=protocol.digest,
-                injected_at=now, diabetic=False, pt_referral=False, consent_by="bench",
+                injected_at=now, language="en", timezone=zone, diabetic=False,
+                pt_referral=False, consent_by="bench",
                 consent_at=now, consent_text="bench", consent_unencrypted_sms=True,
                 status=EnrollmentStatus.ACTIVE, created_by="bench", created_at=now,
                 updated_at=now) for i in ids])

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from reminders.models import AuditEntry
 
-VIA = ("web", "api", "cli", "sms")  # sms: a staff member's text (ACK to a page)
+VIA = ("web", "api", "cli", "sms")  # sms: a text (a staff ACK to a page, a patient's START)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def resend(svc: Services, enrollment_id: int, message_id: int, actor: Actor,
             raise Conflict({"message_id": "the patient has opted out of texts"})
         protocol = svc.snapshots.get(session, enrollment.protocol_digest)
         window = send_window(protocol.quiet_hours, quiet_override=row.quiet_override)
-        send_at = window.next_opening(now, ZoneInfo(patient.timezone))
+        send_at = window.next_opening(now, ZoneInfo(enrollment.timezone))
         if send_at >= row.expires_at:
             raise Conflict({"message_id": "its advice is out of date by the time it "
                             "could be sent (quiet hours); call the patient instead"})
@@ -107,7 +107,7 @@ def resend(svc: Services, enrollment_id: int, message_id: int, actor: Actor,
         row.updated_at = now
         record(session, actor, "resent", now, patient_id=patient.id,
                enrollment_id=enrollment.id, detail=f"{row.step} (was {failed_with})")
-        return send_at, patient.timezone
+        return send_at, enrollment.timezone
 
 
 def add_note(svc: Services, enrollment_id: int, body: str, actor: Actor, now: datetime) -> int:

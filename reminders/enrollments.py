@@ -79,7 +79,8 @@ def enroll_valid(session: Session, settings: Settings, valid: ValidEnrollment, a
     _store_version(session, protocol)
     enrollment = Enrollment(
         patient=patient, protocol_id=protocol.id, protocol_digest=protocol.digest,
-        injected_at=valid.injected_at, side=valid.side, diabetic=valid.diabetic,
+        injected_at=valid.injected_at, language=valid.language,
+        timezone=valid.timezone.key, side=valid.side, diabetic=valid.diabetic,
         pt_referral=valid.pt_referral, baseline_pain=valid.baseline_pain,
         consent_by=valid.consent_by, consent_at=now,
         consent_text=protocol.consent.render(valid.language, plan_context(
@@ -95,7 +96,7 @@ def enroll_valid(session: Session, settings: Settings, valid: ValidEnrollment, a
     if active:
         cancel_pending(session, [e.id for e in active],
                        f"superseded by enrolment {enrollment.id}", now)
-    texts = plan(protocol, facts_of(enrollment, patient), now,
+    texts = plan(protocol, facts_of(enrollment), now,
                  plan_context(settings, patient.first_name))
     session.add_all(OutboxMessage(enrollment_id=enrollment.id, created_at=now,
                                   updated_at=now, **row_values(t)) for t in texts)

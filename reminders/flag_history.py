@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from reminders.core.paging import CHAIN
+from reminders.flags import OPTED_BACK_IN
 from reminders.models import AuditEntry, Flag, Page, PageRound
 
 _ROLE = {"on_call": "on call", "backup": "backup", "admins": "admin"}
@@ -25,7 +26,7 @@ _DONE = {"acknowledged": "Acknowledged", "resolved": "Resolved"}
 class Event:
     at: datetime
     what: str
-    kind: str  # raised, page, notice, staff: for styling and tests
+    kind: str  # raised, page, notice, staff, patient: for styling and tests
 
 
 def histories(session: Session, flags: list[Flag]) -> dict[int, list[Event]]:
@@ -52,6 +53,10 @@ def histories(session: Session, flags: list[Flag]) -> dict[int, list[Event]]:
     entries: Iterable[AuditEntry] = session.scalars(select(AuditEntry).where(AuditEntry.flag_id.in_(ids))
                               .order_by(AuditEntry.id)) if ids else []
     for entry in entries:
+        if entry.action == OPTED_BACK_IN:  # the patient's own text closed it
+            events[entry.flag_id or 0].append(Event(
+                entry.at, "Closed: the patient opted back in by text; texts resumed", "patient"))
+            continue
         verb = _DONE.get(entry.action, entry.action.replace("_", " ").capitalize())
         how = " by text" if entry.via == "sms" else ""
         events[entry.flag_id or 0].append(Event(entry.at, f"{verb} by {entry.actor}{how}", "staff"))

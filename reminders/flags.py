@@ -27,7 +27,7 @@ from reminders.core.reach import refusal_flag
 from reminders.core.statuses import FlagStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
 from reminders.delivery_events import Refused
-from reminders.models import Enrollment, Flag, OutboxMessage, flag_replies
+from reminders.models import AuditEntry, Enrollment, Flag, OutboxMessage, flag_replies
 from reminders.optout import opt_out
 from reminders.protocol_files import ProtocolCache
 from reminders.system_alerts import raise_alert
@@ -87,15 +87,26 @@ def raise_flag(conn: Connection, request: FlagRequest, now: datetime, *,
     return flag_id
 
 
+# The patient, as the actor of what their own text did (START): flag_history.py says so.
+PATIENT = Actor("patient", "sms")
+OPTED_BACK_IN = "opted_back_in"
+
+
 def close_opt_out_flags(conn: Connection, patient_id: int, now: datetime, note: str) -> int:
-    """Resolve the patient's open or acknowledged opt-out flags (they opted back in), in
-    the caller's transaction; how many were closed."""
-    result = conn.execute(
+    """Resolve the patient's open or acknowledged opt-out flags (they opted back in), each
+    with an entry in its history, in the caller's transaction; how many were closed."""
+    closed = conn.execute(
         update(Flag).where(Flag.patient_id == patient_id, Flag.kind == FlagKind.OPTED_OUT,
                            Flag.status != FlagStatus.RESOLVED)
-        .values(status=FlagStatus.RESOLVED, resolved_by="system", resolved_at=now,
-                resolution_note=note, updated_at=now))
-    return result.rowcount
+        .values(status=FlagStatus.RESOLVED, resolved_by=PATIENT.name, resolved_at=now,
+                resolution_note=note, updated_at=now)
+        .returning(Flag.id, Flag.enrollment_id)).all()
+    if closed:
+        conn.execute(insert(AuditEntry), [dict(
+            at=now, actor=PATIENT.name, via=PATIENT.via, action=OPTED_BACK_IN,
+            patient_id=patient_id, enrollment_id=enrollment_id, flag_id=flag_id,
+            detail=note) for flag_id, enrollment_id in closed])
+    return len(closed)
 
 
 def _rank(priority: Priority) -> int:

@@ -76,7 +76,7 @@ _CLAIM = (update(Reply).where(Reply.id == bindparam("reply_id"), Reply.processed
                      Reply.received_at, _PICTURES.label("pictures")))
 _RECORD = update(Reply).where(Reply.id == bindparam("reply_id"))
 _FIND = (select(Patient.id.label("patient_id"), Patient.phone, Patient.first_name,
-                Patient.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
+                Enrollment.language, Patient.opted_out_at, Enrollment.id, Enrollment.status,
                 Enrollment.protocol_id, Enrollment.protocol_digest, Enrollment.baseline_pain)
          .join(Enrollment, Enrollment.patient_id == Patient.id)
          .where(Patient.phone == bindparam("phone"))
@@ -158,14 +158,14 @@ class Inbox:
 
     def fallback_answer(self, sender: str) -> str | None:
         """The protocol file's answer for a reply that could not be read, in the sender's
-        language when the database still tells it (else English)."""
+        latest enrolment's language when the database still tells it (else English)."""
         protocol_id, language = None, DEFAULT_LANGUAGE
         try:
             phone = to_e164(sender, self.settings.default_region)
             with self.sessions() as session:
                 found = phone and session.execute(
-                    select(Patient.language, Enrollment.protocol_id)
-                    .join(Enrollment, Enrollment.patient_id == Patient.id)
+                    select(Enrollment.language, Enrollment.protocol_id)
+                    .join(Patient, Enrollment.patient_id == Patient.id)
                     .where(Patient.phone == phone).order_by(Enrollment.id.desc()).limit(1)).first()
             if found:
                 protocol_id, language = found.protocol_id, found.language

@@ -40,12 +40,12 @@ def message_json(row: OutboxMessage, tz: ZoneInfo) -> dict:
 
 def enrollment_json(enrollment: Enrollment, *, messages: bool = True) -> dict:
     patient = enrollment.patient
-    tz = ZoneInfo(patient.timezone)
+    tz = ZoneInfo(enrollment.timezone)
     data: dict[str, object] = {"enrollment_id": enrollment.id, "patient_id": patient.id,
             "status": enrollment.status.value, "protocol": enrollment.protocol_id,
-            "injected_at": iso(enrollment.injected_at), "timezone": patient.timezone,
+            "injected_at": iso(enrollment.injected_at), "timezone": enrollment.timezone,
             "first_name": patient.first_name, "phone": patient.phone,
-            "language": patient.language, "side": enrollment.side,
+            "language": enrollment.language, "side": enrollment.side,
             "diabetic": enrollment.diabetic, "pt_referral": enrollment.pt_referral,
             "baseline_pain": enrollment.baseline_pain, "consent_by": enrollment.consent_by,
             "consent_at": iso(enrollment.consent_at), "created_by": enrollment.created_by,

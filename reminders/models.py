@@ -62,6 +62,8 @@ class Patient(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
+    # As given at the latest enrolment. Each enrolment keeps its own (Enrollment.language,
+    # .timezone): what its texts were planned, sent and shown with.
     language: Mapped[str] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64))  # IANA
     opted_out_at: Mapped[datetime | None]
@@ -79,6 +81,11 @@ class Enrollment(Base):
     protocol_id: Mapped[str] = mapped_column(String(64))
     protocol_digest: Mapped[str] = mapped_column(ForeignKey("protocol_versions.digest"))
     injected_at: Mapped[datetime]
+    # The language and zone of this enrolment's texts: it plans, sends, answers and is
+    # shown with these, never with the patient row's, so a later enrolment with other
+    # details does not rewrite this one's history (an enrolment never changes them).
+    language: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA
     side: Mapped[str | None] = mapped_column(String(8))
     diabetic: Mapped[bool] = mapped_column(Boolean, default=False)
     pt_referral: Mapped[bool] = mapped_column(Boolean, default=False)

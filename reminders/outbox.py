@@ -128,7 +128,7 @@ def claim_due(sessions: sessionmaker[Session], owner: str, now: datetime, limit:
         attempts = dict(claimed)
         rows = session.execute(
             select(OutboxMessage.id, RECIPIENT, OutboxMessage.body, OutboxMessage.segments,
-                   OutboxMessage.expires_at, func.coalesce(Patient.timezone, literal("UTC")),
+                   OutboxMessage.expires_at, func.coalesce(Enrollment.timezone, literal("UTC")),
                    Enrollment.protocol_digest, OutboxMessage.quiet_override)
             .outerjoin(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
             .outerjoin(Patient, Enrollment.patient_id == Patient.id)

@@ -11,7 +11,7 @@ from datetime import datetime
 from reminders.core.localtime import zone
 from reminders.core.planner import Facts, PlannedText
 from reminders.core.statuses import MessageStatus
-from reminders.models import Enrollment, OutboxMessage, Patient
+from reminders.models import Enrollment, OutboxMessage
 from reminders.settings import Settings
 
 # Texts in these states may have reached the patient: after one of them, no intro is needed.
@@ -25,9 +25,10 @@ def plan_rows(enrollment: Enrollment) -> dict[str, OutboxMessage]:
     return {m.step: m for m in enrollment.messages if m.sent_by is None}
 
 
-def facts_of(enrollment: Enrollment, patient: Patient) -> Facts:
-    return Facts(injected_at=enrollment.injected_at, timezone=zone(patient.timezone),
-                 language=patient.language, side=enrollment.side,
+def facts_of(enrollment: Enrollment) -> Facts:
+    """The enrolment's own facts: its language and zone, not the patient row's."""
+    return Facts(injected_at=enrollment.injected_at, timezone=zone(enrollment.timezone),
+                 language=enrollment.language, side=enrollment.side,
                  diabetic=enrollment.diabetic, pt_referral=enrollment.pt_referral)
 
 

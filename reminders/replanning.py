@@ -79,14 +79,14 @@ def _corrected_plan(svc: Services, session: Session, enrollment_id: int,
     patient = enrollment.patient
     protocol = svc.snapshots.get(session, enrollment.protocol_digest)
     try:
-        tz = zone(patient.timezone)  # the field is typed, and its errors shown, in it
+        tz = zone(enrollment.timezone)  # the field is typed, and its errors shown, in it
         new_time = parse_instant(injected_at, tz)
         check_injection_time(new_time, protocol, now, tz)
     except ValueError as exc:
         raise ValidationError({"injected_at": str(exc)}) from None
     rows = plan_rows(enrollment)
     introduced = any(m.status in MAY_HAVE_REACHED for m in rows.values())
-    facts = replace(facts_of(enrollment, patient), injected_at=new_time)
+    facts = replace(facts_of(enrollment), injected_at=new_time)
     texts = plan(protocol, facts, now, plan_context(svc.settings, patient.first_name),
                  introduced=introduced)
     return enrollment, new_time, rows, texts
@@ -97,7 +97,7 @@ def preview_reschedule(svc: Services, enrollment_id: int, injected_at: str | dat
     """What `reschedule` would do, without doing it, and the patient's zone to show it in."""
     with svc.sessions() as session:
         enrollment, _, rows, texts = _corrected_plan(svc, session, enrollment_id, injected_at, now)
-        return _correction(rows, texts), zone(enrollment.patient.timezone)
+        return _correction(rows, texts), zone(enrollment.timezone)
 
 
 def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, actor: Actor,
@@ -144,7 +144,7 @@ def resume_after_opt_in(session: Session, patient: Patient, settings: Settings,
     rows = plan_rows(enrollment)
     introduced = any(m.status in MAY_HAVE_REACHED for m in rows.values())
     resumed = 0
-    for text in plan(protocol, facts_of(enrollment, patient), now,
+    for text in plan(protocol, facts_of(enrollment), now,
                      plan_context(settings, patient.first_name), introduced=introduced):
         if text.status == EXPIRED:
             continue  # stale advice stays as it is

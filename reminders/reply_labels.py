@@ -138,7 +138,7 @@ def labelled_rows(session: Session) -> list[list[str]]:
         flags = set(reading.flags)
         rows.append([
             reply.question.step if reply.question else "-",
-            (patient.language if patient else None) or "en",
+            (enrollment.language if enrollment else None) or "en",
             "-" if baseline is None else str(baseline),
             escape(scrub(reply.body, patient.first_name if patient else None)),
             ",".join(k for k in KINDS if k in flags) or "-",

@@ -154,7 +154,7 @@ def enrollments_csv(items: Iterable[EnrollmentOutcome]) -> str:
     return to_csv(ENROLLMENT_COLUMNS, (
         [o.enrollment.id, o.enrollment.patient.first_name, o.enrollment.patient.phone,
          o.enrollment.protocol_id, o.enrollment.injected_at.isoformat(),
-         o.enrollment.patient.timezone, o.enrollment.status.value, o.enrollment.baseline_pain,
+         o.enrollment.timezone, o.enrollment.status.value, o.enrollment.baseline_pain,
          o.enrollment.anaesthetic_pain, o.enrollment.diagnostic_relief_percent,
          yes(o.enrollment.diagnostic_relief_met), o.day10_answer, yes(o.improved_by_day10),
          yes(o.no_response), yes(o.opted_out), o.open_flags, o.enrollment.consent_by,

@@ -59,7 +59,7 @@ def search(session: Session, now: datetime, *, query: str = "", show: str = "act
     ids = [e.id for e in enrollments]
     nexts, replies, flags = (_next_texts(session, ids), _last_replies(session, ids),
                              _open_flags(session, ids))
-    return [Row(e, day_number(e.injected_at, now, ZoneInfo(e.patient.timezone)), nexts.get(e.id),
+    return [Row(e, day_number(e.injected_at, now, ZoneInfo(e.timezone)), nexts.get(e.id),
                 replies.get(e.id), *flags.get(e.id, (0, None))) for e in enrollments]
 
 def _next_texts(session: Session, ids: list[int]) -> dict[int, OutboxMessage]:

@@ -153,9 +153,9 @@ def _queue(svc: Services, session, enrollment_id: int, message: str | SavedReply
         if flag is None or flag.enrollment_id != enrollment.id:
             raise ValidationError({"flag": f"flag {flag_id} is not a flag of enrolment "
                                    f"{enrollment.id}"})
-    body, language, what = _body(svc, message, patient.language, patient.first_name)
+    body, language, what = _body(svc, message, enrollment.language, patient.first_name)
     protocol = svc.snapshots.get(session, enrollment.protocol_digest)
-    tz = ZoneInfo(patient.timezone)
+    tz = ZoneInfo(enrollment.timezone)
     send_at = send_window(protocol.quiet_hours, quiet_override=override).next_opening(now, tz)
     held = send_at > now
     earlier = session.scalar(select(func.count()).where(
@@ -178,5 +178,5 @@ def _queue(svc: Services, session, enrollment_id: int, message: str | SavedReply
            detail=f"{step}: {what}" + ("; may go outside the protocol's quiet hours"
                                        if override else "")
            + (f"; held until {send_at.isoformat()}" if held else ""))
-    return Queued(message_id=row.id, step=step, send_at=send_at, timezone=patient.timezone,
+    return Queued(message_id=row.id, step=step, send_at=send_at, timezone=enrollment.timezone,
                   held=held, first_name=patient.first_name)

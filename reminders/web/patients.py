@@ -70,7 +70,7 @@ def detail(enrollment_id: int):
         others = list(session.scalars(select(Enrollment.id).where(
             Enrollment.patient_id == view.patient.id, Enrollment.id != enrollment.id)
             .order_by(Enrollment.id.desc())))
-    tz = ZoneInfo(view.patient.timezone)
+    tz = ZoneInfo(enrollment.timezone)
     chart = trajectory(enrollment.injected_at, enrollment.baseline_pain, protocol.improvement,
                        [(r.received_at, r.score, r.question.step if r.question else None)
                         for r in view.replies if r.score is not None])
@@ -97,7 +97,7 @@ def texting_options(enrollment: Enrollment, patient) -> list[tuple[str, str]] | 
     (the service refuses it too; this only spares staff the form)."""
     if enrollment.status != EnrollmentStatus.ACTIVE or patient.opted_out_at is not None:
         return None
-    return saved_reply_options(services().protocols, services().settings, patient.language,
+    return saved_reply_options(services().protocols, services().settings, enrollment.language,
                                patient.first_name)
 
 
