@@ -127,6 +127,17 @@ def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, si
             too_wide += _too_wide(page, path)
             shot(page, f"layout-{size}-{name}")
 
+        # the flag queue: a row per flag with its actions on one line on the laptop, a card
+        # with them stacked on the phone and the tablet
+        page.goto("/flags")
+        card = page.locator('article[data-kind="red_flag"]:has(select)').first
+        ack, resolve = (card.locator("footer button").nth(i).bounding_box() for i in (0, 1))
+        middle = [round(box["y"] + box["height"] / 2) for box in (ack, resolve)]
+        if size == "laptop":
+            assert abs(middle[0] - middle[1]) <= 2 and resolve["x"] > ack["x"] + ack["width"]
+        else:
+            assert resolve["y"] > ack["y"] + ack["height"]
+
         # the pages reached only through a form: the correction's preview, the import check
         page.goto(f"/enrollments/{ana}")
         page.locator("details:has(#preview-reschedule) > summary").click()
