@@ -21,7 +21,7 @@ from reminders.inbound_message import Inbound
 from reminders.models import Role
 from reminders.rota import ShiftInput, set_mobile, set_shift
 from reminders.services import Services
-from tests.browser.conftest import serve, shot
+from tests.browser.conftest import ARTIFACTS, serve, shot
 from tests.integration.helpers import NOW, dispatcher, form
 from tests.integration.staff import PASSWORD
 
@@ -126,6 +126,15 @@ def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, si
             page.goto(path)
             too_wide += _too_wide(page, path)
             shot(page, f"layout-{size}-{name}")
+
+        # the chart spans the plan (texts run to day 14) and is not drawn without a score
+        page.goto(f"/enrollments/{ana}")
+        page.wait_for_function("window.painChart && window.painChart.chartArea")
+        assert page.evaluate("window.painChart.scales.x.max") >= 14
+        page.locator(".chart-box").screenshot(path=str(ARTIFACTS / f"layout-{size}-chart.png"))
+        page.goto(f"/enrollments/{bo}")
+        expect(page.locator("#no-scores")).to_be_visible()
+        expect(page.locator("canvas")).to_have_count(0)
 
         # the flag queue: a row per flag with its actions on one line on the laptop, a card
         # with them stacked on the phone and the tablet
