@@ -32,11 +32,14 @@ def trajectory(injected_at: datetime, baseline: int | None, threshold: Improveme
     (a score that comes later still fits), ending on a whole day."""
     points = [Point(_days(injected_at, at), score, step or "reply")
               for at, score, step in sorted(scores, key=lambda s: s[0])]
-    ends = [*(_days(injected_at, at) for at in planned), *(p.day + 0.5 for p in points)]
+    # A "day 14" text goes on the 14th day whatever the injection's hour: 13.9 or 14.1
+    # days after it, so the plan's days are rounded; a score gets half a day after it.
+    ends = [*(round(_days(injected_at, at)) for at in planned),
+            *(math.ceil(p.day + 0.5) for p in points)]
     return {"baseline": baseline,
             "threshold": improvement_line(baseline, threshold),
             "points": [p.__dict__ for p in points],
-            "last_day": max(1, math.ceil(max(ends, default=1)))}
+            "last_day": max([1, *ends])}
 
 
 def _days(since: datetime, at: datetime) -> float:

@@ -188,9 +188,16 @@ def test_the_chart_has_the_scores_the_baseline_and_the_improvement_line(kim, eng
     assert data["threshold"] == 5  # 7 - 2 points beats 30 % of 7
     assert [p["score"] for p in data["points"]] == [3]
     assert data["points"][0]["day"] == round(2.5 / 24, 3)  # 2 h 30 min after the injection
+    assert data["last_day"] == 14  # the plan's last text, on day 14
     assert "vendor/chart.umd.min.js" in html  # served by the app, no CDN
     with kim.client.get("/static/vendor/chart.umd.min.js") as script:
         assert script.status_code == 200 and b"Chart.js v4" in script.data
+
+
+def test_before_the_first_score_the_page_says_so_instead_of_drawing_empty_axes(kim):
+    html = page(kim.get(f"/enrollments/{enrol(kim)}"))
+    assert 'id="no-scores"' in html
+    assert 'id="pain-chart"' not in html and 'id="chart-data"' not in html
 
 
 def test_opening_a_patient_page_is_in_the_audit_log(kim, boss, sessions):

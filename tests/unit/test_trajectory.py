@@ -25,6 +25,8 @@ def test_the_days_run_to_the_last_planned_text_with_or_without_scores():
     injected = utc(2026, 6, 1, 15)
     plan = [injected + timedelta(hours=1), injected + timedelta(days=13, hours=20)]
     assert trajectory(injected, None, THRESHOLD, [], plan)["last_day"] == 14
+    later_in_the_day = [injected + timedelta(days=14, hours=1)]  # still day 14
+    assert trajectory(injected, None, THRESHOLD, [], later_in_the_day)["last_day"] == 14
     late_score = [(injected + timedelta(days=15, hours=2), 3, None)]
     assert trajectory(injected, None, THRESHOLD, late_score, plan)["last_day"] == 16
     assert trajectory(injected, None, THRESHOLD, [])["last_day"] == 1  # nothing planned yet
