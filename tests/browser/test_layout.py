@@ -70,8 +70,8 @@ def _pages(ana: int, bo: int, flag: int) -> list[tuple[str, str]]:
             ("flag", f"/flags/{flag}"), ("patient", f"/enrollments/{ana}"),
             ("patient-no-scores", f"/enrollments/{bo}"), ("reports", "/reports"),
             ("import", "/import"), ("password", "/password"), ("totp", "/account/totp"),
-            ("audit", "/audit"), ("tokens", "/tokens"), ("staff", "/staff"),
-            ("rota", "/rota"), ("not-found", "/enrollments/999999")]
+            ("audit", "/admin/audit"), ("tokens", "/admin/tokens"),
+            ("staff", "/admin/staff"), ("rota", "/admin/rota"), ("not-found", "/enrollments/999999")]
 
 
 # The deepest elements reaching past the window's right edge: what to fix when a page is too wide.
@@ -123,7 +123,7 @@ def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, si
         flag = int(flag.removeprefix("flag-"))
 
         for name, path in _pages(ana, bo, flag):
-            page.goto(path)
+            assert page.goto(path).status == (404 if name == "not-found" else 200), path
             too_wide += _too_wide(page, path)
             shot(page, f"layout-{size}-{name}")
 
