@@ -130,7 +130,7 @@ def test_the_patients_page_shows_day_next_text_last_reply_and_open_flags(kim, en
     text_from(kim, "I have a fever and the site is swollen")
     html = page(kim.get("/"))
     row = re.search(rf'<tr data-enrollment="{enrollment_id}">(.*?)</tr>', html, re.S).group(1)
-    cells = [re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    cells = [re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     assert cells[0] == ["Ana"] and cells[1] == ["+13125550101"]
     assert cells[2] == ["2"]  # day 2
     assert cells[3][0] == "ice-day3"  # day 2's text went out at 10:00
