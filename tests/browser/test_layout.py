@@ -179,6 +179,10 @@ def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, si
             menu.focus()
             page.keyboard.press("Enter")
             shot(page, f"layout-{size}-menu-open")
+            page.keyboard.press("Escape")  # folds it again, back on its button
+            expect(page.locator("#nav-reports")).to_be_hidden()
+            expect(menu).to_be_focused()
+            page.keyboard.press("Enter")
         link = page.locator("#nav-reports")
         expect(link).to_be_visible()
         link.focus()
