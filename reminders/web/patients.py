@@ -73,7 +73,8 @@ def detail(enrollment_id: int):
     tz = ZoneInfo(enrollment.timezone)
     chart = trajectory(enrollment.injected_at, enrollment.baseline_pain, protocol.improvement,
                        [(r.received_at, r.score, r.question.step if r.question else None)
-                        for r in view.replies if r.score is not None])
+                        for r in view.replies if r.score is not None],
+                       [m.send_at for m in view.messages if m.sent_by is None])
     return render_template(
         "patient.html", e=enrollment, p=view.patient, tz=tz, timeline=_timeline(view), chart=chart,
         day=day_number(enrollment.injected_at, at, tz), protocol=protocol, others=others,

@@ -130,7 +130,7 @@ def test_the_patients_page_shows_day_next_text_last_reply_and_open_flags(kim, en
     text_from(kim, "I have a fever and the site is swollen")
     html = page(kim.get("/"))
     row = re.search(rf'<tr data-enrollment="{enrollment_id}">(.*?)</tr>', html, re.S).group(1)
-    cells = [re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    cells = [re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     assert cells[0] == ["Ana"] and cells[1] == ["+13125550101"]
     assert cells[2] == ["2"]  # day 2
     assert cells[3][0] == "ice-day3"  # day 2's text went out at 10:00
@@ -188,9 +188,16 @@ def test_the_chart_has_the_scores_the_baseline_and_the_improvement_line(kim, eng
     assert data["threshold"] == 5  # 7 - 2 points beats 30 % of 7
     assert [p["score"] for p in data["points"]] == [3]
     assert data["points"][0]["day"] == round(2.5 / 24, 3)  # 2 h 30 min after the injection
+    assert data["last_day"] == 14  # the plan's last text, on day 14
     assert "vendor/chart.umd.min.js" in html  # served by the app, no CDN
     with kim.client.get("/static/vendor/chart.umd.min.js") as script:
         assert script.status_code == 200 and b"Chart.js v4" in script.data
+
+
+def test_before_the_first_score_the_page_says_so_instead_of_drawing_empty_axes(kim):
+    html = page(kim.get(f"/enrollments/{enrol(kim)}"))
+    assert 'id="no-scores"' in html
+    assert 'id="pain-chart"' not in html and 'id="chart-data"' not in html
 
 
 def test_opening_a_patient_page_is_in_the_audit_log(kim, boss, sessions):

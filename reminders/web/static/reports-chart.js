@@ -4,6 +4,7 @@
   const canvas = document.getElementById("outcomes-chart");
   if (!source || !canvas || typeof Chart === "undefined") return;
   const rows = JSON.parse(source.textContent);
+  const font = {size: window.matchMedia("(max-width: 575.98px)").matches ? 13 : 15};  // readable
   const months = [...new Set(rows.map(r => r.month))].sort();
   const series = [
     ["enrolled", "Enrolled", "#90a4ae"], ["completed", "Completed", "#1565c0"],
@@ -18,6 +19,7 @@
       label, backgroundColor: color, data: months.map(m => sum(key, m)),
     }))},
     options: {animation: false, maintainAspectRatio: false,
-              scales: {y: {beginAtZero: true, ticks: {precision: 0}}}},
+              scales: {x: {ticks: {font}}, y: {beginAtZero: true, ticks: {precision: 0, font}}},
+              plugins: {legend: {position: "bottom", labels: {font, padding: 12}}}},
   });
 })();
