@@ -23,13 +23,14 @@ def test_the_error_banner_follows_the_live_check_and_goes_when_all_is_corrected(
     page.get_by_label("Mobile number").fill("(312) 555-0162")
     page.get_by_role("button", name="Enrol").click()  # no first name, no consent
     banner = page.locator("#form-errors")
-    expect(banner).to_have_text("Nothing was saved: please correct the 2 fields marked below.")
+    summary = page.locator("#form-errors-summary")
+    expect(summary).to_have_text("Nothing was saved: please correct the 2 fields below.")
     page.get_by_label("First name").fill("Ana")
     expect(page.locator("#first_name-error")).to_have_count(0)
-    expect(banner).to_have_text("Nothing was saved: please correct the 1 field marked below.")
+    expect(summary).to_have_text("Nothing was saved: please correct the 1 field below.")
     page.locator("#consent").check()
     expect(page.locator("#consent-error")).to_have_count(0)
-    expect(banner).to_have_count(0)
+    expect(banner).to_be_hidden()
     assert _statuses(live) == []  # nothing saved until the form is sent again
     page.get_by_role("button", name="Enrol").click()
     page.wait_for_url(re.compile(r"/enrollments/\d+$"))
