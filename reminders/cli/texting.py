@@ -44,10 +44,11 @@ def cmd_plan(args) -> None:
     injected = instant("injected_at", args.injected_at, tz)
     facts = Facts(injected_at=injected, timezone=tz, language=args.language, side=args.side,
                   diabetic=args.diabetic, pt_referral=args.pt_referral)
-    texts = plan(protocols.get(args.protocol), facts, now,
-                 {**current.placeholders, "first_name": args.first_name})
-    emit(args, [planned_json(t, tz) for t in texts], text.render_plan(
-        [(t.send_at, t.step, t.status, t.segments, t.encoding, t.reason) for t in texts], tz))
+    protocol = protocols.get(args.protocol)
+    texts = plan(protocol, facts, now, {**current.placeholders, "first_name": args.first_name})
+    emit(args, [planned_json(t, tz, protocol) for t in texts], text.render_plan(
+        [(t.send_at, protocol.step_title(t.step), t.status, t.segments, t.encoding, t.reason)
+         for t in texts], tz))
 
 
 def cmd_dispatch(args) -> None:
