@@ -43,7 +43,6 @@ ANSWER_KINDS = ("help", "red_flag", "no_improvement", "fallback")
 # stored before it existed (only the file's is ever sent).
 _ADDED_ANSWERS = {"fallback"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_TITLE_MAX = 80  # a title fits a table cell and a phone's line
 
 
 class ProtocolError(Exception):
@@ -223,7 +222,7 @@ def _step(check: Checker, raw: Any, path: str, order: int, languages: tuple[str,
             check.error(f"{path}.{name}", "must be true or false")
     title: dict[str, str] = {}
     if "title" in data:
-        title = _title(check, data["title"], f"{path}.title", languages, step_id)
+        title = check.titles(data["title"], f"{path}.title", languages, step_id)
     elif check.context is not None:  # a snapshot stored before steps had titles has none
         check.error(f"{path}.title", f"is required: the title staff see for step {step_id!r} "
                     f"in each of the protocol's languages ({', '.join(languages)}), "
@@ -238,31 +237,6 @@ def _step(check: Checker, raw: Any, path: str, order: int, languages: tuple[str,
     assert timing is not None and expires is not None and template is not None
     return Step(id=step_id, order=order, timing=timing, expires=expires, template=template,
                 when=when, expects=expects, title=title, **flags)
-
-
-def _title(check: Checker, value: Any, path: str, languages: tuple[str, ...],
-           step_id: Any) -> dict[str, str]:
-    """The staff-facing title in every language of the protocol: staff see it on every
-    page, export and CLI table in place of the step id."""
-    if not isinstance(value, Mapping):
-        check.error(path, f"step {step_id!r}: must map each language to the title staff see "
-                    "(en: Day 10 check, es: Control del día 10)")
-        return {}
-    titles: dict[str, str] = {}
-    for lang, text in value.items():
-        if lang not in languages:
-            check.error(f"{path}.{lang}", f"unknown language (expected {languages})")
-        elif not isinstance(text, str) or not text.strip():
-            check.error(f"{path}.{lang}", "must be a non-empty text")
-        elif len(text) > _TITLE_MAX:
-            check.error(f"{path}.{lang}", f"is {len(text)} characters; at most {_TITLE_MAX}")
-        else:
-            titles[lang] = text.strip()
-    for lang in languages:
-        if lang not in value:
-            check.error(f"{path}.{lang}", f"is required: step {step_id!r} needs a title in "
-                        "each of the protocol's languages")
-    return titles
 
 
 def _timing(check: Checker, value: Any, path: str, quiet: QuietHours | None,

@@ -45,9 +45,9 @@ def relative_time(then: datetime, now: datetime) -> str:
     """How long ago (or how soon) `then` is, in words: 'just now', '5 min ago', '3 h ago',
     'yesterday', '4 days ago', 'in 2 days'. Both instants must be aware.
 
-    Days count calendar days in `now`'s zone (a text at 23:00 seen at 08:00 the next
-    morning was "yesterday", not "9 h ago", once more than a day has passed or the
-    hours would mislead); under 24 hours the hours are shown.
+    Under a day the minutes or hours are shown; from a day on, calendar days in `now`'s
+    zone (so pass `now` in the clinic's zone): Sunday 23:00 seen on Tuesday 00:30 is
+    "2 days ago", though only 25 hours have passed.
     """
     delta = now - then
     future = delta < timedelta(0)
