@@ -41,7 +41,7 @@ def schedule_rows(protocols: ProtocolSet, placeholders: Mapping[str, str]) -> li
                 count = count_segments(text)
                 cost[lang] = {"segments": count.segments, "encoding": count.encoding,
                               "budget": step.template.budget(lang), "fallback": used != lang}
-            rows.append({"protocol": protocol.id, "step": step.id,
+            rows.append({"protocol": protocol.id, "step": step.id, "title": step.title_in(),
                          "timing": step.timing.describe(),
                          "expires": format_duration(step.expires),
                          "condition": step.describe_condition(),
@@ -57,9 +57,10 @@ def render_schedule(rows: list[dict]) -> str:
 
     langs = sorted({lang for r in rows for lang in r["languages"]})
     return table(
-        ["protocol", "step", "timing", "expires", "condition", "expects",
+        # The file's author types step ids, so this table (the file's check) keeps them.
+        ["protocol", "step", "title", "timing", "expires", "condition", "expects",
          *[f"{lang} seg/budget" for lang in langs]],
-        [[r["protocol"], r["step"], r["timing"], r["expires"], r["condition"],
+        [[r["protocol"], r["step"], r["title"], r["timing"], r["expires"], r["condition"],
           r["expects"] or "-", *[cost(r["languages"][lang]) for lang in langs]] for r in rows])
 
 
