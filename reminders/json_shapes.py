@@ -11,7 +11,7 @@ from reminders.core.planner import PlannedText
 from reminders.core.protocol import Protocol, step_title
 from reminders.core.statuses import MessageStatus
 from reminders.enrollment_view import EnrollmentView
-from reminders.models import Enrollment, Flag, OutboxMessage, Reply
+from reminders.models import Enrollment, Flag, OutboxMessage, ProtocolVersion, Reply
 from reminders.protocol_files import ProtocolCache
 
 # Snapshots by digest, for the titles: a snapshot never changes, so keeping it is safe.
@@ -49,8 +49,14 @@ def message_json(row: OutboxMessage, tz: ZoneInfo, protocol: Protocol | None = N
 
 
 def _snapshot(enrollment: Enrollment) -> Protocol | None:
+    """The enrolment's protocol version, for the titles. The row is read whether or not the
+    parsed protocol is cached (once per session: the identity map keeps it), so how many
+    statements a caller sends does not depend on what other callers read before."""
     session = object_session(enrollment)
-    return None if session is None else _SNAPSHOTS.get(session, enrollment.protocol_digest)
+    if session is None:
+        return None
+    version = session.get_one(ProtocolVersion, enrollment.protocol_digest)
+    return _SNAPSHOTS.get(session, version.digest)
 
 
 def enrollment_json(enrollment: Enrollment, *, messages: bool = True) -> dict:
