@@ -81,7 +81,9 @@ def cmd_reply(args) -> None:
         outcome = inbox.receive(from_form(params, urlencode(params).encode()), utcnow())
         with svc.sessions() as session:
             reply = session.get_one(Reply, outcome.reply_id, options=[selectinload(Reply.question)])
-            data: dict[str, Any] = {"reply": reply_json(reply), "answer": outcome.answer,
+            asked = reply.question.enrollment if reply.question else None
+            protocol = svc.snapshots.get(session, asked.protocol_digest) if asked else None
+            data: dict[str, Any] = {"reply": reply_json(reply, protocol), "answer": outcome.answer,
                                     "flags": [flag_json(session.get_one(Flag, i)) for i in outcome.flags]}
     lines = [f"reply {data['reply']['id']} stored: {text.render_reading(data['reply'])}",
              f"answer: {outcome.answer}" if outcome.answer else "answer: none"]
