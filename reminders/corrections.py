@@ -106,7 +106,8 @@ def resend(svc: Services, enrollment_id: int, message_id: int, actor: Actor,
         row.reason = f"sent again by {actor.name} (was {failed_with})"[:1000]
         row.updated_at = now
         record(session, actor, "resent", now, patient_id=patient.id,
-               enrollment_id=enrollment.id, detail=f"{row.step} (was {failed_with})")
+               enrollment_id=enrollment.id,
+               detail=f"{protocol.step_title(row.step)} (was {failed_with})")
         return send_at, enrollment.timezone
 
 

@@ -59,7 +59,7 @@ def flag_silence(sessions: sessionmaker[Session], now: datetime,
                 continue
             raise_flag(session.connection(), FlagRequest(
                 FlagKind.NO_RESPONSE, Priority.HIGH,
-                f"no reply to {row.step} within {window // 3600} h: call the patient"),
+                f"no reply to {step.title_in()} within {window // 3600} h: call the patient"),
                 now, enrollment_id=row.enrollment_id, patient_id=patient_id, message_id=row.id)
             raised += 1
     return raised
@@ -89,7 +89,7 @@ def flag_not_reached(sessions: sessionmaker[Session], now: datetime, cache: Prot
             escalates = step is not None and step.escalates
             if not escalates and row.sent_by is None:
                 continue  # a staff text is a question its author is waiting on: flag it too
-            request = refusal_flag(None, text_label(row), expects_reply=row.expects is not None,
+            request = refusal_flag(None, text_label(row, step), expects_reply=row.expects is not None,
                                    escalates=escalates)
             assert request is not None
             raise_flag(session.connection(), replace(request, assigned_to=row.sent_by), now,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from reminders.audit import Actor, record
 from reminders.core import limits
 from reminders.core.errors import Conflict, NotFound, ValidationError
+from reminders.core.protocol import Step, step_title
 from reminders.core.reach import refusal_flag
 from reminders.core.statuses import FlagStatus
 from reminders.core.triage import FlagKind, FlagRequest, Priority
@@ -220,7 +221,7 @@ def flag_refusal(session: Session, message_id: int, refusal: Refusal, error: str
         opt_out(session, enrollment.patient.phone, now, "patient opted out (reported by the provider)")
     step = next((s for s in _PROTOCOLS.get(session, enrollment.protocol_digest).steps
                  if s.id == row.step), None)
-    request = refusal_flag(refusal, text_label(row), expects_reply=row.expects is not None,
+    request = refusal_flag(refusal, text_label(row, step), expects_reply=row.expects is not None,
                            escalates=step is not None and step.escalates, error=error)
     if request is None:
         return None
@@ -230,9 +231,11 @@ def flag_refusal(session: Session, message_id: int, refusal: Refusal, error: str
                       patient_id=enrollment.patient_id, message_id=row.id)
 
 
-def text_label(row: OutboxMessage) -> str:
-    """A text as staff name it: its step, or whose text it was ("kim's text")."""
-    return f"{row.sent_by}'s text" if row.sent_by is not None else row.step
+def text_label(row: OutboxMessage, step: Step | None = None) -> str:
+    """A text as staff name it: its step's title, or whose text it was ("kim's text")."""
+    if row.sent_by is not None:
+        return f"{row.sent_by}'s text"
+    return step.title_in() if step is not None else step_title(None, row.step)
 
 
 def flag_refusals(sessions: sessionmaker[Session], refused: Iterable[Refused],

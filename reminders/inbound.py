@@ -357,7 +357,7 @@ def _question(protocol: Protocol, row) -> Question | None:
     except KeyError:
         escalates = False
     return Question(step=row.step, expects=ReplyKind(row.expects), escalates=escalates,
-                    asked_by=row.sent_by)
+                    asked_by=row.sent_by, title=protocol.step_title(row.step))
 
 
 def _diagnostic_response(baseline: int | None, protocol: Protocol, score: int) -> dict:

@@ -43,6 +43,16 @@ class Change:
     old_send_at: datetime | None
     new_status: str | None
     new_send_at: datetime | None
+    title: str = ""  # what staff call the text (the step's title)
+
+    @property
+    def label(self) -> str:
+        """The change in staff's words; a text the new time makes already past is not
+        "moved": it will not be sent at all."""
+        if self.action in ("move", "add") and self.new_status == MessageStatus.EXPIRED:
+            return "already past: not sent"
+        return {"move": "moves", "add": "added", "cancel": "cancelled",
+                "keep": "already sent: unchanged", "same": "unchanged"}[self.action]
 
 
 def _correction(rows: dict[str, OutboxMessage], texts: list[PlannedText]) -> list[Change]:
@@ -93,11 +103,14 @@ def _corrected_plan(svc: Services, session: Session, enrollment_id: int,
 
 
 def preview_reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime,
-                       now: datetime) -> tuple[list[Change], ZoneInfo]:
-    """What `reschedule` would do, without doing it, and the patient's zone to show it in."""
+                       now: datetime) -> tuple[list[Change], ZoneInfo, datetime]:
+    """What `reschedule` would do, without doing it, the patient's zone to show it in and
+    the checked new injection time."""
     with svc.sessions() as session:
-        enrollment, _, rows, texts = _corrected_plan(svc, session, enrollment_id, injected_at, now)
-        return _correction(rows, texts), zone(enrollment.timezone)
+        enrollment, new_time, rows, texts = _corrected_plan(svc, session, enrollment_id, injected_at, now)
+        protocol = svc.snapshots.get(session, enrollment.protocol_digest)
+        changes = [replace(c, title=protocol.step_title(c.step)) for c in _correction(rows, texts)]
+        return changes, zone(enrollment.timezone), new_time
 
 
 def reschedule(svc: Services, enrollment_id: int, injected_at: str | datetime, actor: Actor,

@@ -36,6 +36,7 @@ class EnrollmentOutcome:
     no_response: bool
     opted_out: bool
     open_flags: int
+    protocol_name: str = ""  # the protocol's name in the patient's snapshot, as staff know it
 
 
 def outcomes(session: Session, clinic_timezone: str,
@@ -72,14 +73,17 @@ def outcomes(session: Session, clinic_timezone: str,
             no_response=FlagKind.NO_RESPONSE in kinds,
             # opted out now: a patient who opted back in (START) is not counted
             opted_out=opted_at is not None and opted_at >= e.created_at,
-            open_flags=sum(f.status != FlagStatus.RESOLVED for f in flags[e.id])))
+            open_flags=sum(f.status != FlagStatus.RESOLVED for f in flags[e.id]),
+            protocol_name=snapshots.get(session, e.protocol_digest).name))
     return result
 
 
 def by_protocol_and_month(items: Iterable[EnrollmentOutcome]) -> list[dict]:
     """Pure: the counts of COUNTS per (protocol, month), newest month first."""
     table: dict[tuple[str, str], dict[str, int]] = {}
+    names: dict[str, str] = {}  # the protocol's name (the newest enrolment's snapshot)
     for o in items:
+        names[o.enrollment.protocol_id] = o.protocol_name or o.enrollment.protocol_id
         row = table.setdefault((o.enrollment.protocol_id, o.month), dict.fromkeys(COUNTS, 0))
         row["enrolled"] += 1
         row["completed"] += o.enrollment.status == EnrollmentStatus.COMPLETED
@@ -87,7 +91,7 @@ def by_protocol_and_month(items: Iterable[EnrollmentOutcome]) -> list[dict]:
         row["diagnostic_responders"] += o.enrollment.diagnostic_relief_met is True
         row["no_response"] += o.no_response
         row["opted_out"] += o.opted_out
-    return [{"protocol": p, "month": m, **counts}
+    return [{"protocol": p, "protocol_name": names[p], "month": m, **counts}
             for (p, m), counts in sorted(table.items(), key=lambda kv: (kv[0][1], kv[0][0]),
                                          reverse=True)]
 
@@ -141,7 +145,7 @@ def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
 
 
 ENROLLMENT_COLUMNS = [
-    "enrollment_id", "first_name", "phone", "protocol", "injected_at", "timezone", "status",
+    "enrollment_id", "first_name", "phone", "protocol", "protocol_name", "injected_at", "timezone", "status",
     "baseline_pain", "anaesthetic_pain", "diagnostic_relief_percent", "diagnostic_responder",
     "day10_answer", "improved_by_day10", "no_response", "opted_out", "open_flags",
     "consent_by", "created_by"]
@@ -153,7 +157,8 @@ def enrollments_csv(items: Iterable[EnrollmentOutcome]) -> str:
 
     return to_csv(ENROLLMENT_COLUMNS, (
         [o.enrollment.id, o.enrollment.patient.first_name, o.enrollment.patient.phone,
-         o.enrollment.protocol_id, o.enrollment.injected_at.isoformat(),
+         o.enrollment.protocol_id, o.protocol_name or o.enrollment.protocol_id,
+         o.enrollment.injected_at.isoformat(),
          o.enrollment.timezone, o.enrollment.status.value, o.enrollment.baseline_pain,
          o.enrollment.anaesthetic_pain, o.enrollment.diagnostic_relief_percent,
          yes(o.enrollment.diagnostic_relief_met), o.day10_answer, yes(o.improved_by_day10),

@@ -10,6 +10,7 @@ from reminders.core.checker import BUDGET_FIRST_NAME
 from reminders.core.localtime import format_duration
 from reminders.core.protocol import ProtocolSet
 from reminders.core.segments import count_segments
+from reminders.core.wording import cost_note, language_name
 from reminders.transports.base import mask_phone
 
 _PENDING = ("pending", "leased")
@@ -40,7 +41,7 @@ def schedule_rows(protocols: ProtocolSet, placeholders: Mapping[str, str]) -> li
                 count = count_segments(text)
                 cost[lang] = {"segments": count.segments, "encoding": count.encoding,
                               "budget": step.template.budget(lang), "fallback": used != lang}
-            rows.append({"protocol": protocol.id, "step": step.id,
+            rows.append({"protocol": protocol.id, "step": step.id, "title": step.title_in(),
                          "timing": step.timing.describe(),
                          "expires": format_duration(step.expires),
                          "condition": step.describe_condition(),
@@ -56,16 +57,22 @@ def render_schedule(rows: list[dict]) -> str:
 
     langs = sorted({lang for r in rows for lang in r["languages"]})
     return table(
-        ["protocol", "step", "timing", "expires", "condition", "expects",
+        # The file's author types step ids, so this table (the file's check) keeps them.
+        ["protocol", "step", "title", "timing", "expires", "condition", "expects",
          *[f"{lang} seg/budget" for lang in langs]],
-        [[r["protocol"], r["step"], r["timing"], r["expires"], r["condition"],
+        [[r["protocol"], r["step"], r["title"], r["timing"], r["expires"], r["condition"],
           r["expects"] or "-", *[cost(r["languages"][lang]) for lang in langs]] for r in rows])
 
 
+def _cost(segments: int, encoding: str) -> str:
+    return f"{cost_note(segments)} ({encoding})"
+
+
 def render_plan(rows: Sequence[tuple], tz: ZoneInfo) -> str:
-    return table(["local time", "step", "status", "segments", "reason"],
-                 [[_local(at, tz), step, status, f"{seg} {enc}", reason]
-                  for at, step, status, seg, enc, reason in rows])
+    """Rows of (send_at, title, status, segments, encoding, reason); `--json` keeps step ids."""
+    return table(["local time", "text", "status", "cost", "reason"],
+                 [[_local(at, tz), title, status, _cost(seg, enc), reason]
+                  for at, title, status, seg, enc, reason in rows])
 
 
 def next_text(messages: list[dict]) -> dict | None:
@@ -76,8 +83,8 @@ def next_text(messages: list[dict]) -> dict | None:
 def render_enrollment(data: dict) -> str:
     tz = ZoneInfo(data["timezone"])
     head = (f"enrolment {data['enrollment_id']} ({data['status']}): {data['first_name']} "
-            f"{data['phone']}, {data['protocol']}, injected {_local(data['injected_at'], tz)}, "
-            f"language {data['language']}")
+            f"{data['phone']}, {data.get('protocol_name') or data['protocol']}, "
+            f"injected {_local(data['injected_at'], tz)}, texts in {language_name(data['language'])}")
     diagnostic = data.get("diagnostic_response") or {}
     if diagnostic.get("anaesthetic_pain") is not None:
         head += (f"\nanaesthetic-window pain {diagnostic['anaesthetic_pain']}/10 (baseline "
@@ -86,10 +93,10 @@ def render_enrollment(data: dict) -> str:
             met = "meets" if diagnostic["threshold_met"] else "below"
             head += f": {diagnostic['relief_percent']}% relief ({met} the protocol's threshold)"
     parts = [head, table(
-        ["id", "local time", "step", "status", "segments", "reason / error"],
+        ["id", "local time", "text", "status", "cost", "reason / error"],
         [[m["id"], _local(m["local_send_at"], tz),
-          m["step"] + (f" (by {m['sent_by']})" if m.get("sent_by") else ""), m["status"],
-          f"{m['segments']} {m['encoding']}", m["last_error"] or m["reason"]]
+          m.get("title", m["step"]) + (f" (by {m['sent_by']})" if m.get("sent_by") else ""),
+          m["status"], _cost(m["segments"], m["encoding"]), m["last_error"] or m["reason"]]
          for m in data["messages"]])]
     if data.get("replies"):
         parts.append("replies:\n" + render_replies(data["replies"], tz))
@@ -114,7 +121,8 @@ def render_reading(reply: dict) -> str:
 
 def render_replies(replies: list[dict], tz: ZoneInfo) -> str:
     return table(["id", "local time", "answers", "text", "reading", "we answered"],
-                 [[r["id"], _local(r["received_at"], tz), r["question_step"] or "-",
+                 [[r["id"], _local(r["received_at"], tz),
+                   r.get("question_title") or r["question_step"] or "-",
                    _clip(r["text"]), render_reading(r), r["response_kind"] or "-"] for r in replies])
 
 
@@ -145,8 +153,10 @@ def render_enrollments(items: list[dict]) -> str:
         nxt = next_text(item.get("messages", [])) if "messages" in item else item.get("next")
         sent = sum(m["status"] in ("sent", "delivered") for m in item.get("messages", []))
         rows.append([item["enrollment_id"], item["first_name"], mask_phone(item["phone"]),
-                     item["protocol"], _local(item["injected_at"], tz), item["status"],
-                     f"{nxt['step']} {_local(nxt['send_at'], tz)}" if nxt else "-", sent])
+                     item.get("protocol_name") or item["protocol"], _local(item["injected_at"], tz),
+                     item["status"],
+                     f"{nxt.get('title', nxt['step'])} {_local(nxt['send_at'], tz)}" if nxt else "-",
+                     sent])
     return table(["id", "name", "phone", "protocol", "injected", "status", "next text", "sent"],
                  rows) if rows else "no enrolments"
 

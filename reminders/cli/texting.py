@@ -46,10 +46,11 @@ def cmd_plan(args) -> None:
     injected = instant("injected_at", args.injected_at, tz)
     facts = Facts(injected_at=injected, timezone=tz, language=args.language, side=args.side,
                   diabetic=args.diabetic, pt_referral=args.pt_referral)
-    texts = plan(protocols.get(args.protocol), facts, now,
-                 {**current.placeholders, "first_name": args.first_name})
-    emit(args, [planned_json(t, tz) for t in texts], text.render_plan(
-        [(t.send_at, t.step, t.status, t.segments, t.encoding, t.reason) for t in texts], tz))
+    protocol = protocols.get(args.protocol)
+    texts = plan(protocol, facts, now, {**current.placeholders, "first_name": args.first_name})
+    emit(args, [planned_json(t, tz, protocol) for t in texts], text.render_plan(
+        [(t.send_at, protocol.step_title(t.step), t.status, t.segments, t.encoding, t.reason)
+         for t in texts], tz))
 
 
 def cmd_dispatch(args) -> None:
@@ -82,7 +83,9 @@ def cmd_reply(args) -> None:
         outcome = inbox.receive(from_form(params, urlencode(params).encode()), utcnow())
         with svc.sessions() as session:
             reply = session.get_one(Reply, outcome.reply_id, options=[selectinload(Reply.question)])
-            data: dict[str, Any] = {"reply": reply_json(reply), "answer": outcome.answer,
+            asked = reply.question.enrollment if reply.question else None
+            protocol = svc.snapshots.get(session, asked.protocol_digest) if asked else None
+            data: dict[str, Any] = {"reply": reply_json(reply, protocol), "answer": outcome.answer,
                                     "flags": [flag_json(session.get_one(Flag, i)) for i in outcome.flags]}
     lines = [f"reply {data['reply']['id']} stored: {text.render_reading(data['reply'])}",
              f"answer: {outcome.answer}" if outcome.answer else "answer: none"]

@@ -13,6 +13,7 @@ from reminders.core.segments import count_segments
 
 # A first name this long is used when checking segment budgets, so a typical name fits.
 BUDGET_FIRST_NAME = "Maximiliana"
+TITLE_MAX = 80  # a step's title fits a table cell and a phone's line
 
 _T = TypeVar("_T")
 
@@ -41,6 +42,30 @@ class Checker:
         for key in sorted(required - set(value)):
             self.error(f"{path}.{key}", "is required")
         return dict(value)
+
+    def titles(self, value: Any, path: str, languages: tuple[str, ...],
+               step_id: Any) -> dict[str, str]:
+        """The staff-facing title in every language of the protocol: staff see it on every
+        page, export and CLI table in place of the step id."""
+        if not isinstance(value, Mapping):
+            self.error(path, f"step {step_id!r}: must map each language to the title staff "
+                       "see (en: Day 10 check, es: Control del día 10)")
+            return {}
+        titles: dict[str, str] = {}
+        for lang, text in value.items():
+            if lang not in languages:
+                self.error(f"{path}.{lang}", f"unknown language (expected {languages})")
+            elif not isinstance(text, str) or not text.strip():
+                self.error(f"{path}.{lang}", "must be a non-empty text")
+            elif len(text) > TITLE_MAX:
+                self.error(f"{path}.{lang}", f"is {len(text)} characters; at most {TITLE_MAX}")
+            else:
+                titles[lang] = text.strip()
+        for lang in languages:
+            if lang not in value:
+                self.error(f"{path}.{lang}", f"is required: step {step_id!r} needs a title "
+                           "in each of the protocol's languages")
+        return titles
 
     def parsed(self, parse: Callable[[Any], _T], value: Any, path: str) -> _T | None:
         try:

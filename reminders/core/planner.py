@@ -17,10 +17,16 @@ from reminders.core.localtime import resolve_local
 from reminders.core.protocol import INTRO_STEP, Protocol, Step, Template
 from reminders.core.segments import count_segments
 from reminders.core.statuses import MessageStatus
+from reminders.core.wording import local_words
 
 # A planned text is written as pending; a stale one as expired (never sent).
 PLANNED = MessageStatus.PENDING
 EXPIRED = MessageStatus.EXPIRED
+
+# A text due this little before the enrolment is sent on time, without a "late" reason:
+# the staff form's injection time is to the minute and a nurse enrols in the minutes after
+# the injection, so the welcome (due at the injection) is always a little "overdue".
+ON_TIME_GRACE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,7 @@ def nominal_time(step: Step, facts: Facts) -> datetime:
 
 
 def _local(instant: datetime, tz: ZoneInfo) -> str:
-    return instant.astimezone(tz).strftime("%a %d %b %H:%M %Z")
+    return f"{local_words(instant, tz)} {instant.astimezone(tz):%Z}"
 
 
 class _Rendered(TypedDict):
@@ -99,17 +105,17 @@ def _plan_step(protocol: Protocol, step: Step, facts: Facts, now: datetime,
                            **rendered)
 
     if expires_at <= now:
-        return text(EXPIRED, due,
-                    f"stale: was due {_local(due, tz)} and current until {_local(expires_at, tz)}")
+        return text(EXPIRED, due, f"already past: was due {_local(due, tz)} and worth sending "
+                    f"until {_local(expires_at, tz)}; not sent")
     earliest = max(due, now)
     send_at = protocol.quiet_hours.next_opening(earliest, tz)
     if send_at >= expires_at:
-        return text(EXPIRED, due, f"quiet hours: next opening {_local(send_at, tz)} is past "
-                    f"its expiry {_local(expires_at, tz)}")
+        return text(EXPIRED, due, f"not sent: quiet hours until {_local(send_at, tz)}, and "
+                    f"it is worth sending only until {_local(expires_at, tz)}")
     if send_at > earliest:
-        reason = f"quiet hours: moved from {_local(earliest, tz)}"
-    elif due < now:
-        reason = f"late enrolment: was due {_local(due, tz)}, sent now"
+        reason = f"moved out of quiet hours: would have gone {_local(earliest, tz)}"
+    elif due < now - ON_TIME_GRACE:
+        reason = f"sent now: enrolled after it was due ({_local(due, tz)})"
     else:
         reason = ""
     return text(PLANNED, send_at, reason)
@@ -132,6 +138,7 @@ def plan(protocol: Protocol, facts: Facts, now: datetime, context: Mapping[str, 
         first = planned[0]
         texts.append(PlannedText(
             step=INTRO_STEP, order=-1, status=PLANNED, send_at=first.send_at,
-            expires_at=first.expires_at, reason=f"introduces the clinic before {first.step}",
+            expires_at=first.expires_at,
+            reason=f"introduces the clinic before {protocol.step_title(first.step)}",
             expects=None, reply_window=None, **_render(protocol.intro, facts, context)))
     return sorted(texts, key=lambda t: (t.send_at, t.order))

@@ -44,6 +44,18 @@ def is_staff_step(step: str) -> bool:
     return step.startswith(STAFF_STEP_PREFIX)
 
 
+# Staff-facing titles of the steps the planner and staff add (not in any protocol file).
+INTRO_TITLE = "Clinic introduction"
+STAFF_TITLE = "Text from staff"
+
+
+def humanize_step_id(step_id: str) -> str:
+    """'relief-check-day3' → 'Relief check day3': the title of a step stored before steps
+    had titles (a protocol snapshot keeps the file as it was when the patient enrolled)."""
+    words = step_id.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else step_id
+
+
 class ReplyKind(StrEnum):
     PAIN_SCORE = "pain_score"  # a 0–10 score
     RELIEF = "relief"  # better / same / worse, or a 0–10 score
@@ -111,6 +123,13 @@ class Step:
     expects: Expects | None = None
     introduces: bool = False  # this text identifies the clinic and says STOP/HELP
     escalates: bool = False  # silence or no improvement here is flagged for staff
+    # What staff call this text ("Day 10 check") per language; empty only in a snapshot
+    # stored before the file had titles.
+    title: Mapping[str, str] = field(default_factory=dict)
+
+    def title_in(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return (self.title.get(language) or self.title.get(DEFAULT_LANGUAGE)
+                or humanize_step_id(self.id))
 
     def applies_to(self, facts: Mapping[str, Any]) -> bool:
         return all(facts.get(name) == value for name, value in self.when.items())
@@ -151,6 +170,24 @@ class Protocol:
             if step.id == step_id:
                 return step
         raise KeyError(step_id)
+
+    def step_title(self, step_id: str, language: str = DEFAULT_LANGUAGE) -> str:
+        """What staff call the text sent for `step_id`: the step's title, or the title of
+        the planner's introduction or a staff text; an unknown id is humanised."""
+        return step_title(self, step_id, language)
+
+
+def step_title(protocol: Protocol | None, step_id: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """`Protocol.step_title`, also when the protocol is not at hand (None)."""
+    if step_id == INTRO_STEP:
+        return INTRO_TITLE
+    if is_staff_step(step_id):
+        return STAFF_TITLE
+    if protocol is not None:
+        for step in protocol.steps:
+            if step.id == step_id:
+                return step.title_in(language)
+    return humanize_step_id(step_id)
 
 
 @dataclass(frozen=True)

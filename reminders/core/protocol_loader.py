@@ -200,7 +200,7 @@ def _steps(check: Checker, value: Any, path: str, languages: tuple[str, ...],
 def _step(check: Checker, raw: Any, path: str, order: int, languages: tuple[str, ...],
           quiet: QuietHours | None, duration: timedelta | None) -> Step | None:
     keys = {"id", "at", "expires", "text", "segments"}
-    data = check.mapping(raw, path, keys, {"when", "expects", "introduces", "escalates"})
+    data = check.mapping(raw, path, keys, {"when", "expects", "introduces", "escalates", "title"})
     if not data:
         return None
     errors_before = len(check.errors)
@@ -220,6 +220,13 @@ def _step(check: Checker, raw: Any, path: str, order: int, languages: tuple[str,
         flags[name] = data.get(name, False)
         if not isinstance(flags[name], bool):
             check.error(f"{path}.{name}", "must be true or false")
+    title: dict[str, str] = {}
+    if "title" in data:
+        title = check.titles(data["title"], f"{path}.title", languages, step_id)
+    elif check.context is not None:  # a snapshot stored before steps had titles has none
+        check.error(f"{path}.title", f"is required: the title staff see for step {step_id!r} "
+                    f"in each of the protocol's languages ({', '.join(languages)}), "
+                    "e.g. {en: Day 10 check, es: Control del día 10}")
     template = check.texts(data.get("text"), data.get("segments"), path, languages)
     if template is not None and flags["introduces"] is True:
         _check_introduces(check, template, path)
@@ -229,7 +236,7 @@ def _step(check: Checker, raw: Any, path: str, order: int, languages: tuple[str,
     assert isinstance(step_id, str)
     assert timing is not None and expires is not None and template is not None
     return Step(id=step_id, order=order, timing=timing, expires=expires, template=template,
-                when=when, expects=expects, **flags)
+                when=when, expects=expects, title=title, **flags)
 
 
 def _timing(check: Checker, value: Any, path: str, quiet: QuietHours | None,

@@ -78,6 +78,11 @@ class Question:
     expects: ReplyKind
     escalates: bool  # the day-10 check
     asked_by: str | None = None  # the staff member who wrote it (a staff text)
+    title: str = ""  # what staff call the step ("Day 10 check"); reasons use it, not the id
+
+    @property
+    def named(self) -> str:
+        return self.title or self.step
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,8 @@ def triage(reading: Reading, question: Question | None, threshold: Improvement,
         flags.add(FlagKind.NEEDS_REVIEW, Priority.NORMAL, "reply to no open question")
     elif question is not None and not answer_found and not (requests or red or photo_only):
         flags.add(FlagKind.NEEDS_REVIEW, review,
-                  f"reply to {question.step} is not a {question.expects.value} answer")
+                  f"reply to {question.named} is not a "
+                  f"{question.expects.value.replace('_', ' ')} answer")
 
     answer = ("red_flag" if red else "no_improvement" if no_improvement
               else "help" if "help" in requests else None)
@@ -187,7 +193,7 @@ def triage(reading: Reading, question: Question | None, threshold: Improvement,
 
 
 def _whose(question: Question) -> str:
-    return f"{question.asked_by}'s text" if question.asked_by else question.step
+    return f"{question.asked_by}'s text" if question.asked_by else question.named
 
 
 def _symptoms(reading: Reading, question: Question | None, symptoms: Mapping[str, Symptom],
@@ -216,7 +222,7 @@ def _answer(reading: Reading, question: Question, threshold: Improvement,
         return reading.answer is not None, False
     score = reading.score
     directions = set(reading.values(What.RELIEF))
-    step = question.step
+    step = question.named
     conflict = (_disagrees(directions, score, baseline, threshold)
                 if score is not None and baseline is not None else None)
     if conflict:

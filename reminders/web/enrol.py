@@ -96,7 +96,8 @@ def preview_data(form, at: datetime) -> dict:
                       diabetic=form.get("diabetic") == "on",
                       pt_referral=form.get("pt_referral") == "on")
         data["timezone"] = tz.key
-        data["texts"] = [{"step": t.step, "local": t.send_at.astimezone(tz),
+        data["texts"] = [{"step": t.step, "title": protocol.step_title(t.step),
+                          "local": t.send_at.astimezone(tz),
                           "expired": t.status == EXPIRED, "segments": t.segments,
                           "encoding": t.encoding, "text": t.text, "reason": t.reason}
                          for t in plan(protocol, facts, at, context)]

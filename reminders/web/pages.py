@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 
 from reminders.core.deadlines import overdue
 from reminders.core.localtime import format_duration
+from reminders.core.protocol import step_title
 from reminders.core.statuses import FlagStatus
+from reminders.core.wording import (
+    cost_note,
+    encoding_note,
+    language_name,
+    local_words,
+    plural,
+    relative_time,
+)
 from reminders.models import Flag
 from reminders.system_alerts import open_alerts
 from reminders.web import admin, enrol, flag_queue, imports, patients, reports, rota
@@ -31,6 +40,21 @@ def local(instant: datetime | None, tz: str | ZoneInfo | None = None,
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(
         tz or settings().clinic_timezone)
     return instant.astimezone(zone).strftime(fmt)
+
+
+def _local_words(instant: datetime | None, tz: str | ZoneInfo | None = None) -> str:
+    """An instant as staff say it ("Tue 2 Jun, 09:30") in `tz` (default: the clinic's zone)."""
+    if instant is None:
+        return "—"
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz or settings().clinic_timezone)
+    return local_words(instant, zone)
+
+
+def _ago(instant: datetime | None) -> str:
+    """"5 min ago", "yesterday": counted in the clinic's zone from the page's `now`."""
+    if instant is None:
+        return "—"
+    return relative_time(instant, now().astimezone(ZoneInfo(settings().clinic_timezone)))
 
 
 def _nav() -> dict:
@@ -54,5 +78,12 @@ def _nav() -> dict:
 def init_app(app: Flask) -> None:
     app.add_template_filter(local, "local")
     app.add_template_filter(format_duration, "duration")
+    app.add_template_filter(_local_words, "local_words")
+    app.add_template_filter(_ago, "ago")
+    app.add_template_filter(language_name, "language_name")
+    app.add_template_filter(cost_note, "cost_note")
+    app.add_template_filter(encoding_note, "encoding_note")
+    app.add_template_global(plural, "plural")
+    app.add_template_global(step_title, "step_title")
     app.context_processor(_nav)
     app.context_processor(lambda: {"clinic_name": settings().clinic_name})

@@ -36,9 +36,14 @@ def index():
     show = request.args.get("show", "active")
     if show not in FILTERS:
         show = "active"
-    with services().sessions() as session:
+    svc = services()
+    with svc.sessions() as session:
         rows = search(session, now(), query=query, show=show)
-    return render_template("patients.html", rows=rows, query=query, show=show, filters=FILTERS)
+        # The next text by the title in the patient's own protocol version (a snapshot).
+        titles = {r.enrollment.id: svc.snapshots.get(session, r.enrollment.protocol_digest)
+                  .step_title(r.next_text.step) for r in rows if r.next_text is not None}
+    return render_template("patients.html", rows=rows, query=query, show=show, filters=FILTERS,
+                           titles=titles)
 
 
 def _timeline(view: EnrollmentView) -> list[dict]:
@@ -275,9 +280,9 @@ def reschedule_enrollment(enrollment_id: int):
     svc = services()
     try:
         if request.form.get("confirm") != "yes":
-            changes, tz = preview_reschedule(svc, enrollment_id, injected_at, now())
+            changes, tz, new_time = preview_reschedule(svc, enrollment_id, injected_at, now())
             return render_template("reschedule.html", changes=changes, injected_at=injected_at,
-                                   enrollment_id=enrollment_id, tz=tz)
+                                   new_time=new_time, enrollment_id=enrollment_id, tz=tz)
         changes = reschedule(svc, enrollment_id, injected_at, current_user.actor, now())
     except ValidationError as exc:
         flash(refusal("Not changed: ", exc.errors), "error")

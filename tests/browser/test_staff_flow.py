@@ -54,7 +54,7 @@ def test_enrol_with_the_live_preview(page, live):
     # … and with the real time, 70 minutes ago, nothing is
     page.get_by_label("Injection time").fill("2026-06-01T10:50")
     expect(page.locator("#plan tr.expired")).to_have_count(0)
-    expect(page.locator('#plan tr[data-step="day10-check"]')).to_contain_text("Thu 11 Jun 10:00")
+    expect(page.locator('#plan tr[data-step="day10-check"]')).to_contain_text("Thu 11 Jun, 10:00")
     page.get_by_label("Pain before the injection").fill("7")
     page.get_by_label("First name").fill("")
     page.get_by_role("button", name="Enrol").click()
@@ -169,7 +169,7 @@ def test_import_a_csv_with_one_bad_row(page, live, tmp_path):
 
 def test_export_the_enrolments_as_csv(page, live):
     page.goto("/reports")
-    expect(page.locator("#outcomes")).to_contain_text("hip-joint-injection")
+    expect(page.locator("#outcomes")).to_contain_text("Hip joint injection (fluoroscopy-guided) aftercare")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Export enrolments (CSV)").click()
     download = download_info.value

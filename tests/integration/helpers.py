@@ -1,4 +1,6 @@
+import re
 from datetime import datetime, timedelta
+from html import unescape
 
 from sqlalchemy import func, select
 
@@ -31,3 +33,22 @@ def rows(sessions, enrollment_id: int) -> dict[str, OutboxMessage]:
 
 def dispatcher(engine, at: datetime, transport=None, **kwargs) -> Dispatcher:
     return Dispatcher(engine, transport or FakeTransport(), clock=lambda: at, **kwargs)
+
+
+HIP_NAME = "Hip joint injection (fluoroscopy-guided) aftercare"
+STEP_IDS = ("welcome", "pain-check", "resume-pain-medicine", "glucose-day1", "ice-day2",
+            "ice-day3", "relief-check-day3", "relief-check-day5", "activity-day7",
+            "pt-reminder", "day10-check", "activity-day14")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of `html`: scripts, styles and every tag with its attributes
+    (ids in `title=` tooltips and `data-` hooks) removed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return unescape(re.sub(r"<[^>]*>", " ", html))
+
+
+def step_ids_shown(html: str) -> list[str]:
+    """The protocol step ids a reader would see in `html` (none, when titles are used)."""
+    text = visible_text(html)
+    return [s for s in STEP_IDS if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", text)]

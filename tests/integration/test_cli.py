@@ -13,6 +13,9 @@ from tests.integration.processes import midday_zone
 
 TEXT_KEYS = {"id", "step", "status", "send_at", "local_send_at", "expires_at", "reason",
              "language", "text", "segments", "encoding", "provider_sid"}
+STEP_IDS = ("welcome", "pain-check", "resume-pain-medicine", "glucose-day1", "ice-day2",
+            "ice-day3", "relief-check-day3", "relief-check-day5", "activity-day7",
+            "pt-reminder", "day10-check", "activity-day14")
 ENROLLMENT_KEYS = {"enrollment_id", "patient_id", "status", "protocol", "injected_at",
                    "timezone", "messages"}
 
@@ -58,13 +61,24 @@ def test_plan_is_a_dry_run_with_the_text_shape(cli_env, capsys, tmp_path):
                          "--json")
     assert code == 0, err
     texts = json.loads(out)
-    assert all(set(t) == TEXT_KEYS for t in texts)
+    assert all(set(t) == TEXT_KEYS | {"title"} for t in texts)  # §5: keys may be added
     assert {t["status"] for t in texts} == {"planned", "expired"}
     by_step = {t["step"]: t for t in texts}
     assert by_step["ice-day2"]["local_send_at"] == "2026-03-09T10:00:00-04:00"
     assert by_step["ice-day2"]["send_at"] == "2026-03-09T14:00:00+00:00"
     assert by_step["welcome"]["language"] == "es" and by_step["welcome"]["encoding"] == "UCS-2"
+    assert by_step["day10-check"]["title"] == "Day 10 check"  # ids stay; a title is added
     assert not (tmp_path / "never.db").exists()
+
+
+def test_plan_table_shows_titles_and_costs_not_step_ids(cli_env, capsys, tmp_path):
+    cli_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")
+    code, out, err = run(capsys, "plan", "--injected-at", "2026-03-07T17:30", "--timezone",
+                         "America/New_York", "--now", "2026-03-07T17:45")
+    assert code == 0, err
+    assert "Welcome and today's instructions" in out and "Day 10 check" in out
+    assert "2 texts' worth (GSM-7)" in out and "late enrolment" not in out
+    assert not any(step in out for step in STEP_IDS), out
 
 
 def test_enroll_show_list_reschedule_cancel_round_trip(cli_env, capsys):
@@ -84,10 +98,18 @@ def test_enroll_show_list_reschedule_cancel_round_trip(cli_env, capsys):
     assert item["phone"] == "+13125550101" and "next" in item
     code, out, _ = run(capsys, "list")
     assert "***0101" in out and "+13125550101" not in out
+    assert "Hip joint injection (fluoroscopy-guided) aftercare" in out
+    assert "hip-joint-injection" not in out  # the protocol by its name, not its slug
 
     code, out, err = run(capsys, "reschedule", eid, "--injected-at", recent(40), "--json")
     assert code == 0, err
     assert json.loads(out)["injected_at"] != enrolled["injected_at"]
+
+    code, out, err = run(capsys, "show", eid)  # the table: titles, names and costs in words
+    assert code == 0, err
+    assert "Pain check after the injection" in out and "Day 10 check" in out
+    assert "texts in English" in out and "texts' worth (GSM-7)" in out
+    assert not any(s in out for s in STEP_IDS), out  # no step id in the table
 
     code, out, err = run(capsys, "cancel", eid, "--by", "Dr Lee")
     assert code == 0 and "cancelled" in out

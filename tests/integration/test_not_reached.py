@@ -103,7 +103,7 @@ def test_an_earlier_question_not_reached_is_normal_and_the_day10_check_raises_it
     callback(sessions, day10, "undelivered", "30007", at10 + timedelta(minutes=1))
     [flag] = all_flags(sessions)  # one open flag per kind and enrolment: the cause joins it
     assert (flag.kind.value, flag.priority.value) == ("not_reached", "high")
-    assert "day10-check" in flag.reason and "relief-check-day3" in flag.reason
+    assert "Day 10 check" in flag.reason and "Day 3 relief check" in flag.reason  # titles, not ids
     later = after_window(sessions, patient, "day10-check", at10)
     assert flag_silence(sessions, later) == 0  # covered: no second flag, no "no response"
     assert [f.kind.value for f in all_flags(sessions)] == ["not_reached"]

@@ -13,7 +13,7 @@ from reminders.enrollments import CONSENT_TAKER, enroll
 from reminders.escalation import flag_silence
 from reminders.inbound_message import from_form
 from reminders.models import AuditEntry
-from tests.integration.helpers import NOW, dispatcher, form
+from tests.integration.helpers import HIP_NAME, NOW, dispatcher, form, visible_text
 
 
 def _text(kim, phone, body, at):
@@ -46,7 +46,8 @@ def test_outcomes_count_improvement_responders_silence_and_opt_out(svc, engine, 
     _courses(svc, engine, kim)
     with sessions() as session:
         rows = reports.by_protocol_and_month(reports.outcomes(session, "America/Chicago"))
-    assert rows == [{"protocol": "hip-joint-injection", "month": "2026-06", "enrolled": 4,
+    assert rows == [{"protocol": "hip-joint-injection", "protocol_name": HIP_NAME,
+                     "month": "2026-06", "enrolled": 4,
                      "completed": 0, "improved_by_day10": 1, "diagnostic_responders": 1,
                      "no_response": 1, "opted_out": 1}]
 
@@ -55,8 +56,10 @@ def test_the_reports_page_shows_the_table_and_its_chart(svc, engine, kim):
     _courses(svc, engine, kim)
     html = kim.get("/reports").get_data(as_text=True)
     cells = html.split('<table class="striped" id="outcomes">')[1].split("</table>")[0]
-    row = "".join(f"<td>{v}</td>" for v in ("hip-joint-injection", "2026-06", 4, 0, 1, 1, 1, 1))
+    row = (f'<td><span title="hip-joint-injection">{HIP_NAME}</span></td>'
+           + "".join(f"<td>{v}</td>" for v in ("2026-06", 4, 0, 1, 1, 1, 1)))
     assert row in cells
+    assert "hip-joint-injection" not in visible_text(cells)  # the name, not the slug
     assert 'id="outcomes-data"' in html and "vendor/chart.umd.min.js" in html
 
 
@@ -73,6 +76,7 @@ def test_the_enrolments_export_has_each_outcome_and_is_audited(svc, engine, sess
     assert by_phone[phones[1]]["improved_by_day10"] == "no"
     assert by_phone[phones[2]]["no_response"] == "yes"
     assert by_phone[phones[3]]["opted_out"] == "yes"
+    assert {r["protocol_name"] for r in rows} == {HIP_NAME}
     with sessions() as session:
         audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "exported")).one()
     assert (audit.actor, audit.detail) == ("kim", "enrolments CSV: 4 enrolments")

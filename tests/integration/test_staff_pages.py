@@ -110,7 +110,8 @@ def test_the_live_preview_shows_each_text_with_local_time_expired_ones_struck_an
     assert data["consent_text"].startswith("Example Pain Clinic will text you")
     assert '<tr class="expired" data-step="pain-check">' in data["html"]  # 3 days late
     assert '<tr class="" data-step="day10-check">' in data["html"]
-    assert "segment" in data["html"].lower() and "GSM-7" in data["html"]
+    assert "2 texts&#39; worth" in data["html"] and 'title="GSM-7: basic SMS alphabet' in data["html"]
+    assert '<strong title="day10-check">Day 10 check</strong>' in data["html"]
 
 
 def test_the_live_preview_names_a_wrong_field_as_it_is_typed(kim):
@@ -133,7 +134,9 @@ def test_the_patients_page_shows_day_next_text_last_reply_and_open_flags(kim, en
     cells = [re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     assert cells[0] == ["Ana"] and cells[1] == ["+13125550101"]
     assert cells[2] == ["2"]  # day 2
-    assert cells[3][0] == "ice-day3"  # day 2's text went out at 10:00
+    # day 2's text went out at 10:00: the next is day 3's, by its title (the id in a tooltip)
+    assert " ".join(cells[3]).startswith("Ice advice, day 3")
+    assert '<span title="ice-day3">Ice advice, day 3</span>' in row
     assert "fever" in " ".join(cells[4])
     assert cells[5][:2] == ["1", "urgent"]  # one open flag: the red flag
 

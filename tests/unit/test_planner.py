@@ -73,7 +73,7 @@ def test_a_text_due_before_the_window_opens_moves_to_the_opening(hip, ctx):
     texts = run(hip, ctx, utc(2026, 6, 1, 11, 30))  # 07:30 EDT
     welcome = texts["welcome"]
     assert (welcome.status, local(welcome.send_at)) == (PLANNED, "2026-06-01 09:00 EDT")
-    assert welcome.reason.startswith("quiet hours: moved from")
+    assert welcome.reason == "moved out of quiet hours: would have gone Mon 1 Jun, 07:40 EDT"
 
 
 def test_a_text_due_after_the_window_closes_expires_when_the_next_opening_is_too_late(hip, ctx):
@@ -81,8 +81,8 @@ def test_a_text_due_after_the_window_closes_expires_when_the_next_opening_is_too
     assert texts["welcome"].status == PLANNED
     check = texts["pain-check"]
     assert check.status == EXPIRED
-    assert check.reason.startswith("quiet hours: next opening")
-    assert "past its expiry" in check.reason
+    assert check.reason == ("not sent: quiet hours until Tue 2 Jun, 09:00 EDT, and it is worth "
+                            "sending only until Mon 1 Jun, 22:30 EDT")
 
 
 def test_a_text_due_after_closing_moves_to_next_morning_when_still_current(hip, ctx):
@@ -102,7 +102,7 @@ def test_quiet_hours_window_edges_start_is_open_end_is_closed(hip, ctx):
     closing = utc(2026, 6, 2, 0, 0)  # 20:00 EDT: closed
     at_end = run(hip, ctx, closing, now=closing)["welcome"]
     # closed at 20:00; next opening 09:00 is past the welcome's 6h life: not sent
-    assert at_end.status == EXPIRED and at_end.reason.startswith("quiet hours")
+    assert at_end.status == EXPIRED and at_end.reason.startswith("not sent: quiet hours")
 
 
 def test_late_enrolment_two_hours_after_sends_what_is_current_now(hip, ctx):
@@ -110,7 +110,8 @@ def test_late_enrolment_two_hours_after_sends_what_is_current_now(hip, ctx):
     texts = run(hip, ctx, injected, now=injected + timedelta(hours=2))
     assert texts["welcome"].status == PLANNED and texts["pain-check"].status == PLANNED
     assert texts["welcome"].send_at == injected + timedelta(hours=2)
-    assert texts["pain-check"].reason.startswith("late enrolment")
+    assert texts["pain-check"].reason == (
+        "sent now: enrolled after it was due (Mon 1 Jun, 11:00 EDT)")
     assert "intro" not in texts
 
 
@@ -120,7 +121,8 @@ def test_late_enrolment_three_days_after_expires_stale_advice_and_introduces_the
     texts = run(hip, ctx, injected, now=now)
     for step in ("welcome", "pain-check", "resume-pain-medicine", "ice-day2"):
         assert texts[step].status == EXPIRED, step
-        assert texts[step].reason.startswith("stale")
+        assert texts[step].reason.startswith("already past: was due"), step
+        assert texts[step].reason.endswith("not sent"), step
     assert texts["ice-day3"].status == PLANNED and texts["ice-day3"].send_at == now
     assert texts["intro"].status == PLANNED and texts["intro"].send_at == now
     ordered = plan(hip, Facts(injected_at=injected, timezone=NY), now, ctx)
@@ -198,3 +200,17 @@ def test_step_model_is_frozen(hip):
     with pytest.raises(dataclasses.FrozenInstanceError):
         hip.steps[0].id = "x"  # type: ignore[misc]
     assert isinstance(hip.steps[0], Step)
+
+
+def test_an_enrolment_made_just_after_the_injection_is_on_time_not_late(hip, ctx):
+    # The staff form's time is to the minute: the welcome is "due" seconds before now.
+    injected = utc(2026, 6, 1, 14, 0)
+    texts = run(hip, ctx, injected, now=injected + timedelta(minutes=4, seconds=40))
+    assert (texts["welcome"].status, texts["welcome"].reason) == (PLANNED, "")
+    assert all("enrolled after" not in t.reason for t in texts.values())
+
+
+def test_a_text_due_over_half_an_hour_before_the_enrolment_says_it_is_sent_late(hip, ctx):
+    injected = utc(2026, 6, 1, 14, 0)  # 10:00 EDT
+    texts = run(hip, ctx, injected, now=injected + timedelta(minutes=31))
+    assert texts["welcome"].reason == "sent now: enrolled after it was due (Mon 1 Jun, 10:00 EDT)"

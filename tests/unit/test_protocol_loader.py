@@ -253,3 +253,53 @@ def test_staff_step_ids_are_reserved(schedules_data, settings):
                      settings)
     assert errors == [f"{P}.steps[8].id: 'staff-1' is not a step id (lower-case letters, "
                       "digits, dashes; 'intro' and staff-… are reserved)"]
+
+
+# --- staff-facing step titles -------------------------------------------------------
+
+def test_every_shipped_step_has_a_staff_title_in_both_languages(hip):
+    assert hip.step("pain-check").title == {"en": "Pain check after the injection",
+                                            "es": "Control del dolor tras la inyección"}
+    assert hip.step_title("day10-check") == "Day 10 check"
+    assert hip.step_title("day10-check", "es") == "Control del día 10"
+    for step in hip.steps:
+        assert set(step.title) == {"en", "es"}, step.id
+
+
+def test_a_step_without_a_title_is_refused_naming_the_step(schedules_data, settings):
+    errors = _errors(_broken(schedules_data, lambda p: p["steps"][10].pop("title")), settings)
+    assert errors == [f"{P}.steps[10].title: is required: the title staff see for step "
+                      "'day10-check' in each of the protocol's languages (en, es), "
+                      "e.g. {en: Day 10 check, es: Control del día 10}"]
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ({"en": "Day 10 check"},
+     f"{P}.steps[10].title.es: is required: step 'day10-check' needs a title in each of the "
+     "protocol's languages"),
+    ({"en": "Day 10 check", "es": " "}, f"{P}.steps[10].title.es: must be a non-empty text"),
+    ({"en": "Day 10 check", "es": "Día 10", "fr": "Jour 10"},
+     f"{P}.steps[10].title.fr: unknown language (expected ('en', 'es'))"),
+    ("Day 10 check", f"{P}.steps[10].title: step 'day10-check': must map each language"),
+    ({"en": "x" * 81, "es": "Día 10"}, f"{P}.steps[10].title.en: is 81 characters; at most 80"),
+])
+def test_a_wrong_title_is_refused_naming_the_step_and_language(schedules_data, settings,
+                                                               title, expected):
+    errors = _errors(_broken(schedules_data, lambda p: p["steps"][10].update(title=title)),
+                     settings)
+    assert len(errors) == 1 and errors[0].startswith(expected), errors
+
+
+def test_a_snapshot_stored_before_titles_loads_and_shows_the_id_in_words(schedules_data):
+    def untitled(p):
+        for step in p["steps"]:
+            step.pop("title")
+    old = load_protocols(_broken(schedules_data, untitled), None).get("hip-joint-injection")
+    assert old.step_title("relief-check-day3") == "Relief check day3"
+    assert old.step("pain-check").title_in("es") == "Pain check"
+
+
+def test_the_planner_s_and_staff_steps_have_titles_of_their_own(hip):
+    assert hip.step_title("intro") == "Clinic introduction"
+    assert hip.step_title("staff-2") == "Text from staff"
+    assert hip.step_title("gone-step") == "Gone step"  # a step the file no longer has

@@ -13,7 +13,8 @@ def _outcome(protocol, month, status="active", improved=None, responder=None, no
     enrollment = SimpleNamespace(protocol_id=protocol, status=status,
                                  diagnostic_relief_met=responder)
     return SimpleNamespace(enrollment=enrollment, month=month, improved_by_day10=improved,
-                           no_response=no_response, opted_out=opted_out)
+                           no_response=no_response, opted_out=opted_out,
+                           protocol_name=f"{protocol.title()} injection aftercare")
 
 
 def test_outcomes_are_counted_by_protocol_and_month_newest_first():
@@ -24,11 +25,14 @@ def test_outcomes_are_counted_by_protocol_and_month_newest_first():
         _outcome("knee", "2026-06", improved=None),
     ])
     assert rows == [
-        {"protocol": "knee", "month": "2026-06", "enrolled": 1, "completed": 0, "improved_by_day10": 0,
+        {"protocol": "knee", "protocol_name": "Knee injection aftercare",
+         "month": "2026-06", "enrolled": 1, "completed": 0, "improved_by_day10": 0,
          "diagnostic_responders": 0, "no_response": 0, "opted_out": 0},
-        {"protocol": "hip", "month": "2026-06", "enrolled": 1, "completed": 0, "improved_by_day10": 0,
+        {"protocol": "hip", "protocol_name": "Hip injection aftercare",
+         "month": "2026-06", "enrolled": 1, "completed": 0, "improved_by_day10": 0,
          "diagnostic_responders": 0, "no_response": 0, "opted_out": 1},
-        {"protocol": "hip", "month": "2026-05", "enrolled": 2, "completed": 2, "improved_by_day10": 1,
+        {"protocol": "hip", "protocol_name": "Hip injection aftercare",
+         "month": "2026-05", "enrolled": 2, "completed": 2, "improved_by_day10": 1,
          "diagnostic_responders": 1, "no_response": 1, "opted_out": 0},
     ]
 
