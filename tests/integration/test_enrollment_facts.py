@@ -75,7 +75,7 @@ def test_the_old_enrolments_page_keeps_its_language_zone_and_times_after_a_super
     enroll(svc, form(injected_at=NOW, supersede=True, **NEW_YORK), CONSENT_TAKER,
            NOW + timedelta(minutes=5))
     page = _page(kim, old)
-    assert "<dt>Language</dt><dd>en</dd>" in page
+    assert "<dt>Language</dt><dd>English</dd>" in page
     assert "<dt>Time zone</dt><dd>America/Chicago</dd>" in page
     assert "injected Mon 01 Jun 2026 12:00 CDT" in page
 
