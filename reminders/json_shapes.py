@@ -59,10 +59,12 @@ def _snapshot(enrollment: Enrollment) -> Protocol | None:
     return _SNAPSHOTS.get(session, version.digest)
 
 
-def enrollment_json(enrollment: Enrollment, *, messages: bool = True) -> dict:
+def enrollment_json(enrollment: Enrollment, *, messages: bool = True,
+                    protocol: Protocol | None = None) -> dict:
+    """`protocol`: the enrolment's snapshot when the caller already has it."""
     patient = enrollment.patient
     tz = ZoneInfo(enrollment.timezone)
-    protocol = _snapshot(enrollment)
+    protocol = protocol or _snapshot(enrollment)
     data: dict[str, object] = {"enrollment_id": enrollment.id, "patient_id": patient.id,
             "status": enrollment.status.value, "protocol": enrollment.protocol_id,
             "protocol_name": protocol.name if protocol else enrollment.protocol_id,
@@ -83,7 +85,7 @@ def enrollment_json(enrollment: Enrollment, *, messages: bool = True) -> dict:
 def shown_enrollment_json(view: EnrollmentView) -> dict:
     """`reminders show --json`: the enrolment with its replies and flags."""
     protocol = _snapshot(view.enrollment)
-    return {**enrollment_json(view.enrollment),
+    return {**enrollment_json(view.enrollment, protocol=protocol),
             "replies": [reply_json(r, protocol) for r in view.replies],
             "flags": [flag_json(f) for f in view.flags]}
 
