@@ -11,6 +11,7 @@ STAMP := $(VENV)/.installed
 UV := $(VENV)/bin/uv
 
 PRISM := tests/contract/node_modules/.bin/prism
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint lock check-lock clean contract-tools
 
@@ -66,12 +67,14 @@ check-lock: $(STAMP)
 	@rm -rf $(CHECK_DIR)
 	@echo "requirements/*.lock agree with pyproject.toml"
 
-# Prism for the contract tests, pinned by tests/contract/package-lock.json. Without npm the
-# contract tests are skipped (and CI, which forbids skips, fails).
+# Prism for the contract tests and axe-core for the accessibility tests, pinned by their
+# package-lock.json files. Without npm those tests are skipped (and CI, which forbids
+# skips, fails).
 contract-tools:
 	@if command -v npm >/dev/null 2>&1; then \
 	  test -x $(PRISM) || npm ci --prefix tests/contract --no-audit --no-fund --silent; \
-	else echo "npm not found: contract tests will be skipped"; fi
+	  test -f $(AXE) || npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+	else echo "npm not found: contract and accessibility tests will be skipped"; fi
 
 # A SECRET_KEY in .env (made once, never replaced) keeps staff signed in across restarts.
 run: $(RUN_STAMP)
@@ -90,4 +93,4 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis tests/contract/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis tests/contract/node_modules tests/browser/node_modules

@@ -9,25 +9,37 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from reminders.accounts import create_staff
+from reminders.accounts import create_staff, create_token, revoke_token
 from reminders.audit import Actor
+from reminders.core.triage import FlagKind, FlagRequest, Priority
 from reminders.db import make_engine, session_factory
+from reminders.enrollments import CONSENT_TAKER, enroll
+from reminders.flags import raise_flag
+from reminders.inbound import Inbox
+from reminders.inbound_message import Inbound
 from reminders.migrate import upgrade
-from reminders.models import Role
+from reminders.models import Flag, Role
+from reminders.rota import ShiftInput, set_mobile, set_shift
+from reminders.services import Services
 from reminders.settings import PROJECT_ROOT
 from reminders.web import create_app
-from tests.integration.helpers import NOW
+from tests.integration.helpers import NOW, dispatcher, form
 from tests.integration.processes import free_port
 from tests.integration.staff import PASSWORD, SECRET
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(os.environ.get("REMINDERS_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
 TWILIO_TOKEN = "browser-test-token"
+# A phone, a tablet in portrait and a laptop: the sizes every page is checked at.
+SIZES = {"phone": (390, 844), "tablet": (820, 1180), "laptop": (1280, 800)}
+BOSS = Actor("boss", "web")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run",
                   "--disable-quic", "--disable-dev-shm-usage"]
@@ -88,6 +100,83 @@ def browser():
                                              args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@dataclass
+class Seeded:
+    live: Live
+    ana: int  # enrolled three days ago: texts sent, scored replies, a red flag
+    bo: int  # enrolled now: no score yet
+    flag: int  # Ana's red flag
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, settings, protocols) -> Iterator[Seeded]:
+    """The app with boss (an admin) and a clinic's worth of everything: an enrolled patient
+    with texts sent, scored replies and flags (one red), a second one with no score, a
+    rota, tokens (one revoked) and the audit entries all of that wrote."""
+    with serve(tmp_path_factory.mktemp("seeded"), settings, protocols) as live:
+        create_staff(live.sessions, "boss", PASSWORD, Role.ADMIN, Actor("test", "cli"), NOW)
+        services = Services(live.sessions, protocols, settings)
+        ana = enroll(services, form(phone="+13125550171", first_name="Ana", baseline_pain="7",
+                                    injected_at=NOW - timedelta(days=3)), CONSENT_TAKER, NOW)
+        bo = enroll(services, form(phone="+13125550172", first_name="Bo", diabetic=True),
+                    CONSENT_TAKER, NOW)
+        dispatcher(live.engine, NOW).run_once()
+        inbox = Inbox(live.sessions, protocols, settings)
+        for n, body in enumerate(["8", "5 a bit better than yesterday",
+                                  "I have a fever and the spot is swollen and red"]):
+            inbox.receive(Inbound(f"SM{n:032d}", "+13125550171", "+13125550199", body,
+                                  body.encode()), NOW + timedelta(minutes=n))
+        with live.sessions.begin() as session:
+            raise_flag(session.connection(), FlagRequest(
+                FlagKind.RED_FLAG, Priority.URGENT, "reports fever from an unknown number"),
+                NOW, phone="+13125550179")
+        for name in ("boss", "kim"):
+            set_mobile(live.sessions, name, f"+1312555012{len(name)}", "US", BOSS, NOW)
+        set_shift(live.sessions, ShiftInput("kim", "boss"), settings.clinic_timezone, BOSS, NOW,
+                  default=True)
+        set_shift(live.sessions, ShiftInput("boss", "kim", "2026-06-06 18:00", "2026-06-08 08:00"),
+                  settings.clinic_timezone, BOSS, NOW)
+        create_token(live.sessions, "electronic-health-record", BOSS, NOW)
+        create_token(live.sessions, "old-billing-system", BOSS, NOW)
+        revoke_token(live.sessions, "old-billing-system", BOSS, NOW)
+        with live.sessions() as session:
+            flag = session.scalars(select(Flag.id).where(
+                Flag.kind == FlagKind.RED_FLAG, Flag.enrollment_id == ana)).one()
+        yield Seeded(live, ana, bo, flag)
+
+
+def staff_pages(seeded: Seeded) -> list[tuple[str, str]]:
+    """(name, path) of every page an admin reaches by a link; the last one is a 404."""
+    ana, bo, flag = seeded.ana, seeded.bo, seeded.flag
+    return [("patients", "/"), ("patients-all", "/?show=all"), ("enrol", "/enrol"),
+            ("flags", "/flags"), ("flags-resolved", "/flags?resolved=1"),
+            ("flag", f"/flags/{flag}"), ("patient", f"/enrollments/{ana}"),
+            ("patient-no-scores", f"/enrollments/{bo}"),
+            ("confirm-cancel", f"/enrollments/{bo}/cancel"),
+            ("confirm-opt-out", f"/enrollments/{bo}/opt-out"), ("reports", "/reports"),
+            ("import", "/import"), ("password", "/password"), ("totp", "/account/totp"),
+            ("audit", "/admin/audit"), ("tokens", "/admin/tokens"),
+            ("staff", "/admin/staff"), ("rota", "/admin/rota"), ("not-found", "/enrollments/999999")]
+
+
+@contextmanager
+def sign_in_as(browser, live: Live, name: str, size: str):
+    """A new window of `size` (SIZES), signed in as `name` through the sign-in form."""
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto("/login")
+        page.get_by_label("Name").fill(name)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live.url}/")
+        yield page
+    finally:
+        context.close()
 
 
 @contextmanager

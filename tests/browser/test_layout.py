@@ -6,72 +6,14 @@ of each page at each size lands in test-artifacts/ for a person to look at."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from reminders.accounts import create_staff, create_token, revoke_token
-from reminders.audit import Actor
-from reminders.core.triage import FlagKind, FlagRequest, Priority
-from reminders.enrollments import CONSENT_TAKER, enroll
-from reminders.flags import raise_flag
-from reminders.inbound import Inbox
-from reminders.inbound_message import Inbound
-from reminders.models import Role
-from reminders.rota import ShiftInput, set_mobile, set_shift
-from reminders.services import Services
-from tests.browser.conftest import ARTIFACTS, serve, shot
-from tests.integration.helpers import NOW, dispatcher, form
+from tests.browser.conftest import ARTIFACTS, SIZES, shot, staff_pages
 from tests.integration.staff import PASSWORD
 
-SIZES = {"phone": (390, 844), "tablet": (820, 1180), "laptop": (1280, 800)}
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-BOSS = Actor("boss", "web")
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory, settings, protocols):
-    """The app with boss (an admin) and a clinic's worth of everything: an enrolled patient
-    with texts sent, scored replies and flags (one red), a second one with no score, a
-    rota, tokens (one revoked) and the audit entries all of that wrote."""
-    with serve(tmp_path_factory.mktemp("layout"), settings, protocols) as live:
-        create_staff(live.sessions, "boss", PASSWORD, Role.ADMIN, Actor("test", "cli"), NOW)
-        services = Services(live.sessions, protocols, settings)
-        ana = enroll(services, form(phone="+13125550171", first_name="Ana", baseline_pain="7",
-                                    injected_at=NOW - timedelta(days=3)), CONSENT_TAKER, NOW)
-        bo = enroll(services, form(phone="+13125550172", first_name="Bo", diabetic=True),
-                    CONSENT_TAKER, NOW)
-        dispatcher(live.engine, NOW).run_once()
-        inbox = Inbox(live.sessions, protocols, settings)
-        for n, body in enumerate(["8", "5 a bit better than yesterday",
-                                  "I have a fever and the spot is swollen and red"]):
-            inbox.receive(Inbound(f"SM{n:032d}", "+13125550171", "+13125550199", body,
-                                  body.encode()), NOW + timedelta(minutes=n))
-        with live.sessions.begin() as session:
-            raise_flag(session.connection(), FlagRequest(
-                FlagKind.RED_FLAG, Priority.URGENT, "reports fever from an unknown number"),
-                NOW, phone="+13125550179")
-        for name in ("boss", "kim"):
-            set_mobile(live.sessions, name, f"+1312555012{len(name)}", "US", BOSS, NOW)
-        set_shift(live.sessions, ShiftInput("kim", "boss"), settings.clinic_timezone, BOSS, NOW,
-                  default=True)
-        set_shift(live.sessions, ShiftInput("boss", "kim", "2026-06-06 18:00", "2026-06-08 08:00"),
-                  settings.clinic_timezone, BOSS, NOW)
-        create_token(live.sessions, "electronic-health-record", BOSS, NOW)
-        create_token(live.sessions, "old-billing-system", BOSS, NOW)
-        revoke_token(live.sessions, "old-billing-system", BOSS, NOW)
-        yield live, ana, bo
-
-
-def _pages(ana: int, bo: int, flag: int) -> list[tuple[str, str]]:
-    return [("patients", "/"), ("patients-all", "/?show=all"), ("enrol", "/enrol"),
-            ("flags", "/flags"), ("flags-resolved", "/flags?resolved=1"),
-            ("flag", f"/flags/{flag}"), ("patient", f"/enrollments/{ana}"),
-            ("patient-no-scores", f"/enrollments/{bo}"), ("reports", "/reports"),
-            ("import", "/import"), ("password", "/password"), ("totp", "/account/totp"),
-            ("audit", "/admin/audit"), ("tokens", "/admin/tokens"),
-            ("staff", "/admin/staff"), ("rota", "/admin/rota"), ("not-found", "/enrollments/999999")]
 
 
 # The deepest elements reaching past the window's right edge: what to fix when a page is too wide.
@@ -105,7 +47,7 @@ def _lines(page, selector: str) -> float:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, size, tmp_path):
-    live, ana, bo = seeded
+    live, ana, bo = seeded.live, seeded.ana, seeded.bo
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height}, base_url=live.url)
     page = context.new_page()
@@ -118,11 +60,7 @@ def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, si
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{live.url}/")
-        page.goto("/flags")
-        flag = page.locator('article[data-kind="red_flag"]').first.get_attribute("id")
-        flag = int(flag.removeprefix("flag-"))
-
-        for name, path in _pages(ana, bo, flag):
+        for name, path in staff_pages(seeded):
             assert page.goto(path).status == (404 if name == "not-found" else 200), path
             too_wide += _too_wide(page, path)
             shot(page, f"layout-{size}-{name}")

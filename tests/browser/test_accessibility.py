@@ -1,0 +1,224 @@
+"""Accessibility, in a real browser: axe-core (pinned in tests/browser/package.json,
+installed by `make test`) finds no serious or critical violation on any staff page at
+any of the three sizes, nor in the states a form leaves a page in (refused fields,
+previews, the open menu); every link, button and field on every page can be reached
+with the Tab key, with a visible mark where the focus is; and a flag can be worked from
+sign-in to resolved with the keyboard alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from reminders.core.statuses import FlagStatus
+from reminders.models import Flag
+from tests.browser.conftest import SIZES, sign_in_as, staff_pages
+from tests.integration.staff import PASSWORD
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+# Every control a person acts on, with a number to find it by after the walk.
+MARK_CONTROLS = """() => {
+  const controls = [...document.querySelectorAll(
+      'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex],'
+      + ' [role=button], [role=link], [contenteditable]')]
+    .filter(e => e.checkVisibility({visibilityProperty: true}) && !e.disabled
+                 && !e.closest('[inert]'));
+  controls.forEach((e, n) => { if (!e.dataset.kbd) e.dataset.kbd = 'k' + n + '-' + Math.random(); });
+  return controls.map(e => e.dataset.kbd);
+}"""
+
+# What has the focus now: its mark, whether it is a closed <details>'s summary, whether
+# something shows where it is (an outline or a ring), and a name for messages.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const style = getComputedStyle(e);
+  const shown = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+                || style.boxShadow !== 'none';
+  return {mark: e.dataset.kbd || null, closed: e.tagName === 'SUMMARY' && !e.parentElement.open,
+          shown, radio: e.type === 'radio' ? e.name : null,
+          what: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                + ' "' + (e.innerText || e.value || e.name || '').trim().slice(0, 40) + '"'};
+}"""
+
+UNREACHED = """marks => [...document.querySelectorAll('[data-kbd]')]
+  .filter(e => !marks.includes(e.dataset.kbd)
+               && e.checkVisibility({visibilityProperty: true}) && !e.disabled
+               && !(e.type === 'radio' && marks.includes('radio:' + e.name)))
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+            + ' "' + (e.innerText || e.value || e.name || '').trim().slice(0, 40) + '"')"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.skip(f"no axe-core at {AXE}: run `make test` (npm ci --prefix tests/browser)")
+    return AXE.read_text()
+
+
+def _violations(page, axe_source: str, what: str) -> list[str]:
+    """Serious and critical axe-core findings on the page as it is now, one line each."""
+    page.wait_for_load_state("load")
+    # The page's CSP allows only the site's own scripts: axe comes in through the
+    # browser's debugging channel instead of a <script> tag.
+    page.evaluate(f"() => {{ {axe_source}\n; window.axe = axe; }}")
+    found = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{what}: {v['impact']} {v['id']} ({v['help']}) at "
+            + json.dumps([node["target"] for node in v["nodes"][:3]])
+            for v in found["violations"] if v["impact"] in SERIOUS]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_axe_finds_nothing_serious_on_any_page(browser, seeded, axe_source, size, tmp_path):
+    live = seeded.live
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto("/login")
+        found = _violations(page, axe_source, "the sign-in page")
+        page.get_by_label("Name").fill("boss")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_contain_text("Wrong name or password")
+        found += _violations(page, axe_source, "a refused sign-in")
+        page.get_by_label("Name").fill("boss")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live.url}/")
+
+        for name, path in staff_pages(seeded):
+            page.goto(path)
+            found += _violations(page, axe_source, f"{name} ({path})")
+
+        # the states forms leave pages in
+        page.goto("/enrol")
+        page.get_by_label("Mobile number").fill("(312) 555-0162")
+        page.get_by_role("button", name="Enrol").click()  # no name, no consent: refused
+        expect(page.locator("#form-errors")).to_be_visible()
+        found += _violations(page, axe_source, "the enrol page with refused fields")
+        page.get_by_label("First name").fill("Eve")
+        expect(page.locator("#first_name-error")).to_have_count(0)
+        found += _violations(page, axe_source, "the enrol page after the live check")
+        page.goto("/password")
+        page.locator("form button[type=submit]").last.click()
+        found += _violations(page, axe_source, "the password form refused")
+        page.goto(f"/enrollments/{seeded.ana}")
+        page.locator("details:has(#preview-reschedule) > summary").click()
+        page.locator("#preview-reschedule").click()
+        expect(page.locator("#changes")).to_be_visible()
+        found += _violations(page, axe_source, "the correction's preview")
+        csv = tmp_path / "list.csv"
+        csv.write_text("first_name,phone,injected_at,protocol,consent_by\n"
+                       "Cy,(312) 555-0173,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n"
+                       "Di,555-01,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n")
+        page.goto("/import")
+        page.locator("#file").set_input_files(str(csv))
+        page.locator("form[enctype] button[type=submit]").click()
+        expect(page.locator("#import-summary")).to_be_visible()
+        found += _violations(page, axe_source, "the import check")
+        if size != "laptop":
+            page.goto("/")
+            page.locator("#nav-menu > summary").click()
+            expect(page.locator("#nav-reports")).to_be_visible()
+            found += _violations(page, axe_source, "the open menu")
+        assert not found, "\n".join(found)
+    finally:
+        context.close()
+
+
+def _walk(page, what: str) -> list[str]:
+    """Tab from the top of the page to its end, opening every folded section on the way
+    with Enter as a keyboard user would; [] when every control was reached and showed
+    where the focus was, else what was not."""
+    page.wait_for_load_state("load")
+    page.evaluate(MARK_CONTROLS)
+    page.locator("body").focus()
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    reached: list[str] = []
+    unmarked: list[str] = []
+    first = None
+    for _ in range(2000):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            if first is not None:
+                break  # past the last control
+            continue
+        key = focused["mark"] or focused["what"]
+        if key == first:
+            break  # round to the start again
+        first = first or key
+        if not focused["shown"]:
+            unmarked.append(focused["what"])
+        reached.append(focused["mark"] or "")
+        if focused["radio"]:
+            reached.append("radio:" + focused["radio"])
+        if focused["closed"]:
+            page.keyboard.press("Enter")  # unfold it: what it holds comes next
+            page.evaluate(MARK_CONTROLS)
+    problems = [f"{what}: no focus mark on {name}" for name in unmarked]
+    return problems + [f"{what}: Tab never reaches {name}"
+                       for name in page.evaluate(UNREACHED, reached)]
+
+
+@pytest.mark.parametrize("size", ["phone", "laptop"])
+def test_every_control_is_reached_by_the_tab_key(browser, seeded, size):
+    with sign_in_as(browser, seeded.live, "boss", size) as page:
+        problems: list[str] = []
+        for name, path in staff_pages(seeded):
+            page.goto(path)
+            problems += _walk(page, f"{name} ({path})")
+        assert not problems, "\n".join(problems)
+
+
+def _tab_to(page, selector: str, limit: int = 300) -> None:
+    """Press Tab until `selector` has the focus, as a keyboard user would."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("e => e === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_a_nurse_signs_in_and_works_a_flag_with_the_keyboard_alone(browser, seeded):
+    """On a phone with a keyboard: sign in, open the menu, go to the flags, acknowledge
+    Ana's red flag and resolve it with an outcome; the flag's row records both."""
+    live = seeded.live
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto("/login")
+        expect(page.locator("#name")).to_be_focused()  # the name field has it on arrival
+        page.keyboard.type("kim")
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{live.url}/")
+        _tab_to(page, "#nav-menu > summary")
+        page.keyboard.press("Enter")
+        _tab_to(page, "#nav-flags")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{live.url}/flags")
+        _tab_to(page, f"#ack-{seeded.flag}")
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#ack-{seeded.flag}")).to_have_count(0)  # taken: Resolve is left
+        _tab_to(page, f"#note-{seeded.flag}")
+        page.keyboard.type("Called Ana: seen in clinic today")
+        page.keyboard.press("Enter")  # sends the outcome's form
+        expect(page.locator(f"#flag-{seeded.flag}")).to_have_count(0)
+    finally:
+        context.close()
+    with live.sessions() as session:
+        flag = session.get(Flag, seeded.flag)
+        assert (flag.status, flag.acknowledged_by, flag.resolved_by) == (
+            FlagStatus.RESOLVED, "kim", "kim")
+        assert flag.resolution_note == "Called Ana: seen in clinic today"
