@@ -51,10 +51,13 @@ def _local_words(instant: datetime | None, tz: str | ZoneInfo | None = None) -> 
 
 
 def _ago(instant: datetime | None) -> str:
-    """"5 min ago", "yesterday": counted in the clinic's zone from the page's `now`."""
+    """"5 min ago", "yesterday": counted in the clinic's zone from the page's `now`. For
+    what has happened: a time ahead of the page's clock (a worker's clock a little fast)
+    is "just now", never "in 2 min"."""
     if instant is None:
         return "—"
-    return relative_time(instant, now().astimezone(ZoneInfo(settings().clinic_timezone)))
+    at = now().astimezone(ZoneInfo(settings().clinic_timezone))
+    return relative_time(min(instant, at), at)
 
 
 def _nav() -> dict:
