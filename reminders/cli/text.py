@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from reminders.core.checker import BUDGET_FIRST_NAME
 from reminders.core.localtime import format_duration
-from reminders.core.protocol import ProtocolSet
+from reminders.core.protocol import Protocol, ProtocolSet, step_title
 from reminders.core.segments import count_segments
 from reminders.core.wording import cost_note, language_name
 from reminders.transports.base import mask_phone
@@ -161,7 +161,10 @@ def render_enrollments(items: list[dict]) -> str:
                  rows) if rows else "no enrolments"
 
 
-def render_conversation(events, injected: datetime, tz: ZoneInfo) -> str:
+def render_conversation(events, injected: datetime, tz: ZoneInfo,
+                        protocol: Protocol | None = None) -> str:
+    """A simulated course, day by day: each text by its title with the step's id in
+    brackets (what --reply STEP=TEXT takes), the patient's replies, answers and flags."""
     lines, current = [], None
     start = injected.astimezone(tz).date()
     for event in events:
@@ -170,8 +173,9 @@ def render_conversation(events, injected: datetime, tz: ZoneInfo) -> str:
         if day != current:
             current = day
             lines.append(f"\n== day {day}: {local:%a %d %b %Y} ==")
+        name = f"{step_title(protocol, event.step)} [{event.step}]"
         if event.status in ("sent", "delivered"):
-            lines.append(f"{local:%H:%M} [{event.step}] {event.text}")
+            lines.append(f"{local:%H:%M} {name}: {event.text}")
         elif event.status == "reply":
             lines.append(f"{local:%H:%M}   patient: {event.text}")
         elif event.status == "answer":
@@ -179,5 +183,5 @@ def render_conversation(events, injected: datetime, tz: ZoneInfo) -> str:
         elif event.status == "flag":
             lines.append(f"{local:%H:%M}   FLAG ({event.text}) {event.step}: {event.reason}")
         else:
-            lines.append(f"{local:%H:%M} [{event.step}] not sent ({event.status}: {event.reason})")
+            lines.append(f"{local:%H:%M} {name}: not sent ({event.status}: {event.reason})")
     return "\n".join(lines).lstrip("\n")

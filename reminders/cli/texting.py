@@ -122,7 +122,8 @@ def cmd_simulate(args) -> None:
     for step in result.unused:
         print(f"warning: --reply {step}=…: {step} was not sent, so the reply was not used",
               file=sys.stderr)
-    emit(args, result.data, text.render_conversation(result.events, injected, tz))
+    emit(args, result.data, text.render_conversation(result.events, injected, tz,
+                                                     protocols.get(args.protocol)))
 
 
 def register(command) -> None:

@@ -173,8 +173,8 @@ def test_simulate_prints_the_conversation_day_by_day(cli_env, capsys):
                          "--timezone", "America/Chicago", "--diabetic")
     assert code == 0, err
     assert out.startswith("== day 0: Mon 01 Jun 2026 ==")
-    assert "== day 1: Tue 02 Jun 2026 ==\n09:30 [glucose-day1]" in out
-    assert "10:00 [day10-check]" in out
+    assert "== day 1: Tue 02 Jun 2026 ==\n09:30 Blood sugar advice (diabetes) [glucose-day1]: " in out
+    assert "10:00 Day 10 check [day10-check]: " in out
 
 
 def test_python_dash_m_reminders_is_the_same_command():
