@@ -10,12 +10,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyotp
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
+from reminders.accounts import create_staff
+from reminders.audit import Actor
 from reminders.core.statuses import FlagStatus
-from reminders.models import Flag
+from reminders.models import Flag, Role, StaffMember
 from tests.browser.conftest import SIZES, sign_in_as, staff_pages
+from tests.integration.helpers import NOW
 from tests.integration.staff import PASSWORD
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -26,6 +31,8 @@ MARK_CONTROLS = """() => {
   const controls = [...document.querySelectorAll(
       'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex],'
       + ' [role=button], [role=link], [contenteditable]')]
+    .filter(e => !(e.getAttribute('tabindex') || '').startsWith('-') || e.matches(
+      'a[href], button, input, select, textarea, summary'))
     .filter(e => e.checkVisibility({visibilityProperty: true}) && !e.disabled
                  && !e.closest('[inert]'));
   controls.forEach((e, n) => { if (!e.dataset.kbd) e.dataset.kbd = 'k' + n + '-' + Math.random(); });
@@ -44,6 +51,13 @@ FOCUSED = """() => {
           shown, radio: e.type === 'radio' ? e.name : null,
           what: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
                 + ' "' + (e.innerText || e.value || e.name || '').trim().slice(0, 40) + '"'};
+}"""
+
+START_AT_TOP = """() => {
+  const start = document.createElement('span');
+  start.tabIndex = -1;
+  document.body.prepend(start);
+  start.focus();
 }"""
 
 UNREACHED = """marks => [...document.querySelectorAll('[data-kbd]')]
@@ -133,14 +147,51 @@ def test_axe_finds_nothing_serious_on_any_page(browser, seeded, axe_source, size
         context.close()
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_axe_finds_nothing_serious_on_the_code_step_and_the_refusal_pages(
+        browser, seeded, axe_source, size):
+    """The pages a signed-in admin never sees: the second step of a sign-in with an
+    authenticator app, and a staff member sent away from an admin page (403)."""
+    live = seeded.live
+    # a member with an authenticator app; one per size, as the refused code counts
+    # towards the sign-in throttle and the test clock stands still
+    tess = f"tess-{size}"
+    create_staff(live.sessions, tess, PASSWORD, Role.STAFF, Actor("test", "cli"), NOW)
+    with live.sessions.begin() as session:
+        session.execute(update(StaffMember).where(StaffMember.name == tess)
+                        .values(totp_secret=pyotp.random_base32()))
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto("/login")
+        page.get_by_label("Name").fill(tess)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live.url}/login/code")
+        found = _violations(page, axe_source, "the code step") + _walk(page, "the code step")
+        page.get_by_label("Code").fill("000000")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        found += _violations(page, axe_source, "a refused code")
+    finally:
+        context.close()
+    with sign_in_as(browser, live, "kim", size) as page:
+        assert page.goto("/admin/audit").status == 403
+        found += _violations(page, axe_source, "403") + _walk(page, "403")
+    assert not found, "\n".join(found)
+
+
 def _walk(page, what: str) -> list[str]:
     """Tab from the top of the page to its end, opening every folded section on the way
     with Enter as a keyboard user would; [] when every control was reached and showed
     where the focus was, else what was not."""
     page.wait_for_load_state("load")
     page.evaluate(MARK_CONTROLS)
-    page.locator("body").focus()
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    # Tab from the top: a mark at the start of the page, out of the tab order, where
+    # the walk begins (blurring an autofocused field would start after it)
+    page.evaluate(START_AT_TOP)
     reached: list[str] = []
     unmarked: list[str] = []
     first = None
