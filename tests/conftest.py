@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from reminders.core.protocol_loader import load_protocols
@@ -29,6 +30,13 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL",
 # other's tables. Dropped when the run ends.
 PG_SCHEMA = f"reminders_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 FORBID_SKIPS = os.environ.get("REMINDERS_FORBID_SKIPS") == "1"
+
+# CI (.ci/run) draws the same hypothesis examples on every run, so a red run is a
+# defect anyone can reproduce, not a roll of the dice; `make test` on a developer's
+# machine draws new ones each time, and what they find becomes an @example.
+hypothesis_settings.register_profile("ci", derandomize=True)
+if FORBID_SKIPS:
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.hookimpl(hookwrapper=True)

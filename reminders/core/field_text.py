@@ -9,6 +9,7 @@ naming what is wrong, a patient's message is kept with the bad characters replac
 
 from __future__ import annotations
 
+import string
 import unicodedata
 
 _ASCII_DIGITS = frozenset("0123456789")
@@ -19,8 +20,11 @@ REPLACEMENT = "\ufffd"
 
 def whole_number(text: str, *, max: int) -> int | None:
     """`text` as a whole number from 0 to `max` when it is only ASCII digits (surrounding
-    white space allowed); None otherwise (no sign, no other script's digits, nothing larger)."""
-    digits = text.strip()
+    ASCII white space allowed); None otherwise (no sign, no other script's digits, no
+    control characters, nothing larger)."""
+    # str.strip() would also drop the separators \x1c-\x1f and Unicode spaces, which
+    # nobody types around a number
+    digits = text.strip(string.whitespace)
     # the length bound first: int() of a 100,000-digit string is slow and pointless
     if not digits or len(digits) > len(str(max)) or not set(digits) <= _ASCII_DIGITS:
         return None

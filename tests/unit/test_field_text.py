@@ -1,5 +1,6 @@
 """What a client's text may be stored or read as a number (reminders/core/field_text.py)."""
 
+import string
 import unicodedata
 
 import pytest
@@ -18,17 +19,20 @@ from reminders.core.field_text import (
 @pytest.mark.parametrize(("text", "expected"), [
     ("0", 0), ("42", 42), (" 7 ", 7), ("999", 999), ("1000", None), ("", None), ("-1", None),
     ("+1", None), ("1.0", None), ("²", None), ("١٢", None), ("１２", None), ("𝟕", None),
-    ("9" * 5000, None), ("1_0", None),
+    ("9" * 5000, None), ("1_0", None), ("0\x1f", None), ("\u20037", None), (" 7\t\n", 7),
 ])
 def test_whole_number_reads_only_ascii_digits_up_to_max(text, expected):
     assert whole_number(text, max=999) == expected
 
 
 @given(st.text(max_size=30))
+@example("0\x1f")  # str.strip() removes the unit separator, int() refuses it
+@example("\u20037\u2003")  # em spaces
 def test_whole_number_is_int_of_the_text_or_none_never_an_error(text):
     value = whole_number(text, max=10**9)
     if value is not None:
-        assert text.strip().isascii() and int(text) == value <= 10**9
+        digits = text.strip(string.whitespace)
+        assert digits.isascii() and digits.isdigit() and int(digits) == value <= 10**9
 
 
 @pytest.mark.parametrize(("text", "lines", "reason"), [
