@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -162,21 +163,53 @@ def staff_pages(seeded: Seeded) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def sign_in_as(browser, live: Live, name: str, size: str):
-    """A new window of `size` (SIZES), signed in as `name` through the sign-in form."""
+def window(browser, live: Live, size: str):
+    """A new, signed-out window of `size` (SIZES) on the app."""
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height}, base_url=live.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        page.goto("/login")
-        page.get_by_label("Name").fill(name)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live.url}/")
         yield page
     finally:
         context.close()
+
+
+def sign_in(page, live: Live, name: str) -> None:
+    """Through the sign-in form, on to the patients page."""
+    page.goto("/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live.url}/")
+
+
+@contextmanager
+def sign_in_as(browser, live: Live, name: str, size: str):
+    """A new window of `size` (SIZES), signed in as `name` through the sign-in form."""
+    with window(browser, live, size) as page:
+        sign_in(page, live, name)
+        yield page
+
+
+def preview_a_correction(page, enrollment_id: int) -> None:
+    """The patient page's correction of the injection time, previewed (not saved)."""
+    page.goto(f"/enrollments/{enrollment_id}")
+    page.locator("details:has(#preview-reschedule) > summary").click()
+    page.locator("#preview-reschedule").click()
+    expect(page.locator("#changes")).to_be_visible()
+
+
+def check_an_import(page, directory: Path) -> None:
+    """A CSV of one good row and one bad one, checked (not imported) on the import page."""
+    csv = directory / "list.csv"
+    csv.write_text("first_name,phone,injected_at,protocol,consent_by\n"
+                   "Cy,(312) 555-0173,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n"
+                   "Di,555-01,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n")
+    page.goto("/import")
+    page.locator("#file").set_input_files(str(csv))
+    page.locator("form[enctype] button[type=submit]").click()
+    expect(page.locator("#import-summary")).to_be_visible()
 
 
 @contextmanager

@@ -19,7 +19,15 @@ from reminders.accounts import create_staff
 from reminders.audit import Actor
 from reminders.core.statuses import FlagStatus
 from reminders.models import Flag, Role, StaffMember
-from tests.browser.conftest import SIZES, sign_in_as, staff_pages
+from tests.browser.conftest import (
+    SIZES,
+    check_an_import,
+    preview_a_correction,
+    sign_in,
+    sign_in_as,
+    staff_pages,
+    window,
+)
 from tests.integration.helpers import NOW
 from tests.integration.staff import PASSWORD
 
@@ -90,11 +98,7 @@ def _violations(page, axe_source: str, what: str) -> list[str]:
 @pytest.mark.parametrize("size", SIZES)
 def test_axe_finds_nothing_serious_on_any_page(browser, seeded, axe_source, size, tmp_path):
     live = seeded.live
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with window(browser, live, size) as page:
         page.goto("/login")
         found = _violations(page, axe_source, "the sign-in page")
         page.get_by_label("Name").fill("boss")
@@ -102,10 +106,7 @@ def test_axe_finds_nothing_serious_on_any_page(browser, seeded, axe_source, size
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("alert")).to_contain_text("Wrong name or password")
         found += _violations(page, axe_source, "a refused sign-in")
-        page.get_by_label("Name").fill("boss")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live.url}/")
+        sign_in(page, live, "boss")
 
         for name, path in staff_pages(seeded):
             page.goto(path)
@@ -123,19 +124,9 @@ def test_axe_finds_nothing_serious_on_any_page(browser, seeded, axe_source, size
         page.goto("/password")
         page.locator("form button[type=submit]").last.click()
         found += _violations(page, axe_source, "the password form refused")
-        page.goto(f"/enrollments/{seeded.ana}")
-        page.locator("details:has(#preview-reschedule) > summary").click()
-        page.locator("#preview-reschedule").click()
-        expect(page.locator("#changes")).to_be_visible()
+        preview_a_correction(page, seeded.ana)
         found += _violations(page, axe_source, "the correction's preview")
-        csv = tmp_path / "list.csv"
-        csv.write_text("first_name,phone,injected_at,protocol,consent_by\n"
-                       "Cy,(312) 555-0173,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n"
-                       "Di,555-01,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n")
-        page.goto("/import")
-        page.locator("#file").set_input_files(str(csv))
-        page.locator("form[enctype] button[type=submit]").click()
-        expect(page.locator("#import-summary")).to_be_visible()
+        check_an_import(page, tmp_path)
         found += _violations(page, axe_source, "the import check")
         if size != "laptop":
             page.goto("/")
@@ -143,8 +134,6 @@ def test_axe_finds_nothing_serious_on_any_page(browser, seeded, axe_source, size
             expect(page.locator("#nav-reports")).to_be_visible()
             found += _violations(page, axe_source, "the open menu")
         assert not found, "\n".join(found)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -160,11 +149,7 @@ def test_axe_finds_nothing_serious_on_the_code_step_and_the_refusal_pages(
     with live.sessions.begin() as session:
         session.execute(update(StaffMember).where(StaffMember.name == tess)
                         .values(totp_secret=pyotp.random_base32()))
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with window(browser, live, size) as page:
         page.goto("/login")
         page.get_by_label("Name").fill(tess)
         page.get_by_label("Password").fill(PASSWORD)
@@ -175,8 +160,6 @@ def test_axe_finds_nothing_serious_on_the_code_step_and_the_refusal_pages(
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("alert")).to_be_visible()
         found += _violations(page, axe_source, "a refused code")
-    finally:
-        context.close()
     with sign_in_as(browser, live, "kim", size) as page:
         assert page.goto("/admin/audit").status == 403
         found += _violations(page, axe_source, "403") + _walk(page, "403")
@@ -243,10 +226,7 @@ def test_a_nurse_signs_in_and_works_a_flag_with_the_keyboard_alone(browser, seed
     """On a phone with a keyboard: sign in, open the menu, go to the flags, acknowledge
     Ana's red flag and resolve it with an outcome; the flag's row records both."""
     live = seeded.live
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with window(browser, live, "phone") as page:
         page.goto("/login")
         expect(page.locator("#name")).to_be_focused()  # the name field has it on arrival
         page.keyboard.type("kim")
@@ -266,8 +246,6 @@ def test_a_nurse_signs_in_and_works_a_flag_with_the_keyboard_alone(browser, seed
         page.keyboard.type("Called Ana: seen in clinic today")
         page.keyboard.press("Enter")  # sends the outcome's form
         expect(page.locator(f"#flag-{seeded.flag}")).to_have_count(0)
-    finally:
-        context.close()
     with live.sessions() as session:
         flag = session.get(Flag, seeded.flag)
         assert (flag.status, flag.acknowledged_by, flag.resolved_by) == (

@@ -10,8 +10,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, SIZES, shot, staff_pages
-from tests.integration.staff import PASSWORD
+from tests.browser.conftest import (
+    ARTIFACTS,
+    SIZES,
+    check_an_import,
+    preview_a_correction,
+    shot,
+    sign_in,
+    staff_pages,
+    window,
+)
 
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
@@ -48,18 +56,12 @@ def _lines(page, selector: str) -> float:
 @pytest.mark.parametrize("size", SIZES)
 def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, size, tmp_path):
     live, ana, bo = seeded.live, seeded.ana, seeded.bo
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    width = SIZES[size][0]
+    with window(browser, live, size) as page:
         page.goto("/login")
         too_wide = _too_wide(page, "the sign-in page")
         shot(page, f"layout-{size}-login")
-        page.get_by_label("Name").fill("boss")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live.url}/")
+        sign_in(page, live, "boss")
         for name, path in staff_pages(seeded):
             assert page.goto(path).status == (404 if name == "not-found" else 200), path
             too_wide += _too_wide(page, path)
@@ -86,20 +88,10 @@ def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, si
             assert resolve["y"] > ack["y"] + ack["height"]
 
         # the pages reached only through a form: the correction's preview, the import check
-        page.goto(f"/enrollments/{ana}")
-        page.locator("details:has(#preview-reschedule) > summary").click()
-        page.locator("#preview-reschedule").click()
-        expect(page.locator("#changes")).to_be_visible()
+        preview_a_correction(page, ana)
         too_wide += _too_wide(page, "the correction's preview")
         shot(page, f"layout-{size}-reschedule")
-        csv = tmp_path / "list.csv"
-        csv.write_text("first_name,phone,injected_at,protocol,consent_by\n"
-                       "Cy,(312) 555-0173,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n"
-                       "Di,555-01,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n")
-        page.goto("/import")
-        page.locator("#file").set_input_files(str(csv))
-        page.locator("form[enctype] button[type=submit]").click()
-        expect(page.locator("#import-summary")).to_be_visible()
+        check_an_import(page, tmp_path)
         too_wide += _too_wide(page, "the import check")
         shot(page, f"layout-{size}-import-check")
         assert not too_wide, "\n".join(too_wide)
@@ -126,5 +118,3 @@ def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, si
         link.focus()
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/reports$"))
-    finally:
-        context.close()
