@@ -192,16 +192,27 @@ def sign_in_as(browser, live: Live, name: str, size: str):
         yield page
 
 
-def preview_a_correction(page, enrollment_id: int) -> None:
-    """The patient page's correction of the injection time, previewed (not saved)."""
-    page.goto(f"/enrollments/{enrollment_id}")
+def form_states(page, seeded: Seeded, directory: Path, size: str) -> Iterator[str]:
+    """Put an admin's page in each state a form leaves it in, yielding a name for each:
+    refused fields and the live check clearing them, previews, one-time secrets shown
+    (long unbroken text), the open menu on narrow screens."""
+    page.goto("/enrol")
+    page.get_by_label("Mobile number").fill("(312) 555-0162")
+    page.get_by_role("button", name="Enrol").click()  # no name, no consent: refused
+    expect(page.locator("#form-errors")).to_be_visible()
+    yield "enrol-refused"
+    page.get_by_label("First name").fill("Eve")
+    expect(page.locator("#first_name-error")).to_have_count(0)
+    yield "enrol-live-check"
+    page.goto("/password")
+    page.get_by_role("button", name="Save password").click()
+    expect(page.locator("#current_password-error")).to_be_visible()
+    yield "password-refused"
+    page.goto(f"/enrollments/{seeded.ana}")
     page.locator("details:has(#preview-reschedule) > summary").click()
     page.locator("#preview-reschedule").click()
     expect(page.locator("#changes")).to_be_visible()
-
-
-def check_an_import(page, directory: Path) -> None:
-    """A CSV of one good row and one bad one, checked (not imported) on the import page."""
+    yield "reschedule"
     csv = directory / "list.csv"
     csv.write_text("first_name,phone,injected_at,protocol,consent_by\n"
                    "Cy,(312) 555-0173,2026-06-01 09:00,hip-joint-injection,Nurse Kim\n"
@@ -210,6 +221,25 @@ def check_an_import(page, directory: Path) -> None:
     page.locator("#file").set_input_files(str(csv))
     page.locator("form[enctype] button[type=submit]").click()
     expect(page.locator("#import-summary")).to_be_visible()
+    yield "import-check"
+    page.goto("/admin/tokens")
+    page.get_by_role("button", name="Create token").click()  # no name
+    expect(page.locator("#name-error")).to_be_visible()
+    yield "token-refused"
+    page.get_by_label("Name of the system").fill(f"scheduling-{size}")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator("#new-token")).to_be_visible()
+    yield "token-created"
+    page.goto("/admin/staff")
+    page.get_by_label("Sign-in name").fill(f"nurse-{size}")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#new-staff")).to_be_visible()
+    yield "account-created"
+    if size != "laptop":
+        page.goto("/")
+        page.locator("#nav-menu > summary").click()
+        expect(page.locator("#nav-reports")).to_be_visible()
+        yield "menu-open"
 
 
 @contextmanager

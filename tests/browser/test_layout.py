@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import (
     ARTIFACTS,
     SIZES,
-    check_an_import,
-    preview_a_correction,
+    form_states,
     shot,
     sign_in,
     staff_pages,
@@ -87,13 +86,10 @@ def test_every_page_fits_the_window_and_the_navigation_works(browser, seeded, si
         else:
             assert resolve["y"] > ack["y"] + ack["height"]
 
-        # the pages reached only through a form: the correction's preview, the import check
-        preview_a_correction(page, ana)
-        too_wide += _too_wide(page, "the correction's preview")
-        shot(page, f"layout-{size}-reschedule")
-        check_an_import(page, tmp_path)
-        too_wide += _too_wide(page, "the import check")
-        shot(page, f"layout-{size}-import-check")
+        # the pages as forms leave them: refusals, previews, secrets shown once
+        for state in form_states(page, seeded, tmp_path, size):
+            too_wide += _too_wide(page, state)
+            shot(page, f"layout-{size}-{state}")
         assert not too_wide, "\n".join(too_wide)
 
         # the navigation, by keyboard: open the menu where it is folded, follow a link
