@@ -2,7 +2,7 @@
 installed by `make test`) finds no serious or critical violation on any staff page at
 any of the three sizes, nor in the states a form leaves a page in (refused fields,
 previews, the open menu); every link, button and field on every page can be reached
-with the Tab key, with a visible mark where the focus is; and a flag can be worked from
+with the Tab key and looks different while it has the focus; and a flag can be worked from
 sign-in to resolved with the keyboard alone."""
 
 from __future__ import annotations
@@ -46,19 +46,28 @@ MARK_CONTROLS = """() => {
   return controls.map(e => e.dataset.kbd);
 }"""
 
-# What has the focus now: its mark, whether it is a closed <details>'s summary, whether
-# something shows where it is (an outline or a ring), and a name for messages.
+# An element's ring: its outline and shadow, compared with the element focused and not,
+# so a ring always there does not count, nor a mere change of text colour.
+LOOK = """e => { const s = getComputedStyle(e);
+  const outline = s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0 ? 'no outline'
+                  : [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' ');
+  return outline + ' | ' + s.boxShadow; }"""
+
+# What has the focus now: its mark, whether it is a closed <details>'s summary, how it
+# looks, and a name for messages.
 FOCUSED = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
-  const style = getComputedStyle(e);
-  const shown = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
-                || style.boxShadow !== 'none';
   return {mark: e.dataset.kbd || null, closed: e.tagName === 'SUMMARY' && !e.parentElement.open,
-          shown, radio: e.type === 'radio' ? e.name : null,
+          look: (""" + LOOK + """)(e), radio: e.type === 'radio' ? e.name : null,
           what: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
                 + ' "' + (e.innerText || e.value || e.name || '').trim().slice(0, 40) + '"'};
 }"""
+
+# The same elements' looks with the focus back on the start of the page.
+AT_REST = """marks => { document.getElementById('kbd-start').focus();
+  return marks.map(m => { const e = document.querySelector(`[data-kbd="${m}"]`);
+                          return e ? (""" + LOOK + """)(e) : null; }); }"""
 
 UNFOLD = """() => {
   const folded = [...document.querySelectorAll('details:not([open])')];
@@ -68,6 +77,7 @@ UNFOLD = """() => {
 
 START_AT_TOP = """() => {
   const start = document.createElement('span');
+  start.id = 'kbd-start';
   start.tabIndex = -1;
   document.body.prepend(start);
   start.focus();
@@ -159,15 +169,16 @@ def test_axe_finds_nothing_serious_on_the_code_step_and_the_refusal_pages(
 
 def _walk(page, what: str) -> list[str]:
     """Tab from the top of the page to its end, opening every folded section on the way
-    with Enter as a keyboard user would; [] when every control was reached and showed
-    where the focus was, else what was not."""
+    with Enter as a keyboard user would; [] when every control was reached and looked
+    different while it had the focus, else what was not."""
+    page.emulate_media(reduced_motion="reduce")  # Pico then draws focus rings at once
     page.wait_for_load_state("load")
     page.evaluate(MARK_CONTROLS)
     # Tab from the top: a mark at the start of the page, out of the tab order, where
     # the walk begins (blurring an autofocused field would start after it)
     page.evaluate(START_AT_TOP)
     reached: list[str] = []
-    unmarked: list[str] = []
+    focused_looks: dict[str, tuple[str, str]] = {}
     first = None
     for _ in range(2000):
         page.keyboard.press("Tab")
@@ -180,15 +191,18 @@ def _walk(page, what: str) -> list[str]:
         if key == first:
             break  # round to the start again
         first = first or key
-        if not focused["shown"]:
-            unmarked.append(focused["what"])
         reached.append(focused["mark"] or "")
+        if focused["mark"]:
+            focused_looks[focused["mark"]] = (focused["look"], focused["what"])
         if focused["radio"]:
             reached.append("radio:" + focused["radio"])
         if focused["closed"]:
             page.keyboard.press("Enter")  # unfold it: what it holds comes next
             page.evaluate(MARK_CONTROLS)
-    problems = [f"{what}: no focus mark on {name}" for name in unmarked]
+    marks = list(focused_looks)
+    problems = [f"{what}: no focus mark on {focused_looks[mark][1]}"
+                for mark, rest in zip(marks, page.evaluate(AT_REST, marks), strict=True)
+                if rest == focused_looks[mark][0]]
     return problems + [f"{what}: Tab never reaches {name}"
                        for name in page.evaluate(UNREACHED, reached)]
 
