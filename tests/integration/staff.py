@@ -19,6 +19,12 @@ SECRET = "test-secret-key-" + "x" * 32
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def shown_once(response) -> str:
+    """The secret a page shows only once (a one-time password, an API token)."""
+    return re.search(r'<pre class="secret"><code>([^<]*)</code></pre>',
+                     response.get_data(as_text=True)).group(1)
+
+
 class Staff:
     def __init__(self, app, clock, address="127.0.0.1"):
         self.app, self.clock = app, clock

@@ -4,7 +4,7 @@ deactivation end every session of the member, copied cookies included."""
 from sqlalchemy import select
 
 from reminders.models import StaffMember
-from tests.integration.staff import PASSWORD, Staff
+from tests.integration.staff import PASSWORD, Staff, shown_once
 
 
 def _copy(staff: Staff) -> Staff:
@@ -60,7 +60,7 @@ def test_an_admins_password_reset_and_a_deactivation_end_the_members_sessions(we
     assert thief.get("/").status_code == 302
 
     lee_page = boss.post("/admin/staff", {"name": "lee"})
-    password = lee_page.get_data(as_text=True).split("<pre><code>")[1].split("</code>")[0]
+    password = shown_once(lee_page)
     lee = Staff(app, clock, address="10.0.0.9")
     assert lee.login("lee", password).status_code == 302
     copy = _copy(lee)
