@@ -13,7 +13,7 @@ UV := $(VENV)/bin/uv
 PRISM := tests/contract/node_modules/.bin/prism
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint lock check-lock clean contract-tools
+.PHONY: run test lint lock check-lock clean node-tools
 
 # Every package comes from the lock, pinned and checked against its hash (--no-deps: the lock
 # is complete, so pip resolves nothing). The project itself is then installed with the
@@ -70,7 +70,7 @@ check-lock: $(STAMP)
 # Prism for the contract tests and axe-core for the accessibility tests, pinned by their
 # package-lock.json files. Without npm those tests are skipped (and CI, which forbids
 # skips, fails).
-contract-tools:
+node-tools:
 	@if command -v npm >/dev/null 2>&1; then \
 	  test -x $(PRISM) || npm ci --prefix tests/contract --no-audit --no-fund --silent; \
 	  test -f $(AXE) || npm ci --prefix tests/browser --no-audit --no-fund --silent; \
@@ -84,7 +84,7 @@ run: $(RUN_STAMP)
 
 # Lint first: a style or type error fails in seconds, before the suite's minutes; then the
 # locks (a second or two, PyPI's index).
-test: lint check-lock contract-tools
+test: lint check-lock node-tools
 	$(PY) -m pytest
 
 # ruff, then mypy (strict on reminders/core, the files and flags are in pyproject.toml)

@@ -163,9 +163,9 @@ def staff_pages(seeded: Seeded) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def window(browser, live: Live, size: str):
-    """A new, signed-out window of `size` (SIZES) on the app."""
-    width, height = SIZES[size]
+def window(browser, live: Live, size: str | tuple[int, int]):
+    """A new, signed-out window on the app: one of SIZES, or (width, height)."""
+    width, height = SIZES[size] if isinstance(size, str) else size
     context = browser.new_context(viewport={"width": width, "height": height}, base_url=live.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -185,8 +185,8 @@ def sign_in(page, live: Live, name: str) -> None:
 
 
 @contextmanager
-def sign_in_as(browser, live: Live, name: str, size: str):
-    """A new window of `size` (SIZES), signed in as `name` through the sign-in form."""
+def sign_in_as(browser, live: Live, name: str, size: str | tuple[int, int]):
+    """A new window of `size` (see `window`), signed in as `name` through the sign-in form."""
     with window(browser, live, size) as page:
         sign_in(page, live, name)
         yield page
@@ -242,21 +242,9 @@ def form_states(page, seeded: Seeded, directory: Path, size: str) -> Iterator[st
         yield "menu-open"
 
 
-@contextmanager
 def signed_in(browser, live: Live, name: str = "kim"):
     """A tab (a tablet-sized window) of `name`, signed in through the sign-in form."""
-    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=live.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/login")
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live.url}/")
-    try:
-        yield page
-    finally:
-        context.close()
+    return sign_in_as(browser, live, name, (1024, 1366))
 
 
 @pytest.fixture(scope="module")
